@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Modules follow docs/ARCHITECTURE.md: data flows one way,
+// Inventory → DesiredState → (with observations) Plan → apply.
+let package = Package(
+    name: "reconcile",
+    platforms: [.macOS(.v14)],
+    products: [.executable(name: "reconcile", targets: ["reconcile"])],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // DNS record model, normalisation, SPF/DKIM/DMARC building and linting.
+        .target(name: "DNSRecords"),
+        // YAML schema, located errors, validation, compilation into DesiredState.
+        .target(name: "Inventory", dependencies: [
+            "DNSRecords",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Provider clients (Porkbun, Namecheap, Mailgun, Zoho, Telegram) on a shared HTTP layer.
+        .target(name: "Providers", dependencies: [
+            "DNSRecords",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Loopback emulators of every provider API, with fault injection.
+        .target(name: "Sandbox", dependencies: [
+            "DNSRecords", "Providers",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        // SQLite state: migrations, observation cache, journal, outbox, send log, events.
+        .target(name: "Store", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // observe → diff → plan → apply.
+        .target(name: "Reconciler", dependencies: [
+            "DNSRecords", "Inventory", "Providers", "Store",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Scheduler under nested limits, warmup, transports, compliance headers.
+        .target(name: "Sender", dependencies: [
+            "Inventory", "Store", "CCurl",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // libcurl with typed, non-variadic wrappers (SMTP transport).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .executableTarget(name: "reconcile", dependencies: [
+            "DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "DNSRecordsTests", dependencies: ["DNSRecords"]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords"]),
+        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory"]),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"]),
+        .testTarget(name: "CLITests", dependencies: ["Inventory"]),
+    ]
+)

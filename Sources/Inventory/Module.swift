@@ -1,0 +1,1 @@
+// The Inventory module. See docs/ARCHITECTURE.md.

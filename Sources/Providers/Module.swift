@@ -1,0 +1,1 @@
+// The Providers module. See docs/ARCHITECTURE.md.

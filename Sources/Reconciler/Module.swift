@@ -1,0 +1,1 @@
+// The Reconciler module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The Sender module. See docs/ARCHITECTURE.md.
