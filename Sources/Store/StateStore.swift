@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+
+/// The SQLite state file (`.reconcile/state.sqlite` by default) in WAL mode.
+///
+/// Each concern registers its own migrations (`StoreMigrations`); they run in
+/// the order of `StateStore.migrationSets`, so a new concern adds one entry
+/// there and never edits another concern's tables.
+public struct StateStore: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating directories and the file if needed) and migrates.
+    public init(path: String) throws {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: config)
+        self.path = path
+        var migrator = DatabaseMigrator()
+        for set in StateStore.migrationSets { set.register(in: &migrator) }
+        try migrator.migrate(pool)
+    }
+
+    /// Every concern's migrations, in order. Identifiers are prefixed by concern.
+    static let migrationSets: [any StoreMigrations.Type] = []
+}
+
+/// A concern's schema: registers migrations named `<concern>.<n>-<what>`.
+public protocol StoreMigrations {
+    static func register(in migrator: inout DatabaseMigrator)
+}
