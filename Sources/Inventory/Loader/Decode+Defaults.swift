@@ -109,7 +109,7 @@ extension FileDecoder {
                 guard var domain = ctx.nonEmptyString(domainNode, dp) else { continue }
                 if domain.hasPrefix("include:") { domain.removeFirst(8) }
                 domain = DomainName.normalize(domain)
-                if let problem = NameRules.domainProblem(domain) {
+                if let problem = NameRules.hostProblem(domain) {
                     ctx.error(domainNode, dp, "'\(DecodeContext.clip(domain))' \(problem)")
                     continue
                 }

@@ -2,8 +2,9 @@ import DNSRecords
 
 extension FileDecoder {
     /// A group, from a group file (`nameKey` "group") or an item of `groups:` ("name").
-    func group(_ node: YAMLNode, path: String, nameKey: String) -> Group? {
-        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: [nameKey, "pool", "limits", "domains"], what: "a group mapping") else { return nil }
+    func group(_ node: YAMLNode, path: String, nameKey: String, ignoring: String? = nil) -> Group? {
+        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: [nameKey, "pool", "limits", "domains"], what: "a group mapping",
+                                    ignoring: ignoring) else { return nil }
         let nameNode = m.required(nameKey)
         let name = nameNode.flatMap { identifier($0, m.child(nameKey)) }
         var pool: String?
@@ -60,7 +61,7 @@ extension FileDecoder {
                 let p = FieldPath.index(m.child("mailboxes"), i)
                 guard let mb = mailbox(item, path: p) else { continue }
                 if let first = seen[mb.local] {
-                    ctx.error(item, p, "duplicate mailbox '\(mb.local)' (first at line \(first.line))")
+                    ctx.error(item, p, "duplicate mailbox '\(mb.local)' (first at line \(first.line), column \(first.column))")
                     continue
                 }
                 seen[mb.local] = item

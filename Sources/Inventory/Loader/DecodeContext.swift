@@ -12,11 +12,11 @@ final class DecodeContext {
     }
 
     func error(_ node: YAMLNode, _ path: String, _ message: String) {
-        diagnostics.append(Diagnostic(.error, at: location(node), path: path, message))
+        diagnostics.append(Diagnostic(.error, at: location(node), path: path.isEmpty ? "file" : path, message))
     }
 
     func warning(_ node: YAMLNode, _ path: String, _ message: String) {
-        diagnostics.append(Diagnostic(.warning, at: location(node), path: path, message))
+        diagnostics.append(Diagnostic(.warning, at: location(node), path: path.isEmpty ? "file" : path, message))
     }
 
     func add(_ d: Diagnostic) { diagnostics.append(d) }

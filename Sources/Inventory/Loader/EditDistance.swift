@@ -16,13 +16,13 @@ enum Suggest {
         return prev[y.count]
     }
 
-    /// The closest candidate within a third of the word's length (at least 1,
-    /// at most 3 edits); ties go to the alphabetically first.
+    /// The closest candidate within 1 edit for words up to 3 characters, 2 up
+    /// to 5, else 3; ties go to the alphabetically first.
     static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let w = word.lowercased()
         // Long words (e.g. pasted garbage) cannot be near a short key.
         guard w.unicodeScalars.count <= 64 else { return nil }
-        let limit = max(1, min(3, w.count / 3))
+        let limit = w.count <= 3 ? 1 : w.count <= 5 ? 2 : 3
         var best: (Int, String)?
         for c in candidates {
             let d = distance(w, c.lowercased())

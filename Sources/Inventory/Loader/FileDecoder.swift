@@ -13,11 +13,12 @@ final class FileDecoder {
     func decode(_ root: YAMLNode) {
         if case .mapping(let pairs) = root.value,
            pairs.contains(where: { if case .scalar("group", _) = $0.key.value { true } else { false } }) {
-            if let g = group(root, path: "", nameKey: "group") { out.groups.append(g) }
+            if let g = group(root, path: "", nameKey: "group", ignoring: "x-") { out.groups.append(g) }
             return
         }
         guard let m = MappingReader(root, path: "", ctx: ctx, allowed: Self.fleetKeys,
-                                    what: "a mapping of sections (\(Self.fleetKeys.joined(separator: ", "))) or a group file (group, pool, domains)")
+                                    what: "a mapping of sections (\(Self.fleetKeys.joined(separator: ", "))) or a group file (group, pool, domains)",
+                                    ignoring: "x-")
         else { return }
         if let n = m.optional("accounts") { accounts(n, path: "accounts") }
         if let n = m.optional("defaults") {

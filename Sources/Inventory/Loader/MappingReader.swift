@@ -11,7 +11,9 @@ struct MappingReader {
 
     /// Nil (after reporting) when `node` is not a mapping. `allowed` nil
     /// accepts any key (for name → value maps such as `accounts`).
-    init?(_ node: YAMLNode, path: String, ctx: DecodeContext, allowed: [String]?, what: String = "a mapping") {
+    /// Keys starting with `ignoring` (the top level's `x-`) are skipped: a
+    /// place for anchors that merge keys reuse.
+    init?(_ node: YAMLNode, path: String, ctx: DecodeContext, allowed: [String]?, what: String = "a mapping", ignoring: String? = nil) {
         guard case .mapping(let pairs) = node.value else {
             ctx.error(node, path, "expected \(what), found \(node.kindName)")
             return nil
@@ -29,8 +31,9 @@ struct MappingReader {
                 merged.append(contentsOf: MappingReader.mergeSources(v, path: path, ctx: ctx))
                 continue
             }
+            if let ignoring, name.hasPrefix(ignoring) { continue }
             if let first = entries[name] {
-                ctx.error(k, FieldPath.key(path, name), "duplicate key (first at line \(first.key.line))")
+                ctx.error(k, FieldPath.key(path, name), "duplicate key (first at line \(first.key.line), column \(first.key.column))")
                 continue
             }
             if let allowed, !allowed.contains(name) {

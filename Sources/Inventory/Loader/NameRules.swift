@@ -1,3 +1,5 @@
+import Foundation
+
 /// Syntax rules for names the operator writes.
 enum NameRules {
     /// A registrable host name: 2+ labels of `a-z 0-9 -` (1–63 chars, no
@@ -26,6 +28,12 @@ enum NameRules {
         }
         if l.hasPrefix("-") || l.hasSuffix("-") { return "has a label starting or ending with a hyphen" }
         return nil
+    }
+
+    /// A host name as used in SPF includes and record targets: like a domain
+    /// name, but labels may also hold `_` (`_spf.google.com`).
+    static func hostProblem(_ name: String) -> String? {
+        domainProblem(name.replacingOccurrences(of: "_", with: "u"))
     }
 
     /// A mailbox local part as Mailgun and Zoho accept it: dot-atom of

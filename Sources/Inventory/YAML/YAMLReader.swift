@@ -152,6 +152,11 @@ struct YAMLReader {
         if parser.error == YAML_MEMORY_ERROR {
             return Failure(line: 1, column: 1, message: "YAML: out of memory")
         }
+        if problem.hasPrefix("Maximum nesting level reached") {
+            // libyaml's own guard (1000 levels), hit by flow collections the scanner reads ahead.
+            return Failure(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+                           message: "YAML: nesting deeper than 1000 levels")
+        }
         var message = "YAML syntax: \(problem)"
         if let ctx = parser.context.map({ String(cString: $0) }) {
             message += " (\(ctx) at line \(Int(parser.context_mark.line) + 1), column \(Int(parser.context_mark.column) + 1))"
