@@ -93,6 +93,10 @@ import Inventory
             "groups/g1.yaml:1:1: pool: missing required key 'pool'"]),
         Case(fixture: "zoho-shorthand-ambiguous", errors: [
             "fleet.yaml:8:12: defaults.inbound: several zoho accounts (zoho, zoho-eu): name one with { mode: zoho, account: NAME }"]),
+        Case(fixture: "extra-record-bad-values", errors: [
+            "groups/g1.yaml:8:38: domains[0].extra_records[0].value: '300.1.1.1' is not an IPv4 address",
+            "groups/g1.yaml:9:29: domains[0].extra_records[1].value: a CAA value is 'FLAGS TAG VALUE', e.g. 0 issue \"letsencrypt.org\"",
+            "groups/g1.yaml:10:43: domains[0].extra_records[2].value: 'not a host' is not a host name"]),
         Case(fixture: "several-errors-sorted", errors: [
             "groups/g1.yaml:2:7: pool: unknown account 'mailgun-eu' (did you mean 'mailgun-us'?)",
             "groups/g1.yaml:6:11: domains[0].role: unknown role 'retried': expected 'active', 'spare' or 'retired' (did you mean 'retired'?)",

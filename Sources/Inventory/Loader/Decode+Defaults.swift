@@ -160,7 +160,15 @@ extension FileDecoder {
                 ctx.error(m.keyNode("priority")!, m.child("priority"), "priority applies to MX records only")
                 continue
             }
-            out.append(ExtraRecord(name: name, type: type, ttl: ttl, priority: priority, value: value, location: ctx.location(item)))
+            let record = ExtraRecord(name: name, type: type, ttl: ttl, priority: priority, value: value, location: ctx.location(item))
+            // The value's shape does not depend on the zone: check it once, against a stand-in zone.
+            let problems = RecordValidator().problems(record.record(in: "zone.invalid", defaultTTL: Defaults.defaultTTL))
+                .filter { $0.severity == .error }
+            if !problems.isEmpty {
+                for p in problems { ctx.error(m.required("value") ?? item, m.child("value"), p.message) }
+                continue
+            }
+            out.append(record)
         }
         return out
     }
