@@ -70,8 +70,18 @@ extension CompileRun {
         for p in problems.errors { error(r.location, path, "record \(r): \(p.message)") }
     }
 
-    /// The merged SPF text, or nil (with a located error) when it cannot be published.
+    /// The merged SPF text, or nil (with a located error) when it cannot be
+    /// published. It depends only on the providers, so it is built once per
+    /// (region, data centre) pair; its problems are reported once too.
     private mutating func spfRecord(mailgun: MailgunDNSRegion, zoho: ZohoDataCentre?, domain d: Domain, reportErrors: Bool) -> String? {
+        let key = mailgun.rawValue + "/" + (zoho?.rawValue ?? "-") + (reportErrors ? "" : "/quiet")
+        if let cached = spfCache[key] { return cached }
+        let text = buildSPF(mailgun: mailgun, zoho: zoho, domain: d, reportErrors: reportErrors)
+        spfCache[key] = .some(text)
+        return text
+    }
+
+    private mutating func buildSPF(mailgun: MailgunDNSRegion, zoho: ZohoDataCentre?, domain d: Domain, reportErrors: Bool) -> String? {
         let policy = inventory.defaults.spf
         let qualifier = SPFQualifier(rawValue: policy.qualifier.rawValue) ?? .softfail
         let includes = policy.includes
@@ -96,7 +106,15 @@ extension CompileRun {
     }
 
     /// The DMARC text from the fleet's policy, or nil (with a located error).
+    /// The same for every domain: built and checked once.
     private mutating func dmarcRecord(domain: String) -> String? {
+        if let cached = dmarcCache { return cached }
+        let text = buildDMARC(domain: domain)
+        dmarcCache = .some(text)
+        return text
+    }
+
+    private mutating func buildDMARC(domain: String) -> String? {
         let p = inventory.defaults.dmarc
         var record = DMARCRecord(policy: DMARCRecord.Policy(rawValue: p.policy.rawValue) ?? .none)
         record.subdomainPolicy = p.subdomainPolicy.flatMap { DMARCRecord.Policy(rawValue: $0.rawValue) }

@@ -44,6 +44,9 @@ struct CompileRun {
     let inventory: Inventory
     let compiler: DesiredStateCompiler
     var diagnostics: [Diagnostic] = []
+    /// Fleet-wide records, computed once (see `spfRecord`, `dmarcRecord`).
+    var spfCache: [String: String?] = [:]
+    var dmarcCache: String?? = nil
 
     init(inventory: Inventory, compiler: DesiredStateCompiler) {
         self.inventory = inventory
