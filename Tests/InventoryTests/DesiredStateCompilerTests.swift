@@ -86,6 +86,8 @@ import DNSRecords
         let z = try #require(d.zoho)
         #expect(z.orgID == "77" && z.region == .com)
         #expect(z.verificationCode == .afterApply(source: AfterApply.zohoVerificationCode))
+        #expect(z.verificationTXT(code: "zb42") == "zoho-verification=zb42.zmverify.zoho.com")
+        #expect(d.records(.mx).map(\.priority) == [10, 20, 50])
         #expect(z.users == [DesiredZohoUser(ensure: .present, address: "alice@live.example", displayName: nil),
                             DesiredZohoUser(ensure: .present, address: "bob@live.example", displayName: "Bob B")])
     }

@@ -59,4 +59,7 @@ public struct DesiredDomain: Sendable, Hashable, Codable {
     }
 
     public var presentRecords: [DesiredRecord] { records.filter { $0.ensure == .present } }
+
+    /// The records of one purpose (`.mx`, `.spf`, …), sorted.
+    public func records(_ purpose: DesiredRecord.Purpose) -> [DesiredRecord] { records.filter { $0.purpose == purpose } }
 }

@@ -27,6 +27,9 @@ public struct DesiredZohoDomain: Sendable, Hashable, Codable {
     }
 
     public var dataCentre: ZohoDataCentre { ZohoDataCentre(rawValue: region.rawValue) ?? .com }
+
+    /// The apex TXT value for the verification code Zoho returned.
+    public func verificationTXT(code: String) -> String { dataCentre.verificationTXT(code: code) }
 }
 
 public struct DesiredZohoUser: Sendable, Hashable, Codable {
