@@ -54,6 +54,9 @@ import DNSRecords
         let state = try DesiredStateCompiler.compile(Self.exampleInventory())
         let decoded = try JSONDecoder().decode(DesiredState.self, from: Data(try state.jsonDump().utf8))
         #expect(decoded == state)
+        let json = try state.jsonDump()
+        #expect(json.contains(#""after_apply" : "mailgun.domain.dkim""#))
+        #expect(json.contains(#""known" : "v=spf1 include:mailgun.org include:zoho.eu ~all""#))
     }
 
     @Test func exampleRecordsPassTheLinters() throws {

@@ -16,6 +16,27 @@ public enum DesiredValue: Sendable, Hashable, Codable, CustomStringConvertible {
         case .afterApply(let s): "(known after apply: \(s))"
         }
     }
+
+    // JSON: `{"known": "v=spf1 …"}` or `{"after_apply": "mailgun.domain.dkim"}`,
+    // the shape saved plans carry.
+    private enum CodingKeys: String, CodingKey { case known, afterApply = "after_apply" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let v = try c.decodeIfPresent(String.self, forKey: .known) {
+            self = .known(v)
+        } else {
+            self = .afterApply(source: try c.decode(String.self, forKey: .afterApply))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .known(let v): try c.encode(v, forKey: .known)
+        case .afterApply(let s): try c.encode(s, forKey: .afterApply)
+        }
+    }
 }
 
 /// The provider outputs a desired value may wait for.
