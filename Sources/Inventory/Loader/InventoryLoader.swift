@@ -59,25 +59,33 @@ public struct InventoryLoader: Sendable {
 
     private func load(sources: [(file: String, bytes: [UInt8]?)], diagnostics initial: [Diagnostic]) throws(InventoryError) -> LoadResult {
         var diagnostics = initial
-        var parts: [FileContribution] = []
-        var reader = YAMLReader()
-        reader.maxDepth = maxDepth
-        reader.maxExpandedNodes = maxExpandedNodes
-        for (file, bytes) in sources {
-            guard let bytes else { continue }
+        let reader = YAMLReader(maxDepth: maxDepth, maxExpandedNodes: maxExpandedNodes)
+        // Files are independent until the merge: decode them in parallel,
+        // keep the results in file order so the outcome stays deterministic.
+        let slots = FileSlots(count: sources.count)
+        DispatchQueue.concurrentPerform(iterations: sources.count) { i in
+            let (file, bytes) = sources[i]
+            guard let bytes else { return }
             let ctx = DecodeContext(file: file)
-            do {
+            var part: FileContribution?
+            do throws(YAMLReader.Failure) {
                 if let root = try reader.parse(bytes), !root.isNull {
                     let decoder = FileDecoder(ctx: ctx)
                     decoder.decode(root)
-                    parts.append(decoder.out)
+                    part = decoder.out
                 } else {
                     ctx.add(Diagnostic(.warning, at: SourceLocation(file: file, line: 1, column: 1), path: "file", "empty file"))
                 }
             } catch {
                 ctx.add(Diagnostic(at: SourceLocation(file: file, line: error.line, column: error.column), path: "file", error.message))
             }
-            diagnostics += ctx.diagnostics
+            slots.set(i, part, ctx.diagnostics)
+        }
+        var parts: [FileContribution] = []
+        for i in 0..<sources.count {
+            let (part, ds) = slots.get(i)
+            if let part { parts.append(part) }
+            diagnostics += ds
         }
         var merger = InventoryMerger()
         let inventory = merger.merge(parts, files: sources.map(\.file))
@@ -108,5 +116,30 @@ public struct InventoryLoader: Sendable {
         }
         walk("", depth: 0)
         return out.sorted()
+    }
+}
+
+/// Per-file results written by parallel decoders, one slot each.
+private final class FileSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [FileContribution?]
+    private var diagnostics: [[Diagnostic]]
+
+    init(count: Int) {
+        parts = Array(repeating: nil, count: count)
+        diagnostics = Array(repeating: [], count: count)
+    }
+
+    func set(_ i: Int, _ part: FileContribution?, _ ds: [Diagnostic]) {
+        lock.lock()
+        defer { lock.unlock() }
+        parts[i] = part
+        diagnostics[i] = ds
+    }
+
+    func get(_ i: Int) -> (FileContribution?, [Diagnostic]) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (parts[i], diagnostics[i])
     }
 }

@@ -14,19 +14,21 @@ enum NameRules {
             if let p = labelProblem(l) { return p }
         }
         let tld = labels.last!
-        guard tld.hasPrefix("xn--") || tld.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        guard tld.hasPrefix("xn--") || tld.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else {
             return "has an invalid top-level label '\(tld)'"
         }
         return nil
     }
 
     static func labelProblem(_ l: Substring) -> String? {
-        if l.isEmpty { return "has an empty label" }
-        if l.utf8.count > 63 { return "has a label longer than 63 characters" }
-        guard l.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+        let u = l.utf8
+        if u.isEmpty { return "has an empty label" }
+        if u.count > 63 { return "has a label longer than 63 characters" }
+        // Byte-wise: this runs for every domain of the fleet.
+        guard u.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) else {
             return "may only contain letters, digits, hyphens and dots"
         }
-        if l.hasPrefix("-") || l.hasSuffix("-") { return "has a label starting or ending with a hyphen" }
+        if u.first == 0x2D || u.last == 0x2D { return "has a label starting or ending with a hyphen" }
         return nil
     }
 
@@ -41,7 +43,7 @@ enum NameRules {
     static func localPartProblem(_ local: String) -> String? {
         guard !local.isEmpty else { return "is empty" }
         guard local.utf8.count <= 64 else { return "is longer than 64 characters" }
-        guard local.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "._+-".contains($0)) }) else {
+        guard local.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2B || $0 == 0x2D }) else {
             return "may only contain letters, digits and . _ + -"
         }
         if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") {
@@ -52,10 +54,11 @@ enum NameRules {
 
     /// Account, group and schedule names: `a-z A-Z 0-9 _ -`, starting with a letter or digit.
     static func identifierProblem(_ name: String) -> String? {
-        guard let f = name.first, f.isASCII, f.isLetter || f.isNumber else {
+        func alnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) }
+        guard let f = name.utf8.first, alnum(f) else {
             return "must start with a letter or digit"
         }
-        guard name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+        guard name.utf8.count <= 64, name.utf8.allSatisfy({ alnum($0) || $0 == 0x2D || $0 == 0x5F }) else {
             return "may only contain letters, digits, - and _ (at most 64)"
         }
         return nil

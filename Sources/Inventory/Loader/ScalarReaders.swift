@@ -14,7 +14,8 @@ extension DecodeContext {
     /// A non-empty string without surrounding whitespace.
     func nonEmptyString(_ node: YAMLNode, _ path: String) -> String? {
         guard let s = string(node, path) else { return nil }
-        let t = s.trimmingCharacters(in: .whitespaces)
+        // Plain scalars arrive trimmed from libyaml; only quoted ones can carry spaces.
+        let t = s.first?.isWhitespace == false && s.last?.isWhitespace == false ? s : s.trimmingCharacters(in: .whitespaces)
         guard !t.isEmpty else {
             error(node, path, "must not be empty")
             return nil
