@@ -32,6 +32,43 @@ import Inventory
         }
     }
 
+    @Test func mutatedValidInventoriesNeverCrash() throws {
+        // Line deletions, duplications and character swaps of a valid inventory
+        // reach every decoder with shapes it does not expect.
+        let dir = Fixtures.root + "/valid/full"
+        let fleet = try String(contentsOfFile: dir + "/fleet.yaml", encoding: .utf8)
+        let groups = try String(contentsOfFile: dir + "/groups.yaml", encoding: .utf8)
+        let start = UInt64.random(in: 0...UInt64.max)
+        var rng = start
+        func next(_ n: Int) -> Int {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            return Int((rng >> 33) % UInt64(max(1, n)))
+        }
+        let swaps: [Character] = [":", "-", " ", "[", "]", "{", "}", "&", "*", "x", "1", "\"", "%", "@", "."]
+        for round in 0..<300 {
+            var files = [fleet, groups].map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+            for _ in 0..<(1 + next(4)) {
+                let f = next(2)
+                let i = next(files[f].count)
+                switch next(3) {
+                case 0: files[f].remove(at: i)
+                case 1: files[f].insert(files[f][i], at: i)
+                default:
+                    var chars = Array(files[f][i])
+                    if !chars.isEmpty { chars[next(chars.count)] = swaps[next(swaps.count)] }
+                    files[f][i] = String(chars)
+                }
+            }
+            let texts = files.map { $0.joined(separator: "\n") }
+            let ds: [Diagnostic]
+            do { ds = try InventoryLoader().load(files: [(file: "fleet.yaml", text: texts[0]), (file: "groups.yaml", text: texts[1])]).warnings }
+            catch { ds = error.diagnostics }
+            for d in ds {
+                #expect(d.location.line >= 1 && !d.message.isEmpty, "seed \(start) round \(round): \(d)")
+            }
+        }
+    }
+
     @Test func deepBlockNestingIsRefused() {
         var text = ""
         for depth in 0..<200 { text += String(repeating: " ", count: depth * 2) + "a:\n" }
