@@ -99,3 +99,30 @@ enum ConvergenceStates {
         return [s1, s2, s3, []]
     }
 }
+
+/// Pushes each state in turn (observe → diff → apply, repeated like the next
+/// reconcile run when an apply fails under faults) and returns the number of
+/// differences a fresh re-read shows after each push.
+func converge(_ provider: any RegistrarDNSProvider, zone: String, states: [[DNSRecord]], runs: Int = 1,
+              reread: (() async throws -> ObservedZone)? = nil) async throws -> [Int] {
+    var diffs: [Int] = []
+    for desired in states {
+        var lastError: (any Error)?
+        for _ in 0..<runs {
+            do {
+                let observed = try await provider.zone(zone)
+                let changes = RecordChangeSet.between(observed: observed, desired: desired, capabilities: provider.capabilities)
+                _ = try await provider.apply(changes)
+                lastError = nil
+                break
+            } catch {
+                lastError = error
+            }
+        }
+        if let lastError { throw lastError }
+        let after = try await (reread ?? { try await provider.zone(zone) })()
+        let d = RecordChangeSet.between(observed: after, desired: desired, capabilities: provider.capabilities)
+        diffs.append(d.create.count + d.update.count + d.delete.count)
+    }
+    return diffs
+}
