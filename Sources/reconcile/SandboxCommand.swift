@@ -44,7 +44,17 @@ struct SandboxCommand: AsyncParsableCommand {
         // Written straight to fd 1 so the line is out before anything else, buffered or not.
         FileHandle.standardOutput.write(Data((world.descriptorJSON() + "\n").utf8))
         FileHandle.standardError.write(Data("sandbox: \(world.services.count) services on 127.0.0.1; stop with Ctrl-C\n".utf8))
+        // Saved every two seconds as well, so even a SIGKILL loses at most that much.
+        let saver = state.map { path in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: 2_000_000_000)
+                    try? world.saveState(to: path)
+                }
+            }
+        }
         await waitForTermination()
+        saver?.cancel()
         await world.stop()
         FileHandle.standardError.write(Data("sandbox: stopped\(state.map { ", state saved to \($0)" } ?? "")\n".utf8))
     }

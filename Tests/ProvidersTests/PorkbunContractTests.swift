@@ -153,7 +153,8 @@ import Testing
 
     @Test func throttlingIsAn503HTMLPageThatTheClientRetries() async throws {
         // The emulator's real server limits (2/s, bursts of 5); the client here sends without its budget.
-        try await withPorkbun(limits: .porkbun, retry: .none) { rig in
+        // Frozen server time, so the bucket cannot refill on a slow machine.
+        try await withPorkbun(limits: .porkbun, retry: .none, serverClock: VirtualClock()) { rig in
             var throttled: ProviderError?
             for _ in 0..<8 {
                 if let e = await providerFailure({ _ = try await rig.client.getNs(zone) }) { throttled = e; break }

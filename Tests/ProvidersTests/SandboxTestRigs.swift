@@ -16,8 +16,8 @@ struct PorkbunRig {
     static func start(domains: [String] = ["acme-mail.com"], limits: ServerRateLimits = .unlimited,
                       faults: FaultInjector = FaultInjector(), budget: RateBudget = .unlimited(),
                       retry: RetryPolicy = fastRetry, timeout: Double = 5,
-                      apiKey: String? = nil) async throws -> PorkbunRig {
-        let emulator = PorkbunEmulator(limits: limits, faults: faults)
+                      apiKey: String? = nil, serverClock: any ProviderClock = SystemClock()) async throws -> PorkbunRig {
+        let emulator = PorkbunEmulator(limits: limits, faults: faults, clock: serverClock)
         await emulator.register(domains)
         let server = try await emulator.start()
         let client = PorkbunClient(baseURL: server.baseURL.appendingPathComponent(PorkbunEmulator.basePath),
@@ -34,8 +34,10 @@ struct PorkbunRig {
 
 func withPorkbun(domains: [String] = ["acme-mail.com"], limits: ServerRateLimits = .unlimited,
                  faults: FaultInjector = FaultInjector(), budget: RateBudget = .unlimited(), retry: RetryPolicy = fastRetry,
-                 timeout: Double = 5, _ body: (PorkbunRig) async throws -> Void) async throws {
-    let rig = try await PorkbunRig.start(domains: domains, limits: limits, faults: faults, budget: budget, retry: retry, timeout: timeout)
+                 timeout: Double = 5, serverClock: any ProviderClock = SystemClock(),
+                 _ body: (PorkbunRig) async throws -> Void) async throws {
+    let rig = try await PorkbunRig.start(domains: domains, limits: limits, faults: faults, budget: budget, retry: retry,
+                                         timeout: timeout, serverClock: serverClock)
     do { try await body(rig) } catch { await rig.server.stop(); throw error }
     await rig.server.stop()
 }
