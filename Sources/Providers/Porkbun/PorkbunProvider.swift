@@ -96,7 +96,7 @@ public struct PorkbunProvider: RegistrarDNSProvider {
                 for extra in source where extra.id != row.id { try await deleteGone(domain, extra.id.value ?? "") }
                 // Keep the local picture current instead of spending a read (1 request/s).
                 let input = PorkbunRecordMapping.input(u.to, zone: domain)
-                rows.removeAll { r in source.contains { $0.id == r.id } && r.id != row.id }
+                rows.removeAll { r in source.contains { $0.id == r.id } && !(r.id == row.id) }
                 if let i = rows.firstIndex(where: { $0.id == row.id }) {
                     rows[i].name = u.to.name
                     rows[i].type = input.type
