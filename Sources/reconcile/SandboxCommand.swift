@@ -30,7 +30,12 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1") }
-        if let seedDomains { _ = try SandboxSeed.parse(seedDomains) }
+        if let seedDomains {
+            let known = Set(SandboxWorld.defaultServices.map(\.apiName))
+            for api in try SandboxSeed.parse(seedDomains).domains.keys where !known.contains(api) {
+                throw ValidationError("--seed-domains: unknown registrar '\(api)' (known: \(known.sorted().joined(separator: ", ")))")
+            }
+        }
     }
 
     func run() async throws {
