@@ -68,3 +68,33 @@ import Testing
         }
     }
 }
+
+@Suite struct TelegramFaultTests {
+    /// Alerts under 20 % faults: a lost answer is `.outcomeUnknown`; the alerter
+    /// resends (a duplicate alert beats a lost one), so every alert arrives.
+    @Test func everyAlertArrivesUnderTwentyPercentFaults() async throws {
+        let emu = try await TelegramEmulator.start(token: TelegramContractTests.token, chatIDs: ["42"],
+                                                   faults: .uniform(0.2, hangSeconds: 2), seed: 5)
+        do {
+            let tg = TelegramClient(botToken: TelegramContractTests.token, endpoint: emu.url, retry: MailSandbox.fastRetry)
+            for i in 0..<15 {
+                var delivered = false
+                for _ in 0..<10 where !delivered {
+                    do {
+                        _ = try await tg.sendMessage(chatID: "42", text: "alert \(i)")
+                        delivered = true
+                    } catch let e as ProviderError where e.kind == .outcomeUnknown || e.kind == .transient {
+                        continue
+                    }
+                }
+                #expect(delivered)
+            }
+            #expect(emu.counters.totalFaults > 0)
+            #expect(Set(emu.sent.map(\.text)) == Set((0..<15).map { "alert \($0)" }))
+        } catch {
+            await emu.stop()
+            throw error
+        }
+        await emu.stop()
+    }
+}

@@ -9,14 +9,16 @@ public struct MailgunClient: Sendable {
     public let baseURL: URL
     let http: ProviderHTTPClient
     let authorization: String
+    let timeout: Double
     let decoder = JSONDecoder()
 
     /// `endpoint` overrides the regional base URL (proxy, Sandbox emulator).
     public init(region: MailgunRegion, apiKey: String, endpoint: URL? = nil,
                 transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget? = nil,
                 retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
-                random: any RandomSource = SystemRandomSource()) {
+                random: any RandomSource = SystemRandomSource(), timeout: Double = 30) {
         self.region = region
+        self.timeout = timeout
         self.baseURL = endpoint ?? region.apiBase
         let token = Data("api:\(apiKey)".utf8).base64EncodedString()
         authorization = "Basic \(token)"
@@ -59,7 +61,7 @@ public struct MailgunClient: Sendable {
             body = MailgunForm.encode(form)
         }
         let request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, body: body,
-                                  timeout: 30, idempotent: idempotent)
+                                  timeout: timeout, idempotent: idempotent)
         let response = try await http.send(request, operation: operation, domain: domain)
         guard response.status < 300 else { throw error(for: response, operation: operation, domain: domain) }
         return response

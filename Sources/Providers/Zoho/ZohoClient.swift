@@ -10,14 +10,16 @@ public struct ZohoClient: Sendable {
     public let mailBase: URL
     public let tokens: ZohoAccessTokens
     let http: ProviderHTTPClient
+    let timeout: Double
 
     /// `mailEndpoint`/`accountsEndpoint` override the regional hosts (Sandbox, proxy).
     public init(region: ZohoRegion, orgID: String, clientID: String, clientSecret: String, refreshToken: String,
                 mailEndpoint: URL? = nil, accountsEndpoint: URL? = nil,
                 transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget? = nil,
                 retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
-                random: any RandomSource = SystemRandomSource()) {
+                random: any RandomSource = SystemRandomSource(), timeout: Double = 30) {
         self.region = region
+        self.timeout = timeout
         self.orgID = orgID
         self.mailBase = mailEndpoint ?? region.mailBase
         let redactor = Redactor(secrets: [clientID, clientSecret, refreshToken])
@@ -56,7 +58,7 @@ public struct ZohoClient: Sendable {
             var headers = ["Authorization": "Zoho-oauthtoken \(token)", "Accept": "application/json"]
             if data != nil { headers["Content-Type"] = "application/json" }
             let request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, body: data,
-                                      timeout: 30, idempotent: idempotent)
+                                      timeout: timeout, idempotent: idempotent)
             let redacting = http
             let response: HTTPResponse
             do {
