@@ -76,7 +76,7 @@ import Testing
         let emu = try await TelegramEmulator.start(token: TelegramContractTests.token, chatIDs: ["42"],
                                                    faults: .uniform(0.2, hangSeconds: 2), seed: 5)
         do {
-            let tg = TelegramClient(botToken: TelegramContractTests.token, endpoint: emu.url, retry: MailSandbox.fastRetry)
+            let tg = TelegramClient(botToken: TelegramContractTests.token, endpoint: emu.url, retry: MailSandbox.fastRetry, timeout: 1)
             for i in 0..<15 {
                 var delivered = false
                 for _ in 0..<10 where !delivered {

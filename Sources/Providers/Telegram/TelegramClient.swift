@@ -7,10 +7,12 @@ public struct TelegramClient: Sendable {
     public let baseURL: URL
     let token: String
     let http: ProviderHTTPClient
+    let timeout: Double
 
     public init(botToken: String, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
                 budget: RateBudget? = nil, retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
-                random: any RandomSource = SystemRandomSource()) {
+                random: any RandomSource = SystemRandomSource(), timeout: Double = 30) {
+        self.timeout = timeout
         baseURL = endpoint ?? URL(string: "https://api.telegram.org")!
         token = botToken
         http = ProviderHTTPClient(provider: "telegram", transport: transport,
@@ -46,7 +48,7 @@ public struct TelegramClient: Sendable {
         }
         let request = HTTPRequest(method: "POST", url: URL(string: "\(base)/bot\(token)/sendMessage")!,
                                   headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                                  body: body, timeout: 30, idempotent: false)
+                                  body: body, timeout: timeout, idempotent: false)
         let response = try await http.send(request, operation: "sendMessage")
         let decoded = try? JSONDecoder().decode(TelegramResponse<TelegramMessage>.self, from: response.body)
         if let decoded, decoded.ok, let message = decoded.result { return message }
