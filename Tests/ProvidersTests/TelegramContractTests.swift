@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func perChatPacingIsEnforcedAndAbsorbed() async throws {
-        try await withTelegram(minInterval: 1) { emu in
+        try await withTelegram(minInterval: 3) { emu in
             let tg = TelegramClient(botToken: Self.token, endpoint: emu.url, retry: MailSandbox.fastRetry)
             _ = try await tg.sendMessage(chatID: "42", text: "a")
             _ = try await tg.sendMessage(chatID: "42", text: "b")

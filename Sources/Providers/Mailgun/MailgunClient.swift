@@ -53,28 +53,28 @@ public struct MailgunClient: Sendable {
     }
 
     func call(_ method: String, _ path: String, query: [(String, String)] = [], form: [(String, String)]? = nil,
-              idempotent: Bool, operation: String, domain: String? = nil) async throws(ProviderError) -> HTTPResponse {
+              idempotent: Bool, operation: String, domain: String? = nil) async throws(ProviderError) -> ProviderResponse {
         var headers = ["Authorization": authorization, "Accept": "application/json"]
         var body: Data? = nil
         if let form {
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = MailgunForm.encode(form)
         }
-        let request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, body: body,
+        let request = ProviderRequest(method: method, url: url(path, query: query), headers: headers, body: body,
                                   timeout: timeout, idempotent: idempotent)
         let response = try await http.send(request, operation: operation, domain: domain)
         guard response.status < 300 else { throw error(for: response, operation: operation, domain: domain) }
         return response
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, operation: String, domain: String?) throws(ProviderError) -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ response: ProviderResponse, operation: String, domain: String?) throws(ProviderError) -> T {
         do { return try decoder.decode(T.self, from: response.body) } catch {
             throw http.error(.decoding, operation, domain, response.status, "unexpected body: \(error)")
         }
     }
 
     /// Maps every documented error body shape (§1.2) to a typed error; `code` names the shape.
-    func error(for response: HTTPResponse, operation: String, domain: String?) -> ProviderError {
+    func error(for response: ProviderResponse, operation: String, domain: String?) -> ProviderError {
         let body = MailgunErrorBody.parse(response.body, contentType: response.header("content-type"))
         let kind: ProviderError.Kind
         switch response.status {

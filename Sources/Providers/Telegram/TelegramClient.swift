@@ -46,7 +46,7 @@ public struct TelegramClient: Sendable {
         } catch {
             throw http.error(.invalidRequest, "sendMessage", nil, nil, "cannot encode the message")
         }
-        let request = HTTPRequest(method: "POST", url: URL(string: "\(base)/bot\(token)/sendMessage")!,
+        let request = ProviderRequest(method: "POST", url: URL(string: "\(base)/bot\(token)/sendMessage")!,
                                   headers: ["Content-Type": "application/json", "Accept": "application/json"],
                                   body: body, timeout: timeout, idempotent: false)
         let response = try await http.send(request, operation: "sendMessage")

@@ -57,7 +57,7 @@ public actor ZohoAccessTokens {
                     ("client_id", clientID), ("client_secret", clientSecret)]
         let body = Data(form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }
             .joined(separator: "&").utf8)
-        let request = HTTPRequest(method: "POST", url: tokenURL,
+        let request = ProviderRequest(method: "POST", url: tokenURL,
                                   headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
                                   body: body, timeout: 30, idempotent: true)
         let response = try await http.send(request, operation: "oauth.refresh")

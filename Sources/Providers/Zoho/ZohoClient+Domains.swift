@@ -36,11 +36,11 @@ extension ZohoClient {
         }
     }
 
-    func mode(_ name: String, _ body: ZohoModeRequest, operation: String) async throws(ProviderError) -> HTTPResponse {
+    func mode(_ name: String, _ body: ZohoModeRequest, operation: String) async throws(ProviderError) -> ProviderResponse {
         try await call("PUT", "\(orgPath)/domains/\(name)", body: body, idempotent: true, operation: operation, domain: name)
     }
 
-    func verifyResult(_ r: HTTPResponse, operation: String, domain: String) throws(ProviderError) -> ZohoVerifyResult {
+    func verifyResult(_ r: ProviderResponse, operation: String, domain: String) throws(ProviderError) -> ZohoVerifyResult {
         (try? decode(ZohoVerifyResult.self, r, operation: operation, domain: domain)) ?? ZohoVerifyResult()
     }
 

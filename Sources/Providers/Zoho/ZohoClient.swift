@@ -45,7 +45,7 @@ public struct ZohoClient: Sendable {
 
     /// Sends a JSON call with the cached token; on a 401 refreshes once and retries once.
     func call<Body: Encodable>(_ method: String, _ path: String, query: [(String, String)] = [], body: Body?,
-                               idempotent: Bool, operation: String, domain: String? = nil) async throws(ProviderError) -> HTTPResponse {
+                               idempotent: Bool, operation: String, domain: String? = nil) async throws(ProviderError) -> ProviderResponse {
         var data: Data? = nil
         if let body {
             do { data = try JSONEncoder().encode(body) } catch {
@@ -57,10 +57,10 @@ public struct ZohoClient: Sendable {
             let token = try await tokens.token()
             var headers = ["Authorization": "Zoho-oauthtoken \(token)", "Accept": "application/json"]
             if data != nil { headers["Content-Type"] = "application/json" }
-            let request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, body: data,
+            let request = ProviderRequest(method: method, url: url(path, query: query), headers: headers, body: data,
                                       timeout: timeout, idempotent: idempotent)
             let redacting = http
-            let response: HTTPResponse
+            let response: ProviderResponse
             do {
                 response = try await redacting.send(request, operation: operation, domain: domain)
             } catch {
@@ -79,13 +79,13 @@ public struct ZohoClient: Sendable {
     }
 
     func call(_ method: String, _ path: String, query: [(String, String)] = [], idempotent: Bool,
-              operation: String, domain: String? = nil) async throws(ProviderError) -> HTTPResponse {
+              operation: String, domain: String? = nil) async throws(ProviderError) -> ProviderResponse {
         try await call(method, path, query: query, body: Optional<ZohoAddDomain>.none, idempotent: idempotent,
                        operation: operation, domain: domain)
     }
 
     /// Error if HTTP ≥ 400 or `status.code` ≥ 400 (§2.2); an empty error body is possible.
-    func failure(_ response: HTTPResponse, operation: String, domain: String?) -> ProviderError? {
+    func failure(_ response: ProviderResponse, operation: String, domain: String?) -> ProviderError? {
         let envelope = try? JSONDecoder().decode(ZohoEnvelope<ZohoErrorData>.self, from: response.body)
         let code = max(response.status, envelope?.status.code ?? 0)
         guard code >= 400 else { return nil }
@@ -104,7 +104,7 @@ public struct ZohoClient: Sendable {
         return http.error(kind, operation, domain, response.status, text, code: machine)
     }
 
-    func decode<T: Codable & Sendable>(_ type: T.Type, _ response: HTTPResponse, operation: String, domain: String?) throws(ProviderError) -> T {
+    func decode<T: Codable & Sendable>(_ type: T.Type, _ response: ProviderResponse, operation: String, domain: String?) throws(ProviderError) -> T {
         do {
             let env = try JSONDecoder().decode(ZohoEnvelope<T>.self, from: response.body)
             guard let data = env.data else { throw http.error(.decoding, operation, domain, response.status, "answer has no data") }
