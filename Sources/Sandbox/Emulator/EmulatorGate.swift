@@ -53,7 +53,7 @@ public struct EmulatorGate: RouterMiddleware {
             counters.recordThrottled(endpoint)
             return traits.throttled()
         }
-        guard let fault = faults.next() else { return try await next(request, context) }
+        guard let fault = faults.next(endpoint: endpoint) else { return try await next(request, context) }
         counters.recordFault(endpoint)
         switch fault {
         case .serverError(let status):

@@ -69,10 +69,13 @@ public final class FaultInjector: Sendable {
     public let seed: UInt64
     private let random: SeededRandomSource
     private let state = Locked<Bool>(true)
+    /// When set, only these endpoints get faults (a test aiming at one call).
+    public let onlyEndpoints: Set<String>?
 
-    public init(profile: FaultProfile = .none, seed: UInt64 = 1) {
+    public init(profile: FaultProfile = .none, seed: UInt64 = 1, onlyEndpoints: Set<String>? = nil) {
         self.profile = profile
         self.seed = seed
+        self.onlyEndpoints = onlyEndpoints
         random = SeededRandomSource(seed: seed)
     }
 
@@ -84,9 +87,10 @@ public final class FaultInjector: Sendable {
 
     public func setEnabled(_ on: Bool) { state.value = on }
 
-    /// The fault for the next request, or nil.
-    public func next() -> Fault? {
+    /// The fault for the next request to `endpoint`, or nil.
+    public func next(endpoint: String? = nil) -> Fault? {
         guard profile.total > 0 else { return nil }
+        if let only = onlyEndpoints, !only.contains(endpoint ?? "") { return nil }
         let roll = random.nextUnit()
         let after = random.nextUnit() < profile.afterExecutionShare
         let status = random.nextUnit() < 0.5 ? 500 : 502

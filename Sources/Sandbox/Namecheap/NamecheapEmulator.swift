@@ -26,6 +26,8 @@ public final class NamecheapEmulator: Sendable {
     public let counters = RequestCounters()
     public let faults: FaultInjector
     public let limiter: ServerRateLimiter
+    /// HTTP method of every setHosts, for tests of "large zones go by POST" (B1).
+    public let setHostsMethods = Locked<[String]>([])
 
     public init(apiUser: String = "sandbox", apiKey: String = "ncsandbox0000000000000000000000", userName: String? = nil,
                 allowedIPs: Set<String> = ["127.0.0.1"], state: NamecheapEmulatorState = NamecheapEmulatorState(),
@@ -109,6 +111,9 @@ public final class NamecheapEmulator: Sendable {
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let p = Self.parameters(request, body)
         let command = p["command"] ?? ""
+        if command.lowercased() == "namecheap.domains.dns.sethosts" {
+            setHostsMethods.withValue { $0.append(request.method.rawValue) }
+        }
         do {
             try authenticate(p, context)
             let (type, inner) = try await run(command.lowercased(), p)
