@@ -156,3 +156,42 @@ import Testing
         await emu.stop()
     }
 }
+
+/// The same world with a real registrar in the loop: the Mailgun domain's records
+/// are written through the Porkbun client to the Porkbun emulator, which publishes
+/// its zones into the shared DNS view.
+@Suite struct MailSandboxRegistrarTests {
+    @Test func recordsWrittenAtPorkbunVerifyTheMailgunDomain() async throws {
+        let dns = DNSView()
+        let porkbun = PorkbunEmulator(dnsView: dns, limits: .unlimited)
+        await porkbun.register(["acme-mail.com"])
+        let server = try await porkbun.start()
+        do {
+            let client = PorkbunClient(baseURL: server.baseURL.appendingPathComponent(PorkbunEmulator.basePath),
+                                       credentials: PorkbunCredentials(apiKey: porkbun.apiKey, secretKey: porkbun.secretKey),
+                                       budget: .unlimited(), retry: MailSandbox.fastRetry, timeout: 5)
+            let registrar = PorkbunProvider(client: client)
+            try await MailSandbox.withMailgun(dns: dns) { _, mg, _ in
+                let created = try await mg.createDomain(MailgunDomainSpec(name: "acme-mail.com"))
+                let required = MailgunRequiredRecords(domain: "acme-mail.com", response: created, ttl: 600)
+                #expect(try await mg.verifyDomain("acme-mail.com").isActive == false)
+
+                _ = try await registrar.apply(RecordChangeSet(domain: "acme-mail.com", create: required.sending))
+                #expect(try await mg.verifyDomain("acme-mail.com").isActive)
+
+                // Remove the DKIM record at the registrar: Mailgun verification fails again.
+                let zone = try await registrar.zone("acme-mail.com")
+                let dkim = zone.records.filter { $0.name.contains("._domainkey.") }
+                #expect(dkim.count == 1)
+                _ = try await registrar.apply(RecordChangeSet(domain: "acme-mail.com", delete: dkim))
+                let after = try await mg.verifyDomain("acme-mail.com")
+                #expect(!after.isActive)
+                #expect(after.invalidRecords.compactMap(\.dkimSelector) == required.dkimSelectors)
+            }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}
