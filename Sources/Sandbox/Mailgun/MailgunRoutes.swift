@@ -83,9 +83,11 @@ struct MailgunRoutes: Sendable {
             if let p = f["smtp_password"], p.count < 5 || p.count > 32 {
                 return MailReply.message("Password is too short. It must be between 5 and 32 characters.", status: 400)
             }
-            let s = try await state.createDomain(name: name, selector: f["dkim_selector"], keyBits: bits,
-                                                 spamAction: f["spam_action"] ?? "disabled", webPrefix: f["web_prefix"] ?? "email",
-                                                 webScheme: f["web_scheme"] ?? "http", wildcard: f["wildcard"] == "true", now: Date())
+            let pub = try await DKIMKeyMaker.publicKeyBase64(bits: bits)
+            guard let s = await state.createDomain(name: name, selector: f["dkim_selector"], publicKey: pub,
+                                                   spamAction: f["spam_action"] ?? "disabled", webPrefix: f["web_prefix"] ?? "email",
+                                                   webScheme: f["web_scheme"] ?? "http", wildcard: f["wildcard"] == "true", now: Date())
+            else { return MailReply.message("This domain name is already taken", status: 400) }
             return MailReply.json(self.domainBody(s, message: "Domain DNS records have been created"))
         }
         router.put("/v4/domains/:name/verify") { _, context in

@@ -76,7 +76,25 @@ actor ZohoEmulatorState {
     }
 
     func domain(_ name: String) -> DomainState? { domains[DomainName.normalize(name)] }
-    func setDomain(_ d: DomainState) { domains[d.name] = d }
+    /// Applies one mode's change inside one actor turn, so concurrent requests never lose updates.
+    @discardableResult
+    func mutateDomain(_ name: String, _ body: (inout DomainState) -> Void) -> DomainState? {
+        let n = DomainName.normalize(name)
+        guard var d = domains[n] else { return nil }
+        body(&d)
+        domains[n] = d
+        return d
+    }
+
+    /// Nil when the selector exists already (checked and inserted in one turn).
+    func addDKIM(_ name: String, selector: String, publicKey: String) -> (DomainState, DKIMState)? {
+        let n = DomainName.normalize(name)
+        guard var d = domains[n], !d.dkim.contains(where: { $0.selector == selector }) else { return nil }
+        let k = DKIMState(id: nextID(), selector: selector, publicKey: publicKey)
+        d.dkim.append(k)
+        domains[n] = d
+        return (d, k)
+    }
     func removeDomain(_ name: String) { domains[DomainName.normalize(name)] = nil }
 
     // MARK: verification, only from the world's DNS view

@@ -149,8 +149,8 @@ struct ZohoRoutes: Sendable {
         }
     }
 
-    func domainMode(_ req: ZohoModeRequest, _ domain: ZohoEmulatorState.DomainState) async -> Response {
-        var d = domain
+    func domainMode(_ req: ZohoModeRequest, _ d: ZohoEmulatorState.DomainState) async -> Response {
+        let name = d.name
         switch req.mode.lowercased() {
         case "verifydomainbytxt":
             if d.verified { return Self.invalid("\(d.name) is already verified", error: "DOMAIN_ALREADY_VERIFIED") }
@@ -158,64 +158,65 @@ struct ZohoRoutes: Sendable {
                 return Self.ok(["message": "Verification failed due to host not found", "error": "TXT_RECORD_HOST_UNKNOWN",
                                 "txtRecord": [String](), "status": false])
             }
-            d.verified = true
-            await state.setDomain(d)
+            await state.mutateDomain(name) { $0.verified = true }
             return Self.ok(["status": true])
         case "enablemailhosting":
             guard d.verified else { return Self.invalid("\(d.name) is not verified") }
             if d.hosting { return Self.invalid("Mail hosting already enabled", error: "MAILHOSTING_ALREADY_ENABLED") }
-            d.hosting = true
-            await state.setDomain(d)
+            await state.mutateDomain(name) { $0.hosting = true }
             return Self.ok()
         case "disablemailhosting":
-            d.hosting = false
-            await state.setDomain(d)
+            await state.mutateDomain(name) { $0.hosting = false }
             return Self.ok()
         case "verifymxrecord":
             guard d.verified else { return Self.invalid("\(d.name) is not verified") }
-            d.mx = await state.mxVerified(d)
-            await state.setDomain(d)
-            return Self.ok(d.mx ? ["mxstatus": true] : ["mxstatus": false, "mxRecords": [String]()])
+            let ok = await state.mxVerified(d)
+            await state.mutateDomain(name) { $0.mx = ok }
+            return Self.ok(ok ? ["mxstatus": true] : ["mxstatus": false, "mxRecords": [String]()])
         case "verifyspfrecord":
             guard d.verified else { return Self.invalid("\(d.name) is not verified") }
-            d.spf = await state.spfVerified(d)
-            await state.setDomain(d)
-            return Self.ok(["spfstatus": d.spf])
+            let ok = await state.spfVerified(d)
+            await state.mutateDomain(name) { $0.spf = ok }
+            return Self.ok(["spfstatus": ok])
         case "adddkimdetail":
             guard let sel = req.selector, !sel.isEmpty, !sel.contains(".") else { return Self.invalid("selector is invalid") }
             if d.dkim.contains(where: { $0.selector == sel }) { return Self.invalid("Selector already exists", error: "DKIM_SELECTOR_EXISTS") }
             let bits = req.keySize ?? 1024
-            guard bits == 1024 || bits == 2048, let pub = try? DKIMKeyMaker.publicKeyBase64(bits: bits) else {
+            guard bits == 1024 || bits == 2048, let pub = try? await DKIMKeyMaker.publicKeyBase64(bits: bits) else {
                 return Self.invalid("keySize must be 1024 or 2048")
             }
-            let k = ZohoEmulatorState.DKIMState(id: await state.nextID(), selector: sel, publicKey: "v=DKIM1; k=rsa; p=\(pub)")
-            d.dkim.append(k)
-            await state.setDomain(d)
+            guard let (domain, k) = await state.addDKIM(name, selector: sel, publicKey: "v=DKIM1; k=rsa; p=\(pub)") else {
+                return Self.invalid("Selector already exists", error: "DKIM_SELECTOR_EXISTS")
+            }
             // The sample answer says isDefault false whatever was asked (§2.4).
-            return Self.ok(Self.dkimJSON(d)(k))
+            return Self.ok(Self.dkimJSON(domain)(k))
         case "verifydkimkey", "makedkimdefault", "deletedkimdetail", "regeneratedkimkey":
-            guard let id = req.dkimId.flatMap({ Int64($0.value) }), let i = d.dkim.firstIndex(where: { $0.id == id }) else {
+            guard let id = req.dkimId.flatMap({ Int64($0.value) }), let key = d.dkim.first(where: { $0.id == id }) else {
                 return Self.invalid("dkimId is invalid")
             }
             switch req.mode.lowercased() {
             case "verifydkimkey":
-                d.dkim[i].isVerified = await state.dkimVerified(d, d.dkim[i])
-                await state.setDomain(d)
-                return Self.ok(["dkimstatus": d.dkim[i].isVerified])
+                let ok = await state.dkimVerified(d, key)
+                await state.mutateDomain(name) { dom in
+                    if let i = dom.dkim.firstIndex(where: { $0.id == id }) { dom.dkim[i].isVerified = ok }
+                }
+                return Self.ok(["dkimstatus": ok])
             case "makedkimdefault":
-                guard d.dkim[i].isVerified else { return Self.invalid("DKIM key is not verified") }
-                for j in d.dkim.indices { d.dkim[j].isDefault = j == i }
-                await state.setDomain(d)
+                guard key.isVerified else { return Self.invalid("DKIM key is not verified") }
+                await state.mutateDomain(name) { dom in for j in dom.dkim.indices { dom.dkim[j].isDefault = dom.dkim[j].id == id } }
                 return Self.ok()
             case "regeneratedkimkey":
-                guard let pub = try? DKIMKeyMaker.publicKeyBase64(bits: 2048) else { return Self.invalid("cannot generate") }
-                d.dkim[i].publicKey = "v=DKIM1; k=rsa; p=\(pub)"
-                d.dkim[i].isVerified = false
-                await state.setDomain(d)
-                return Self.ok(Self.dkimJSON(d)(d.dkim[i]))
+                guard let pub = try? await DKIMKeyMaker.publicKeyBase64(bits: 2048) else { return Self.invalid("cannot generate") }
+                let updated = await state.mutateDomain(name) { dom in
+                    if let i = dom.dkim.firstIndex(where: { $0.id == id }) {
+                        dom.dkim[i].publicKey = "v=DKIM1; k=rsa; p=\(pub)"
+                        dom.dkim[i].isVerified = false
+                    }
+                }
+                guard let dom = updated, let k = dom.dkim.first(where: { $0.id == id }) else { return Self.invalid("dkimId is invalid") }
+                return Self.ok(Self.dkimJSON(dom)(k))
             default:
-                d.dkim.remove(at: i)
-                await state.setDomain(d)
+                await state.mutateDomain(name) { dom in dom.dkim.removeAll { $0.id == id } }
                 return Self.ok()
             }
         default:
