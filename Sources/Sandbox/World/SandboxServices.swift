@@ -1,0 +1,73 @@
+import Foundation
+
+/// Everything a service needs to start inside a sandbox world.
+public struct SandboxServiceContext: Sendable {
+    public let dnsView: DNSView
+    /// Domains this service's account starts with (from the seed).
+    public let domains: [String]
+    /// Whether the real rate limits are enforced.
+    public let limits: Bool
+    public let faults: FaultProfile
+    public let faultSeed: UInt64
+    /// This service's part of a `--state` file, if one was loaded.
+    public let savedState: Data?
+}
+
+/// A started service: where it listens and how a client logs in.
+public struct RunningService: Sendable {
+    public let apiName: String
+    public let server: EmulatorServer
+    /// `url` plus the credentials under the real API's own field names.
+    public let descriptor: [String: String]
+    /// The service's state for `--state`; nil when it keeps none.
+    public let exportState: @Sendable () throws -> Data?
+
+    public init(apiName: String, server: EmulatorServer, descriptor: [String: String],
+                exportState: @escaping @Sendable () throws -> Data? = { nil }) {
+        self.apiName = apiName
+        self.server = server
+        self.descriptor = descriptor
+        self.exportState = exportState
+    }
+}
+
+/// How to start one API emulator. Adding a service to the sandbox is adding
+/// one factory to `SandboxWorld.defaultServices`.
+public struct SandboxServiceFactory: Sendable {
+    public let apiName: String
+    public let start: @Sendable (SandboxServiceContext) async throws -> RunningService
+
+    public init(apiName: String, start: @escaping @Sendable (SandboxServiceContext) async throws -> RunningService) {
+        self.apiName = apiName
+        self.start = start
+    }
+}
+
+extension SandboxServiceFactory {
+    public static let porkbun = SandboxServiceFactory(apiName: PorkbunEmulator.apiName) { ctx in
+        let state = try ctx.savedState.map { try JSONDecoder().decode(PorkbunEmulatorState.self, from: $0) } ?? PorkbunEmulatorState()
+        let emulator = PorkbunEmulator(state: state, dnsView: ctx.dnsView, limits: ctx.limits ? .porkbun : .unlimited,
+                                       faults: FaultInjector(profile: ctx.faults, seed: ctx.faultSeed))
+        await emulator.register(ctx.domains)
+        let server = try await emulator.start()
+        return RunningService(
+            apiName: PorkbunEmulator.apiName, server: server,
+            descriptor: ["url": server.baseURL.absoluteString + PorkbunEmulator.basePath,
+                         "apikey": emulator.apiKey, "secretapikey": emulator.secretKey],
+            exportState: { try JSONEncoder().encode(emulator.state.value) })
+    }
+
+    public static let namecheap = SandboxServiceFactory(apiName: NamecheapEmulator.apiName) { ctx in
+        let state = try ctx.savedState.map { try JSONDecoder().decode(NamecheapEmulatorState.self, from: $0) } ?? NamecheapEmulatorState()
+        let emulator = NamecheapEmulator(state: state, dnsView: ctx.dnsView, limits: ctx.limits ? .namecheap : .unlimited,
+                                         faults: FaultInjector(profile: ctx.faults, seed: ctx.faultSeed &+ 1))
+        await emulator.register(ctx.domains)
+        let server = try await emulator.start()
+        return RunningService(
+            apiName: NamecheapEmulator.apiName, server: server,
+            descriptor: ["url": server.baseURL.absoluteString + NamecheapEmulator.path,
+                         "ApiUser": emulator.apiUser, "ApiKey": emulator.apiKey, "UserName": emulator.userName,
+                         "ClientIp": "127.0.0.1"],
+            exportState: { try JSONEncoder().encode(emulator.state.value) })
+    }
+}
