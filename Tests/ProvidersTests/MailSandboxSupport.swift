@@ -57,10 +57,3 @@ enum MailSandbox {
         await dns.publish(zone: zone, records: await dns.records(zone: zone).filter { !drop($0) })
     }
 }
-
-/// A tiny webhook receiver on 127.0.0.1:0 that verifies Mailgun signatures with
-/// the project's verifier and records what arrived.
-final class WebhookReceiver: @unchecked Sendable {
-    let lock = NSLock()
-    var received: [(payload: MailgunWebhookPayload, authentic: Bool)] = []
-}

@@ -55,7 +55,10 @@ public struct MailFormFields: Sendable {
             guard let split = part.range(of: "\r\n\r\n") else { continue }
             let head = part[part.startIndex..<split.lowerBound]
             var value = String(part[split.upperBound...])
-            if value.hasSuffix("\r\n") { value.removeLast(2) }
+            // "\r\n" is one Character in Swift: trim it on the UTF-8 view.
+            if value.utf8.count >= 2, value.utf8.suffix(2).elementsEqual("\r\n".utf8) {
+                value = String(decoding: value.utf8.dropLast(2), as: UTF8.self)
+            }
             guard let nameRange = head.range(of: "name=\"") else { continue }
             let rest = head[nameRange.upperBound...]
             guard let end = rest.firstIndex(of: "\"") else { continue }
