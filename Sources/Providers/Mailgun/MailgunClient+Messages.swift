@@ -5,7 +5,7 @@ extension MailgunClient {
     /// and must not be retried blindly (at-most-once sending, sending.md).
     public func send(domain: String, _ message: MailgunOutgoingMessage) async throws(ProviderError) -> MailgunSendResponse {
         let r = try await call("POST", "/v3/\(Self.seg(domain))/messages", form: message.formFields, idempotent: false,
-                               operation: "messages.send", domain: domain)
+                               operation: "messages.send", domain: domain, sending: true)
         return try decode(MailgunSendResponse.self, r, operation: "messages.send", domain: domain)
     }
 
@@ -16,7 +16,7 @@ extension MailgunClient {
         var query = [("message-id", MailgunMessageID.bare(messageID)), ("ascending", "yes"), ("limit", String(min(limit, 300)))]
         var path = "/v3/\(Self.seg(domain))/events"
         for _ in 0..<100 {
-            let r = try await call("GET", path, query: query, idempotent: true, operation: "events.list", domain: domain)
+            let r = try await call("GET", path, query: query, idempotent: true, operation: "events.list", domain: domain, sending: true)
             let page = try decode(MailgunEventPage.self, r, operation: "events.list", domain: domain)
             if page.items.isEmpty { break }
             out += page.items

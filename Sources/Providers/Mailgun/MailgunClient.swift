@@ -7,7 +7,11 @@ import Foundation
 public struct MailgunClient: Sendable {
     public let region: MailgunRegion
     public let baseURL: URL
+    /// Domains, credentials, webhooks, routes, suppressions: the documented 300/minute account budget.
     let http: ProviderHTTPClient
+    /// Messages and events have their own (plan-dependent) limits, answered with 429/420;
+    /// they must not eat the admin budget, so they go through a separate client.
+    let sendHTTP: ProviderHTTPClient
     let authorization: String
     let timeout: Double
     let decoder = JSONDecoder()
@@ -15,20 +19,22 @@ public struct MailgunClient: Sendable {
     /// `endpoint` overrides the regional base URL (proxy, Sandbox emulator).
     public init(region: MailgunRegion, apiKey: String, endpoint: URL? = nil,
                 transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget? = nil,
-                retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
+                sendBudget: RateBudget? = nil, retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
                 random: any RandomSource = SystemRandomSource(), timeout: Double = 30) {
         self.region = region
         self.timeout = timeout
         self.baseURL = endpoint ?? region.apiBase
         let token = Data("api:\(apiKey)".utf8).base64EncodedString()
         authorization = "Basic \(token)"
+        let redactor = Redactor(secrets: [apiKey, token, "api:\(apiKey)"])
         http = ProviderHTTPClient(
             provider: "mailgun-\(region.rawValue)", transport: transport,
             // Domains and Webhooks APIs: 300 requests/minute per account (§1.3).
             budget: budget ?? RateBudget(windows: [RateWindow(limit: 300, seconds: 60)], margin: 0.05, clock: clock),
-            retry: retry, clock: clock, random: random,
-            redactor: Redactor(secrets: [apiKey, token, "api:\(apiKey)"]),
-            classifier: Self.classifier(clock: clock))
+            retry: retry, clock: clock, random: random, redactor: redactor, classifier: Self.classifier(clock: clock))
+        sendHTTP = ProviderHTTPClient(
+            provider: "mailgun-\(region.rawValue)", transport: transport, budget: sendBudget ?? .unlimited(clock: clock),
+            retry: retry, clock: clock, random: random, redactor: redactor, classifier: Self.classifier(clock: clock))
     }
 
     /// 429 and 420 are both throttles (§1.3: 420 "recipient limit exceeded" seen in 2025);
@@ -53,7 +59,7 @@ public struct MailgunClient: Sendable {
     }
 
     func call(_ method: String, _ path: String, query: [(String, String)] = [], form: [(String, String)]? = nil,
-              idempotent: Bool, operation: String, domain: String? = nil) async throws(ProviderError) -> ProviderResponse {
+              idempotent: Bool, operation: String, domain: String? = nil, sending: Bool = false) async throws(ProviderError) -> ProviderResponse {
         var headers = ["Authorization": authorization, "Accept": "application/json"]
         var body: Data? = nil
         if let form {
@@ -62,7 +68,7 @@ public struct MailgunClient: Sendable {
         }
         let request = ProviderRequest(method: method, url: url(path, query: query), headers: headers, body: body,
                                   timeout: timeout, idempotent: idempotent)
-        let response = try await http.send(request, operation: operation, domain: domain)
+        let response = try await (sending ? sendHTTP : http).send(request, operation: operation, domain: domain)
         guard response.status < 300 else { throw error(for: response, operation: operation, domain: domain) }
         return response
     }
