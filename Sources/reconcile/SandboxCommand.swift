@@ -25,8 +25,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-seed"), help: "Seed of the fault dice (same seed, same faults).")
     var faultSeed: UInt64 = 1
 
-    @Option(name: .customLong("hang-seconds"), help: "How long an injected timeout hangs.")
-    var hangSeconds: Double = 35
+    @Option(name: .customLong("hang-seconds"), help: "How long an injected timeout hangs (default beyond every client timeout: Namecheap 60 s).")
+    var hangSeconds: Double = 65
 
     func validate() throws {
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1") }

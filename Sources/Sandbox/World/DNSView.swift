@@ -31,6 +31,9 @@ public actor DNSView {
 
     public func allZones() -> [String] { zones.keys.sorted() }
 
+    /// Every published zone at once (for exporting the view to a real DNS server).
+    public func snapshot() -> [String: [DNSRecord]] { zones }
+
     private func zoneContaining(_ name: String) -> String? {
         var candidate = Substring(name)
         while true {

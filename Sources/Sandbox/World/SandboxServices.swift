@@ -21,12 +21,15 @@ public struct RunningService: Sendable {
     public let descriptor: [String: String]
     /// The service's state for `--state`; nil when it keeps none.
     public let exportState: @Sendable () throws -> Data?
+    /// Requests per endpoint (benchmarks read the throttled count here).
+    public let counters: RequestCounters?
 
     public init(apiName: String, server: EmulatorServer, descriptor: [String: String],
-                exportState: @escaping @Sendable () throws -> Data? = { nil }) {
+                counters: RequestCounters? = nil, exportState: @escaping @Sendable () throws -> Data? = { nil }) {
         self.apiName = apiName
         self.server = server
         self.descriptor = descriptor
+        self.counters = counters
         self.exportState = exportState
     }
 }
@@ -54,7 +57,7 @@ extension SandboxServiceFactory {
             apiName: PorkbunEmulator.apiName, server: server,
             descriptor: ["url": server.baseURL.absoluteString + PorkbunEmulator.basePath,
                          "apikey": emulator.apiKey, "secretapikey": emulator.secretKey],
-            exportState: { try JSONEncoder().encode(emulator.state.value) })
+            counters: emulator.counters, exportState: { try JSONEncoder().encode(emulator.state.value) })
     }
 
     public static let namecheap = SandboxServiceFactory(apiName: NamecheapEmulator.apiName) { ctx in
@@ -68,6 +71,6 @@ extension SandboxServiceFactory {
             descriptor: ["url": server.baseURL.absoluteString + NamecheapEmulator.path,
                          "ApiUser": emulator.apiUser, "ApiKey": emulator.apiKey, "UserName": emulator.userName,
                          "ClientIp": "127.0.0.1"],
-            exportState: { try JSONEncoder().encode(emulator.state.value) })
+            counters: emulator.counters, exportState: { try JSONEncoder().encode(emulator.state.value) })
     }
 }
