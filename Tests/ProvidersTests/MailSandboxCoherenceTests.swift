@@ -10,7 +10,7 @@ import Testing
 @Suite struct MailSandboxCoherenceTests {
     @Test func mailgunVerifiesOnlyFromTheWorldsDNS() async throws {
         try await MailSandbox.withMailgun { emu, mg, dns in
-            let created = try await mg.createDomain(MailgunDomainSpec(name: "coherent.example"))
+            let created = try await mg.createDomain(MailgunDomainSpec(name: "coherent.example", dkimKeySize: 1024))
             let required = MailgunRequiredRecords(domain: "coherent.example", response: created)
             let selector = try #require(required.dkimSelectors.first)
             await MailSandbox.publish(dns, zone: "coherent.example", required.sending)
@@ -45,7 +45,7 @@ import Testing
         try await MailSandbox.withMailgun(dns: dns) { _, mg, _ in
             try await MailSandbox.withZoho(dns: dns) { _, zoho, _ in
                 let zone = "shared.example"
-                let m = MailgunRequiredRecords(domain: zone, response: try await mg.createDomain(MailgunDomainSpec(name: zone)))
+                let m = MailgunRequiredRecords(domain: zone, response: try await mg.createDomain(MailgunDomainSpec(name: zone, dkimKeySize: 1024)))
                 let z = try await zoho.addDomain(zone)
                 await MailSandbox.publish(dns, zone: zone, m.dkim + [
                     DNSRecord(name: zone, type: .TXT, ttl: 300, value: "v=spf1 include:mailgun.org include:zoho.com ~all"),
@@ -172,7 +172,7 @@ import Testing
                                        budget: .unlimited(), retry: MailSandbox.fastRetry, timeout: 5)
             let registrar = PorkbunProvider(client: client)
             try await MailSandbox.withMailgun(dns: dns) { _, mg, _ in
-                let created = try await mg.createDomain(MailgunDomainSpec(name: "acme-mail.com"))
+                let created = try await mg.createDomain(MailgunDomainSpec(name: "acme-mail.com", dkimKeySize: 2048))
                 let required = MailgunRequiredRecords(domain: "acme-mail.com", response: created, ttl: 600)
                 #expect(try await mg.verifyDomain("acme-mail.com").isActive == false)
 

@@ -24,7 +24,7 @@ import Testing
             let mgEU = MailgunClient(region: .eu, apiKey: eu["api_key"]!, endpoint: URL(string: eu["url"]!)!, retry: MailSandbox.fastRetry)
             #expect(try await mgUS.webhookSigningKey() == us["webhook_signing_key"])
             // The seeded Porkbun domain gets a Mailgun domain whose records land in the world's DNS view.
-            let created = try await mgUS.createDomain(MailgunDomainSpec(name: "acme-mail.com"))
+            let created = try await mgUS.createDomain(MailgunDomainSpec(name: "acme-mail.com", dkimKeySize: 1024))
             await MailSandbox.publish(world.dnsView, zone: "acme-mail.com", MailgunRequiredRecords(domain: "acme-mail.com", response: created).sending)
             #expect(try await mgUS.verifyDomain("acme-mail.com").isActive)
             #expect(try await mgEU.allDomains().isEmpty)   // regions are separate

@@ -34,12 +34,12 @@ import Testing
             #expect(try await mg.listDomains(state: "active").items.isEmpty)
 
             // Duplicate create: 400 `{"message": "This domain name is already taken"}`.
-            let dup = await #expect(throws: ProviderError.self) { try await mg.createDomain(MailgunDomainSpec(name: "acme-mail.com")) }
+            let dup = await #expect(throws: ProviderError.self) { try await mg.createDomain(MailgunDomainSpec(name: "acme-mail.com", dkimKeySize: 1024)) }
             #expect(dup?.kind == .invalidRequest)
             #expect(dup?.code == "json.message")
             #expect(dup?.message == "This domain name is already taken")
             // ensureDomain turns that into the existing domain.
-            #expect(try await mg.ensureDomain(MailgunDomainSpec(name: "acme-mail.com")).domain.id == created.domain.id)
+            #expect(try await mg.ensureDomain(MailgunDomainSpec(name: "acme-mail.com", dkimKeySize: 1024)).domain.id == created.domain.id)
             // Selector that is not an atom.
             let bad = await #expect(throws: ProviderError.self) { try await mg.createDomain(MailgunDomainSpec(name: "x.example", dkimSelector: "foo.bar")) }
             #expect(bad?.kind == .invalidRequest)
@@ -54,7 +54,7 @@ import Testing
 
     @Test func verifyIsOnlySuccessWhenActive() async throws {
         try await MailSandbox.withMailgun { _, mg, dns in
-            _ = try await mg.createDomain(MailgunDomainSpec(name: "verify.example"))
+            _ = try await mg.createDomain(MailgunDomainSpec(name: "verify.example", dkimKeySize: 1024))
             let pending = try await mg.verifyDomain("verify.example")
             #expect(!pending.isActive)
             #expect(pending.response.message == "Domain DNS records have been updated")
@@ -73,7 +73,7 @@ import Testing
 
     @Test func credentialsLifecycle() async throws {
         try await MailSandbox.withMailgun { emu, mg, _ in
-            _ = try await mg.createDomain(MailgunDomainSpec(name: "cred.example"))
+            _ = try await mg.createDomain(MailgunDomainSpec(name: "cred.example", dkimKeySize: 1024))
             let derive = SMTPPasswordDeriver(masterSecret: "master-secret-for-tests")
             let pw1 = derive.password(for: "alice@cred.example", version: 1)
             try await mg.createCredential("cred.example", login: "alice", password: pw1)
@@ -108,7 +108,7 @@ import Testing
 
     @Test func webhooksLifecycleAndReasonErrors() async throws {
         try await MailSandbox.withMailgun { emu, mg, _ in
-            _ = try await mg.createDomain(MailgunDomainSpec(name: "hooks.example"))
+            _ = try await mg.createDomain(MailgunDomainSpec(name: "hooks.example", dkimKeySize: 1024))
             #expect(try await mg.listWebhooks("hooks.example").isEmpty)
             #expect(try await mg.createWebhook("hooks.example", type: .permanentFail, urls: ["https://hooks.example/mg"]) == ["https://hooks.example/mg"])
             let again = await #expect(throws: ProviderError.self) {
@@ -164,7 +164,7 @@ import Testing
 
     @Test func suppressionsAllListsAndPaging() async throws {
         try await MailSandbox.withMailgun { _, mg, _ in
-            _ = try await mg.createDomain(MailgunDomainSpec(name: "sup.example"))
+            _ = try await mg.createDomain(MailgunDomainSpec(name: "sup.example", dkimKeySize: 1024))
             for i in (0..<7).reversed() {
                 try await mg.addSuppression(.bounces, domain: "sup.example",
                                             MailgunSuppression(address: "u\(i)+tag@x.example", code: "550", error: "no such user"))
@@ -190,7 +190,7 @@ import Testing
 
     @Test func sendWithTagsHeadersVariablesThenEventsByMessageID() async throws {
         try await MailSandbox.withMailgun { emu, mg, dns in
-            _ = try await mg.createDomain(MailgunDomainSpec(name: "send.example"))
+            _ = try await mg.createDomain(MailgunDomainSpec(name: "send.example", dkimKeySize: 1024))
             let message = MailgunOutgoingMessage(
                 from: "Alice <alice@send.example>", to: ["bob@x.example", "bounced@x.example"], subject: "Hello", text: "Hi Bob",
                 tags: ["g1", "warmup"], headers: [(name: "List-Unsubscribe", value: "<https://u.example/1>"),
@@ -238,7 +238,7 @@ import Testing
     @Test(arguments: [429, 420])
     func sendingThrottleIsRetried(status: Int) async throws {
         try await MailSandbox.withMailgun { emu, mg, dns in
-            _ = try await mg.createDomain(MailgunDomainSpec(name: "t.example"))
+            _ = try await mg.createDomain(MailgunDomainSpec(name: "t.example", dkimKeySize: 1024))
             await MailSandbox.publish(dns, zone: "t.example", try await mg.requiredRecords("t.example").sending)
             _ = try await mg.requireVerified("t.example")
             emu.throttleNextSends(2, status: status)
@@ -276,7 +276,7 @@ import Testing
             #expect(html?.code == "html")
             #expect(try await right.webhookSigningKey() == MailSandbox.signingKey)
             // EU records come from the EU region.
-            let eu = try await right.createDomain(MailgunDomainSpec(name: "eu.example"))
+            let eu = try await right.createDomain(MailgunDomainSpec(name: "eu.example", dkimKeySize: 1024))
             #expect(eu.receivingDNSRecords?.map(\.value) == ["mxa.eu.mailgun.org", "mxb.eu.mailgun.org"])
         } catch {
             await emu.stop()
@@ -320,7 +320,7 @@ import Testing
         let receiver = try await EmulatorServer.start(name: "receiver", router: router)
         do {
             try await MailSandbox.withMailgun { emu, mg, _ in
-                _ = try await mg.createDomain(MailgunDomainSpec(name: "wh.example"))
+                _ = try await mg.createDomain(MailgunDomainSpec(name: "wh.example", dkimKeySize: 1024))
                 let url = receiver.baseURL.absoluteString + "/mailgun"
                 for type in [MailgunWebhookType.permanentFail, .complained, .unsubscribed] {
                     try await mg.ensureWebhook("wh.example", type: type, urls: [url])
