@@ -186,3 +186,25 @@ import Testing
         }
     }
 }
+
+@Suite struct PorkbunUpdateTests {
+    let zone = "acme-mail.com"
+
+    @Test func valueUpdateEditsInPlaceAndKeepsTheId() async throws {
+        try await withPorkbun { rig in
+            let old = DNSRecord(name: "app.\(zone)", type: .A, ttl: 600, value: "192.0.2.1")
+            let new = DNSRecord(name: "app.\(zone)", type: .A, ttl: 900, value: "192.0.2.2")
+            _ = try await rig.provider.apply(RecordChangeSet(domain: zone, create: [old]))
+            let id = try #require(rig.truth(zone).first { $0.name == "app.\(zone)" }?.id)
+            let z = try await rig.provider.apply(RecordChangeSet(domain: zone, update: [.init(from: old, to: new)]))
+            #expect(z.records.contains(new))
+            #expect(!z.records.contains { $0.key == old.key })
+            #expect(rig.truth(zone).filter { $0.name == "app.\(zone)" }.map(\.id) == [id])
+            #expect(rig.emulator.counters.requests("dns/edit") == 1)
+            #expect(rig.emulator.counters.requests("dns/delete") == 0)
+            // The same update again converges without writing.
+            _ = try await rig.provider.apply(RecordChangeSet(domain: zone, update: [.init(from: old, to: new)]))
+            #expect(rig.emulator.counters.requests("dns/edit") == 1)
+        }
+    }
+}

@@ -80,17 +80,33 @@ public struct PorkbunProvider: RegistrarDNSProvider {
         }
         if !changes.delete.isEmpty || !changes.deleteForeign.isEmpty { rows = try await client.retrieve(domain) }
 
+        // An update edits in place (the id survives, no moment without the record).
         for u in changes.update {
             let target = rowsMatching(u.to.key)
+            let source = u.from.key == u.to.key ? [] : rowsMatching(u.from.key)
             if let have = target.first, case .managed(let r) = PorkbunRecordMapping.map(have, zone: domain),
                capabilities.comparableTTL(r.ttl) == capabilities.comparableTTL(u.to.ttl) {
-                continue   // already in the desired state: an edit would be a no-op error (A2)
-            }
-            guard let row = (target.first ?? rowsMatching(u.from.key).first), let id = row.id.value else {
-                try await createOnce(domain, u.to, known: &rows)
+                // Already in the desired state: an edit would be a no-op error (A2). A leftover
+                // source row (a previous run died between steps) still goes.
+                for row in source { try await deleteGone(domain, row.id.value ?? "") }
                 continue
             }
-            try await edit(domain, id: id, u.to)
+            if let row = target.first ?? source.first, let id = row.id.value {
+                try await edit(domain, id: id, u.to)
+                for extra in source where extra.id != row.id { try await deleteGone(domain, extra.id.value ?? "") }
+                // Keep the local picture current instead of spending a read (1 request/s).
+                let input = PorkbunRecordMapping.input(u.to, zone: domain)
+                rows.removeAll { r in source.contains { $0.id == r.id } && r.id != row.id }
+                if let i = rows.firstIndex(where: { $0.id == row.id }) {
+                    rows[i].name = u.to.name
+                    rows[i].type = input.type
+                    rows[i].content = input.content
+                    rows[i].ttl = LenientString(String(max(input.ttl, capabilities.minimumTTL)))
+                    rows[i].prio = input.prio.map { LenientString(String($0)) }
+                }
+            } else {
+                try await createOnce(domain, u.to, known: &rows)
+            }
         }
         for r in changes.create where rowsMatching(r.key).isEmpty {
             try await createOnce(domain, r, known: &rows)
@@ -127,7 +143,12 @@ public struct PorkbunProvider: RegistrarDNSProvider {
         var lastError: ProviderError?
         for _ in 0..<createAttempts {
             do {
-                _ = try await client.create(domain, PorkbunRecordMapping.input(r, zone: domain))
+                let input = PorkbunRecordMapping.input(r, zone: domain)
+                let id = try await client.create(domain, input)
+                // Known locally now, so a repeated entry in the same change set is not created twice.
+                rows.append(PorkbunWire.Record(id: LenientString(id), name: r.name, type: input.type, content: input.content,
+                                               ttl: LenientString(String(max(input.ttl, capabilities.minimumTTL))),
+                                               prio: input.prio.map { LenientString(String($0)) }, notes: nil))
                 return
             } catch where error.kind == .outcomeUnknown {
                 lastError = error

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import Providers
+@testable import Sandbox
+
+/// `reconcile sandbox` as a real process: its first stdout line is the JSON
+/// object scripts use, and the services in it answer. The child is stopped
+/// with SIGKILL (Swift Testing children inherit a blocked signal mask).
+@Suite struct SandboxCommandTests {
+    /// The `reconcile` binary next to the test bundle (built by `swift build --build-tests`).
+    static var binary: URL? {
+        let exe = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        let dir = exe.deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent(), Bundle.main.bundleURL] {
+            let url = candidate.appendingPathComponent("reconcile")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }
+
+    /// Reads one line on a dedicated thread (a blocking read must not sit on the cooperative pool).
+    static func firstLine(_ handle: FileHandle) async -> String {
+        await withCheckedContinuation { cont in
+            Thread {
+                var bytes = Data()
+                while true {
+                    let chunk = handle.readData(ofLength: 1)
+                    if chunk.isEmpty || chunk.first == UInt8(ascii: "\n") { break }
+                    bytes.append(chunk)
+                }
+                cont.resume(returning: String(decoding: bytes, as: UTF8.self))
+            }.start()
+        }
+    }
+
+    @Test(.enabled(if: binary != nil, "reconcile binary not built"))
+    func firstLineIsTheServiceMapAndTheServicesAnswer() async throws {
+        let process = Process()
+        process.executableURL = Self.binary!
+        process.arguments = ["sandbox", "--seed-domains", "porkbun:cli-test.com,namecheap:cli-test.net", "--no-limits"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        let line = await Self.firstLine(out.fileHandleForReading)
+        let map = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: String]])
+        #expect(Set(map.keys) == ["porkbun", "namecheap"])
+        let p = try #require(map["porkbun"]), n = try #require(map["namecheap"])
+        let porkbun = PorkbunProvider(client: PorkbunClient(baseURL: URL(string: p["url"]!)!,
+                                                            credentials: PorkbunCredentials(apiKey: p["apikey"]!, secretKey: p["secretapikey"]!),
+                                                            budget: .unlimited(), retry: fastRetry))
+        let namecheap = NamecheapProvider(client: NamecheapClient(baseURL: URL(string: n["url"]!)!,
+                                                                  credentials: NamecheapCredentials(apiUser: n["ApiUser"]!, apiKey: n["ApiKey"]!,
+                                                                                                    userName: n["UserName"]!, clientIP: n["ClientIp"]!),
+                                                                  budget: .unlimited(), retry: fastRetry))
+        let pd = try await porkbun.listDomains().map(\.name)
+        let nd = try await namecheap.listDomains().map(\.name)
+        #expect(pd == ["cli-test.com"])
+        #expect(nd == ["cli-test.net"])
+    }
+}
