@@ -214,6 +214,8 @@ import Testing
 
             let events = try await mg.events(domain: "send.example", messageID: sent.id)
             #expect(events.count == 4)
+            // Paging: one event per page, `paging.next` followed until an empty page.
+            #expect(try await mg.events(domain: "send.example", messageID: sent.bareMessageID, limit: 1).map(\.id) == events.map(\.id))
             #expect(events.allSatisfy { $0.message?.headers?.messageID == sent.bareMessageID })
             let bounced = try #require(events.first { $0.recipient == "bounced@x.example" && $0.event == "failed" })
             #expect(bounced.reason == "suppress-bounce")

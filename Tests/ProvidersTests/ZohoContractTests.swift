@@ -22,6 +22,18 @@ import Testing
         }
     }
 
+    @Test func concurrentCallersShareOneRefresh() async throws {
+        try await MailSandbox.withZoho { emu, zoho, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 { group.addTask { _ = try await zoho.listDomains() } }
+                try await group.waitForAll()
+            }
+            // Zoho caps live access tokens per refresh token (§2.1): one refresh for all twelve.
+            #expect(await emu.tokensIssued() == 1)
+            #expect(emu.counters.requests("GET /api/organization/:id/domains") == 12)
+        }
+    }
+
     @Test func shortLivedTokensAreRefreshedAheadOfExpiry() async throws {
         // 61 s lifetime minus the 60 s safety margin: every call after 1 s refreshes first.
         try await MailSandbox.withZoho(tokenLifetime: 61) { emu, zoho, _ in
