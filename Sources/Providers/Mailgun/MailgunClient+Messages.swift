@@ -1,0 +1,29 @@
+import Foundation
+
+extension MailgunClient {
+    /// Sends over HTTP. Not idempotent: a lost answer surfaces as `.outcomeUnknown`
+    /// and must not be retried blindly (at-most-once sending, sending.md).
+    public func send(domain: String, _ message: MailgunOutgoingMessage) async throws(ProviderError) -> MailgunSendResponse {
+        let r = try await call("POST", "/v3/\(Self.seg(domain))/messages", form: message.formFields, idempotent: false,
+                               operation: "messages.send", domain: domain, sending: true)
+        return try decode(MailgunSendResponse.self, r, operation: "messages.send", domain: domain)
+    }
+
+    /// Events of one message, following `paging.next` until an empty page (§1.11).
+    /// `messageID` may carry angle brackets (as the send answer does); they are stripped.
+    public func events(domain: String, messageID: String, limit: Int = 300) async throws(ProviderError) -> [MailgunEvent] {
+        var out: [MailgunEvent] = []
+        var query = [("message-id", MailgunMessageID.bare(messageID)), ("ascending", "yes"), ("limit", String(min(limit, 300)))]
+        var path = "/v3/\(Self.seg(domain))/events"
+        for _ in 0..<100 {
+            let r = try await call("GET", path, query: query, idempotent: true, operation: "events.list", domain: domain, sending: true)
+            let page = try decode(MailgunEventPage.self, r, operation: "events.list", domain: domain)
+            if page.items.isEmpty { break }
+            out += page.items
+            guard let next = page.paging?.next, let u = URLComponents(string: next) else { break }
+            path = u.path
+            query = (u.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+        }
+        return out
+    }
+}

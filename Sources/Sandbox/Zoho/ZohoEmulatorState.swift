@@ -1,0 +1,138 @@
+import DNSRecords
+import Foundation
+import Providers
+
+/// The Zoho Mail organization the emulator holds: domains with their
+/// verification codes and DKIM keys, users, and the OAuth tokens it issued.
+actor ZohoEmulatorState {
+    struct DKIMState {
+        var id: Int64
+        var selector: String
+        var publicKey: String
+        var isDefault = false
+        var isVerified = false
+    }
+
+    struct DomainState {
+        var name: String
+        var id: Int64
+        var code: Int
+        var created: Int64
+        var verified = false
+        var hosting = false
+        var mx = false
+        var spf = false
+        var dkim: [DKIMState] = []
+    }
+
+    struct UserState {
+        var zuid: Int64
+        var accountId: Int64
+        var address: String
+        var firstName: String?
+        var lastName: String?
+        var displayName: String?
+        var role: String
+        var enabled = true
+    }
+
+    let region: ZohoRegion
+    let dns: DNSView
+    let zoid: Int64
+    var domains: [String: DomainState] = [:]
+    var users: [Int64: UserState] = [:]
+    /// access token -> expiry (seconds since 1970).
+    var tokens: [String: Double] = [:]
+    var tokenIssues = 0
+    private var next: Int64
+
+    init(region: ZohoRegion, dns: DNSView, zoid: Int64, seed: UInt64) {
+        self.region = region
+        self.dns = dns
+        self.zoid = zoid
+        // Ids above 2^53, as real ones are (§2.2).
+        self.next = 2_560_636_000_000_008_000 + Int64(seed % 1000)
+    }
+
+    func nextID() -> Int64 { next += 1; return next }
+
+    func issueToken(lifetime: Double) -> String {
+        tokenIssues += 1
+        let t = "1000.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()).\(tokenIssues)"
+        tokens[t] = Date().timeIntervalSince1970 + lifetime
+        return t
+    }
+
+    func tokenValid(_ t: String) -> Bool { (tokens[t] ?? 0) > Date().timeIntervalSince1970 }
+    func expireAllTokens() { for k in tokens.keys { tokens[k] = 0 } }
+
+    func addDomain(_ name: String) -> DomainState? {
+        let n = DomainName.normalize(name)
+        if domains[n] != nil { return nil }
+        let d = DomainState(name: n, id: nextID(), code: Int(nextID() % 90_000_000) + 10_000_000,
+                            created: Int64(Date().timeIntervalSince1970 * 1000))
+        domains[n] = d
+        return d
+    }
+
+    func domain(_ name: String) -> DomainState? { domains[DomainName.normalize(name)] }
+    /// Applies one mode's change inside one actor turn, so concurrent requests never lose updates.
+    @discardableResult
+    func mutateDomain(_ name: String, _ body: (inout DomainState) -> Void) -> DomainState? {
+        let n = DomainName.normalize(name)
+        guard var d = domains[n] else { return nil }
+        body(&d)
+        domains[n] = d
+        return d
+    }
+
+    /// Nil when the selector exists already (checked and inserted in one turn).
+    func addDKIM(_ name: String, selector: String, publicKey: String) -> (DomainState, DKIMState)? {
+        let n = DomainName.normalize(name)
+        guard var d = domains[n], !d.dkim.contains(where: { $0.selector == selector }) else { return nil }
+        let k = DKIMState(id: nextID(), selector: selector, publicKey: publicKey)
+        d.dkim.append(k)
+        domains[n] = d
+        return (d, k)
+    }
+    func removeDomain(_ name: String) { domains[DomainName.normalize(name)] = nil }
+
+    // MARK: verification, only from the world's DNS view
+
+    func txtVerified(_ d: DomainState) async -> Bool {
+        let want = region.verificationTXT(code: "zb\(d.code)")
+        return await dns.lookup(d.name, .TXT).contains { $0.value.trimmingCharacters(in: .whitespaces) == want }
+    }
+
+    func mxVerified(_ d: DomainState) async -> Bool {
+        let hosts = await dns.lookup(d.name, .MX).map(\.value)
+        return hosts.contains("mx.zoho.\(region.rawValue)")
+    }
+
+    /// "Record contains my include", so a merged Mailgun+Zoho SPF passes (§3.3).
+    func spfVerified(_ d: DomainState) async -> Bool {
+        await dns.lookup(d.name, .TXT).contains { r in
+            let words = r.value.lowercased().split(separator: " ")
+            return words.first == "v=spf1" && words.contains("include:\(region.defaultSPFInclude)")
+        }
+    }
+
+    func dkimVerified(_ d: DomainState, _ k: DKIMState) async -> Bool {
+        func squash(_ s: String) -> String { s.filter { !$0.isWhitespace && $0 != "\"" } }
+        return await dns.lookup("\(k.selector)._domainkey.\(d.name)", .TXT).contains { squash($0.value) == squash(k.publicKey) }
+    }
+
+    // MARK: users
+
+    func addUser(address: String, first: String?, last: String?, display: String?, role: String) -> UserState? {
+        let a = address.lowercased()
+        if users.values.contains(where: { $0.address == a }) { return nil }
+        let u = UserState(zuid: nextID(), accountId: nextID(), address: a, firstName: first, lastName: last,
+                          displayName: display, role: role)
+        users[u.zuid] = u
+        return u
+    }
+
+    func setUser(_ u: UserState) { users[u.zuid] = u }
+    func removeUser(zuid: Int64) -> Bool { users.removeValue(forKey: zuid) != nil }
+}
