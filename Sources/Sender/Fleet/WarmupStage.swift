@@ -1,0 +1,56 @@
+import Foundation
+
+/// One step of a warmup schedule; the last stage has no end (`days == nil`).
+public struct WarmupStage: Codable, Sendable, Equatable {
+    public var days: Int?
+    public var daily: Int
+    public init(days: Int?, daily: Int) { self.days = days; self.daily = daily }
+}
+
+public enum Warmup {
+    /// The stage index on `day` days after the start (0-based), or nil before the start.
+    public static func stageIndex(_ stages: [WarmupStage], dayNumber: Int) -> Int? {
+        guard dayNumber >= 0 else { return nil }
+        guard !stages.isEmpty else { return nil }
+        var remaining = dayNumber
+        for (i, s) in stages.enumerated() {
+            guard let d = s.days else { return i }
+            if remaining < d { return i }
+            remaining -= d
+        }
+        return stages.count - 1
+    }
+
+    /// Whole UTC days between the warmup start and `now`, minus the days it was held back.
+    public static func dayNumber(started: String?, shiftDays: Int, now: Double) -> Int? {
+        guard let started, let start = UTCDay.parse(started) else { return nil }
+        return Int(((now - start) / 86_400).rounded(.down)) - shiftDays
+    }
+
+    /// Today's cap: min(stage cap, daily_max); 0 before the warmup starts.
+    /// `heldStage` caps the stage while the mailbox is outside the healthy band.
+    public static func dailyCap(_ m: SendingMailbox, shiftDays: Int, heldStage: Int?, now: Double) -> (cap: Int, stage: Int?) {
+        guard !m.warmup.isEmpty, m.warmupStarted != nil else { return (m.dailyMax, nil) }
+        guard let day = dayNumber(started: m.warmupStarted, shiftDays: shiftDays, now: now),
+              var stage = stageIndex(m.warmup, dayNumber: day) else { return (0, nil) }
+        if let held = heldStage { stage = min(stage, held) }
+        return (min(m.warmup[stage].daily, m.dailyMax), stage)
+    }
+}
+
+/// `YYYY-MM-DD` as UTC midnight in Unix seconds.
+public enum UTCDay {
+    public static func parse(_ s: String) -> Double? {
+        let parts = s.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var c = DateComponents(); c.year = parts[0]; c.month = parts[1]; c.day = parts[2]
+        var cal = Calendar(identifier: .gregorian); cal.timeZone = TimeZone(identifier: "UTC")!
+        return cal.date(from: c)?.timeIntervalSince1970
+    }
+    public static func format(_ t: Double) -> String {
+        var cal = Calendar(identifier: .gregorian); cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: t))
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+    public static func startOfDay(_ t: Double) -> Double { (t / 86_400).rounded(.down) * 86_400 }
+}
