@@ -91,7 +91,8 @@ public final class SendEngine {
         scheduler.setSuppressed(try store.suppressedEmails())
         try health.evaluate(store: store, now: now)
         for h in try store.mailboxHealth().values { scheduler.setHealth(h) }
-        if !fresh.isEmpty { for i in groupWake.indices { groupWake[i] = -.infinity } }
+        // Anything above may have unblocked a group: decide again for all of them.
+        for i in groupWake.indices { groupWake[i] = -.infinity }
         nextMaintenance = now + maintenanceInterval
     }
 

@@ -115,9 +115,10 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
             let u = Unmanaged<Upload>.fromOpaque(userdata).takeUnretainedValue()
             let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
             for cmd in text.split(whereSeparator: \.isNewline) {
-                // Never keep AUTH arguments: they carry the credential.
-                let word = cmd.split(separator: " ").first.map(String.init) ?? ""
-                u.transcript.commands.append(word.uppercased() == "AUTH" ? "AUTH" : String(cmd.prefix(12)))
+                // Only the verb is kept: AUTH arguments and continuation lines carry the credential.
+                let verb = (cmd.split(separator: " ").first.map(String.init) ?? "").uppercased()
+                let known = ["EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "NOOP"]
+                if known.contains(verb) { u.transcript.commands.append(verb) }
             }
             return 0
         })

@@ -19,7 +19,8 @@ struct SMTPTranscript {
         return replies[(i + 1)...].first { !$0.hasPrefix("221") }
     }
 
-    var lastCommand: String { commands.last ?? "" }
+    /// The command that failed (libcurl sends QUIT after a failure; that is not it).
+    var lastCommand: String { commands.last { !$0.uppercased().hasPrefix("QUIT") } ?? "" }
 
     /// The last line carrying `code`, ignoring the QUIT reply libcurl adds after a failure.
     func line(for code: Int) -> String? {

@@ -284,6 +284,18 @@ public struct SQLiteSendingStore: SendingStore {
         }
     }
 
+    /// Every reservation ever made, in order (audits and reports).
+    public func allReservations() throws -> [Reservation] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.*, m.message_id FROM sending_reservation r JOIN sending_message m ON m.row_id = r.message_row ORDER BY r.id
+                """).map { r in
+                Reservation(messageRow: r["message_row"], mailbox: r["mailbox"], group: r["group_name"], at: r["at"],
+                            mailboxNextAt: r["mailbox_next_at"], groupNextAt: r["group_next_at"], messageID: r["message_id"] ?? "")
+            }
+        }
+    }
+
     // MARK: - helpers inside a transaction
 
     static func message(_ r: Row) -> OutboxMessage {

@@ -111,6 +111,9 @@ public struct MessageRecord: Sendable, Equatable {
     public var message: OutboxMessage
     public var variables: [String: String]
     public var previousMessageID: String?
+    public init(message: OutboxMessage, variables: [String: String], previousMessageID: String?) {
+        self.message = message; self.variables = variables; self.previousMessageID = previousMessageID
+    }
 }
 
 /// Limiter state rebuilt at start so a restart does not burst (sending.md §5.3 rule 8).
