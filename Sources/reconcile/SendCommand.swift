@@ -79,7 +79,11 @@ struct SendCommand: AsyncParsableCommand {
             switch try await engine.step() {
             case .sent, .refused: continue
             case .idle(let until, _):
-                if exitWhenIdle, engine.scheduler.pendingCount == 0 { try engine.maintain(); if engine.scheduler.pendingCount == 0 { return } }
+                // Idle with nothing due within a minute (only later retries or follow-ups left): done.
+                if exitWhenIdle, engine.scheduler.pendingCount == 0 || until - Date().timeIntervalSince1970 > 60 {
+                    try engine.maintain()
+                    if engine.scheduler.pendingCount == 0 || until - Date().timeIntervalSince1970 > 60 { return }
+                }
                 await SystemClock().sleep(until: min(until, Date().timeIntervalSince1970 + 0.5))
             }
         }

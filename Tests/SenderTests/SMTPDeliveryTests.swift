@@ -26,7 +26,7 @@ import Testing
         _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(3), now: Date().timeIntervalSince1970)
         let f = fleet(server)
         let e = try engine(f, store)
-        try await e.run(until: Date().timeIntervalSince1970 + 30) { (try? store.messages(state: .planned).isEmpty) ?? false }
+        try await e.run(until: Date().timeIntervalSince1970 + 120) { (try? store.messages(state: .planned).isEmpty) ?? false }
 
         let accepted = try store.messages(state: .accepted)
         #expect(accepted.count == 3)
