@@ -5,6 +5,7 @@ struct Reconcile: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
         abstract: "Email outreach infrastructure as code.",
-        subcommands: [EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self]
+        subcommands: [Validate.self, ExampleFleet.self,
+                      EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self]
     )
 }
