@@ -8,12 +8,16 @@ struct SendingOptions: ParsableArguments {
     @Option(help: "The SQLite state file.")
     var state: String = ".reconcile/state.sqlite"
 
-    @Option(help: "The fleet as the Sender's own JSON (SendingFleet).")
+    @Option(help: "The inventory directory (groups, limits, warmup schedules, mailboxes).")
+    var inventory: String?
+
+    @Option(help: "The fleet as the Sender's own JSON (SendingFleet), instead of --inventory.")
     var fleet: String?
 
     func loadFleet() throws -> SendingFleet {
+        if let inventory { return try SendingFleet.load(inventoryDirectory: inventory) }
         if let fleet { return try SendingFleet.load(json: fleet) }
-        throw ValidationError("give the fleet with --fleet FILE.json")
+        throw ValidationError("give the fleet with --inventory DIR (or --fleet FILE.json)")
     }
 
     func openStore() throws -> SQLiteSendingStore {
