@@ -10,11 +10,13 @@ public struct Campaign: Codable, Sendable, Equatable {
     public var defaultTimeZone: String
     public var stopOnReply: Bool
     public var stopOnBounce: Bool
+    /// The YAML named no window: the sending group's inventory window applies at enqueue.
+    public var inheritsWindow: Bool
 
     public init(id: String, steps: [CampaignStep], window: SendingWindow = .always, defaultTimeZone: String = "UTC",
-                stopOnReply: Bool = true, stopOnBounce: Bool = true) {
+                stopOnReply: Bool = true, stopOnBounce: Bool = true, inheritsWindow: Bool = false) {
         self.id = id; self.steps = steps; self.window = window; self.defaultTimeZone = defaultTimeZone
-        self.stopOnReply = stopOnReply; self.stopOnBounce = stopOnBounce
+        self.stopOnReply = stopOnReply; self.stopOnBounce = stopOnBounce; self.inheritsWindow = inheritsWindow
     }
 
     /// How the store keeps it.

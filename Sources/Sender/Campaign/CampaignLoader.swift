@@ -104,7 +104,8 @@ public enum CampaignLoader {
             steps.append(CampaignStep(delay: delay, subject: s.subject, text: s.text, html: s.html))
         }
         if !errors.isEmpty { throw errors.count == 1 ? errors[0] : SenderError.many(errors) }
-        return Campaign(id: f.campaign, steps: steps, window: window, defaultTimeZone: zone, stopOnReply: stopOnReply, stopOnBounce: stopOnBounce)
+        return Campaign(id: f.campaign, steps: steps, window: window, defaultTimeZone: zone, stopOnReply: stopOnReply, stopOnBounce: stopOnBounce,
+                        inheritsWindow: f.window == nil)
     }
 
     static func minutes(_ s: String) -> Int? {

@@ -29,7 +29,11 @@ public enum Enqueuer {
             errors.append(.invalidInput(file: "--group", line: nil, field: "group",
                                         message: "no sending group '\(group)' (known: \(fleet.groups.map(\.name).joined(separator: ", ")))"))
         }
-        guard errors.isEmpty, let campaign, let recipients else { throw errors.count == 1 ? errors[0] : SenderError.many(errors) }
+        guard errors.isEmpty, var campaign, let recipients else { throw errors.count == 1 ? errors[0] : SenderError.many(errors) }
+        if campaign.inheritsWindow, let g = fleet?.group(named: group), let w = g.window {
+            campaign.window = w
+            campaign.defaultTimeZone = g.windowTimeZone ?? campaign.defaultTimeZone
+        }
         if let existing = try store.campaign(id: campaign.id), existing.group != group {
             throw SenderError.invalidInput(file: campaignPath, line: nil, field: "campaign",
                                            message: "campaign '\(campaign.id)' already sends from group \(existing.group), not \(group)")

@@ -19,9 +19,13 @@ extension SendingFleet {
             let limits = inv.effectiveLimits(for: g)
             let pool = inv.account(named: g.pool)
             let smtp = pool?.mailgun.map { SMTPEndpoint(url: Self.smtpURL(region: $0.region.rawValue)) }
+            // Calendar weekdays count from Sunday = 1; the inventory's ISO ones from Monday = 1.
+            let window = limits.window.map { w in
+                SendingWindow(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
+            }
             groups.append(SendingGroup(name: g.name, hourlyCap: limits.group.hourly,
                                        pause: SecondsRange(Double(limits.group.pause.min.seconds), Double(limits.group.pause.max.seconds)),
-                                       smtp: smtp))
+                                       smtp: smtp, window: window, windowTimeZone: limits.window?.timeZone))
             thresholds.disableBounceRate = limits.health.disableBounceRate.fraction
             thresholds.minimumSample = limits.health.bounceMinimumSample
             thresholds.healthyComplaintRate = limits.health.complaintRate.fraction

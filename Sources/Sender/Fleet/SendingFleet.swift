@@ -48,9 +48,15 @@ public struct SendingGroup: Codable, Sendable, Equatable {
     /// After every send the whole group waits a random time in this range.
     public var pause: SecondsRange
     public var smtp: SMTPEndpoint?
+    /// The inventory's sending window, for campaigns that do not name their own.
+    public var window: SendingWindow?
+    /// The zone of that window for recipients without a time zone.
+    public var windowTimeZone: String?
 
-    public init(name: String, hourlyCap: Int, pause: SecondsRange, smtp: SMTPEndpoint? = nil) {
+    public init(name: String, hourlyCap: Int, pause: SecondsRange, smtp: SMTPEndpoint? = nil,
+                window: SendingWindow? = nil, windowTimeZone: String? = nil) {
         self.name = name; self.hourlyCap = hourlyCap; self.pause = pause; self.smtp = smtp
+        self.window = window; self.windowTimeZone = windowTimeZone
     }
 }
 
