@@ -44,11 +44,20 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         var rng = SeededRandom(seed: 20_261_129)
         var kills = 0
-        for _ in 0..<60 {
+        var batch = 0
+        let feeder = SQLiteSendingStore(try StateStore(path: state))
+        let c = Campaign(id: "crash", steps: [CampaignStep(subject: "Hello {{first_name}}", text: "Hi {{first_name}}")])
+        for _ in 0..<200 where kills < 60 {
             let p = try launch(state: state, fleet: fleet)
             let wait = 0.05 + rng.nextUnit() * 0.45
             try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL); kills += 1
+            } else {
+                // It finished everything: queue more so the next kill lands mid-work.
+                batch += 1
+                _ = try feeder.enqueue(campaign: c.record(group: "g1"), recipients: recipients(100, prefix: "b\(batch)-"), now: Date().timeIntervalSince1970 - 1)
+            }
             p.waitUntilExit()
         }
         // Finish the rest without interruption.
@@ -71,7 +80,7 @@ import Testing
         // Every accepted message arrived; anything else that arrived is an `unknown` (killed after the dot).
         #expect(Set(accepted.compactMap(\.messageID)).isSubset(of: Set(byID.keys)))
         #expect(received.count <= accepted.count + unknown.count)
-        #expect(accepted.count + unknown.count + suppressed.count == 300)
+        #expect(accepted.count + unknown.count + suppressed.count == 300 + batch * 100)
         print("crash test: \(kills) kills, \(received.count) received, \(accepted.count) accepted, \(unknown.count) unknown")
     }
 
