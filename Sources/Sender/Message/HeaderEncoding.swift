@@ -36,11 +36,15 @@ enum HeaderEncoding {
 
     /// RFC 5322 date-time in UTC, e.g. `Sun, 29 Nov 2026 07:21:14 +0000`.
     static func date(_ t: Double) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return f.string(from: Date(timeIntervalSince1970: t))
+        let secs = Int(t.rounded(.down))
+        let day = Int((Double(secs) / 86_400).rounded(.down))
+        let (y, m, d) = UTCDay.civil(day)
+        let rest = secs - day * 86_400
+        let names = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]          // 1970-01-01 was a Thursday
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let wd = names[((day % 7) + 7) % 7]
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(wd), \(two(d)) \(months[m - 1]) \(y) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) +0000"
     }
 
     /// Quoted-printable body (RFC 2045 §6.7) with CRLF line ends and soft breaks under 76 columns.

@@ -21,6 +21,7 @@ public struct BuiltMessage: Sendable, Equatable {
 /// Mailgun webhooks be matched back to the message.
 public struct MessageBuilder: Sendable {
     public let unsubscribe: UnsubscribeLink
+    private let templates = TemplateCache()
 
     public init(unsubscribe: UnsubscribeLink) { self.unsubscribe = unsubscribe }
 
@@ -101,7 +102,7 @@ public struct MessageBuilder: Sendable {
     }
 
     func render(_ template: String, _ vars: [String: String]) throws -> String {
-        try MustacheTemplate(string: template).render(vars)
+        try templates.template(template).render(vars)
     }
 
     static func feedbackSafe(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }) }
@@ -115,5 +116,18 @@ extension String {
     var htmlEscaped: String {
         replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
             .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
+
+/// Parsed templates by source text: a campaign step is parsed once, not per message.
+final class TemplateCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parsed: [String: MustacheTemplate] = [:]
+
+    func template(_ source: String) throws -> MustacheTemplate {
+        if let t = lock.withLock({ parsed[source] }) { return t }
+        let t = try MustacheTemplate(string: source)
+        lock.withLock { parsed[source] = t }
+        return t
     }
 }

@@ -37,6 +37,12 @@ public struct Scheduler {
     }
 
     var mailboxes: [MailboxSlot] = []
+    // Hot fields of each mailbox in flat arrays, so the per-decision scan walks contiguous memory.
+    var hotOn: [Bool] = []          // enabled and active
+    var hotNext: [Double] = []      // interval passes at
+    var hotCap: [Int] = []
+    var hotCapUntil: [Double] = []
+    var hotLast: [Double] = []
     var groups: [GroupSlot] = []
     var mailboxIndex: [String: Int] = [:]
     var groupIndex: [String: Int] = [:]
@@ -67,6 +73,11 @@ public struct Scheduler {
             mailboxes.append(MailboxSlot(config: m, group: gi, enabled: h?.enabled ?? true, shiftDays: h?.warmupShiftDays ?? 0,
                                          heldStage: h?.heldStage, log: TimeLog(sends),
                                          nextEligible: limiter.mailboxNext[m.address] ?? -.infinity, lastSent: sends.last ?? -.infinity))
+            hotOn.append((h?.enabled ?? true) && m.role == .active)
+            hotNext.append(limiter.mailboxNext[m.address] ?? -.infinity)
+            hotCap.append(0)
+            hotCapUntil.append(-.infinity)
+            hotLast.append(sends.last ?? -.infinity)
         }
     }
 
@@ -103,6 +114,8 @@ public struct Scheduler {
     public mutating func setHealth(_ h: MailboxHealthRecord) {
         guard let mi = mailboxIndex[h.address] else { return }
         mailboxes[mi].enabled = h.enabled
+        hotOn[mi] = h.enabled && mailboxes[mi].config.role == .active
+        hotCapUntil[mi] = -.infinity
         mailboxes[mi].shiftDays = h.warmupShiftDays
         mailboxes[mi].heldStage = h.heldStage
         mailboxes[mi].capValidUntil = -.infinity
@@ -135,20 +148,20 @@ public struct Scheduler {
         func note(_ until: Double, _ r: BlockReason) { if until < wake { wake = until; reason = r } }
 
         for mi in groups[gi].mailboxes {
-            guard mailboxes[mi].enabled, mailboxes[mi].config.role == .active else { continue }
-            if t < mailboxes[mi].nextEligible { note(mailboxes[mi].nextEligible, .mailboxInterval); continue }
-            if t >= mailboxes[mi].capValidUntil { refreshCap(mi, at: t) }
+            guard hotOn[mi] else { continue }
+            if t < hotNext[mi] { note(hotNext[mi], .mailboxInterval); continue }
+            if t >= hotCapUntil[mi] { refreshCap(mi, at: t) }
             mailboxes[mi].log.prune(upTo: t - 86_400)
-            let n = mailboxes[mi].log.count, cap = mailboxes[mi].cap
+            let n = mailboxes[mi].log.count, cap = hotCap[mi]
             if n >= cap {
-                note(cap == 0 ? mailboxes[mi].capValidUntil : max((mailboxes[mi].log.first ?? t) + 86_400, t + 1), .dailyCap)
+                note(cap == 0 ? hotCapUntil[mi] : max((mailboxes[mi].log.first ?? t) + 86_400, t + 1), .dailyCap)
                 continue
             }
             // A due follow-up of this mailbox (its window open, its recipient not suppressed).
-            if stickyDue(mi, at: t, note: &wake, reason: &reason) {
+            if !mailboxes[mi].sticky.isEmpty, stickyDue(mi, at: t, note: &wake, reason: &reason) {
                 if sticky < 0 || n * stickyCap < stickyN * cap { sticky = mi; stickyN = n; stickyCap = cap }
             }
-            let last = mailboxes[mi].lastSent
+            let last = hotLast[mi]
             if best < 0 || n * bestCap < bestN * cap || (n * bestCap == bestN * cap && last < bestLast) {
                 best = mi; bestN = n; bestCap = cap; bestLast = last
             }
@@ -203,6 +216,8 @@ public struct Scheduler {
         mailboxes[mi].cap = r.cap
         mailboxes[mi].stage = r.stage
         mailboxes[mi].capValidUntil = UTCDay.startOfDay(t) + 86_400
+        hotCap[mi] = r.cap
+        hotCapUntil[mi] = mailboxes[mi].capValidUntil
     }
 
     /// The store reserved it: consume every limit at once.
@@ -213,6 +228,8 @@ public struct Scheduler {
         mailboxes[a.mailboxIndex].log.append(a.at)
         mailboxes[a.mailboxIndex].nextEligible = a.mailboxNextAt
         mailboxes[a.mailboxIndex].lastSent = a.at
+        hotNext[a.mailboxIndex] = a.mailboxNextAt
+        hotLast[a.mailboxIndex] = a.at
     }
 
     /// The store refused it (stopped, suppressed, already taken): drop it, consume nothing.
