@@ -8,6 +8,7 @@ public enum CapacityReport {
         let pending = try store.pendingMessages()
         let health = try store.mailboxHealth()
         var windowHours: [String: Double] = [:]
+        var windowDays: [String: Set<Int>] = [:]
         var campaignCache: [String: Campaign] = [:]
         for m in pending where campaignCache[m.campaign] == nil {
             if let r = try store.campaign(id: m.campaign), let c = try? Campaign.from(record: r) { campaignCache[m.campaign] = c }
@@ -15,6 +16,7 @@ public enum CapacityReport {
         for m in pending {
             let h = campaignCache[m.campaign]?.window.hoursPerDay ?? 24
             windowHours[m.group] = max(windowHours[m.group] ?? 0, h)
+            windowDays[m.group, default: []].formUnion(campaignCache[m.campaign]?.window.weekdays ?? [1, 2, 3, 4, 5, 6, 7])
         }
         let start = UTCDay.startOfDay(now)
         var lines = ["capacity for \(days) day\(days == 1 ? "" : "s") from \(UTCDay.format(start)) (UTC days; expected values for random pauses)"]
@@ -27,7 +29,11 @@ public enum CapacityReport {
             fleetDemand += demand
             for d in 0..<days {
                 let dayStart = start + Double(d) * 86_400
-                let c = CapacityModel.group(g, fleet: fleet, health: health, start: dayStart, hours: 24, windowHours: wh)
+                // Calendar weekday of this UTC day (1970-01-01 was a Thursday; 1 = Sunday).
+                let weekday = ((Int(dayStart / 86_400) + 4) % 7 + 7) % 7 + 1
+                let open = windowDays[g.name].map { $0.contains(weekday) } ?? true
+                var c = CapacityModel.group(g, fleet: fleet, health: health, start: dayStart, hours: 24, windowHours: open ? wh : 0)
+                if !open { c.byLimit = [.window: 0] }
                 let cap = c.capacity
                 fleetCapacity += cap
                 let shortfall = Double(demand) - cap
@@ -55,7 +61,8 @@ public enum CapacityReport {
         case .dailyCap: return "the mailboxes' daily caps (warmup stage and daily_max)"
         case .mailboxInterval: return "the per-mailbox interval"
         case .noMailbox: return "no enabled active mailbox"
-        case .window, .noDemand: return c.binding.rawValue
+        case .window: return "the campaigns' sending window is closed that day"
+        case .noDemand: return c.binding.rawValue
         }
     }
 

@@ -19,7 +19,8 @@ public enum StatusReport {
                 let state = m.role == .spare ? "spare" : (h?.enabled ?? true) ? "enabled" : "disabled"
                 byState[state, default: 0] += 1
                 let r = Warmup.dailyCap(m, shiftDays: h?.warmupShiftDays ?? 0, heldStage: h?.heldStage, now: now)
-                let stage = r.stage.map { "stage \($0 + 1) (\(r.cap)/day)\(h?.heldStage != nil ? " held" : "")" } ?? "warmed (\(r.cap)/day)"
+                let stage = r.stage.map { "stage \($0 + 1) (\(r.cap)/day)\(h?.heldStage != nil ? " held" : "")" }
+                    ?? (r.cap == 0 ? "warmup not started" : "no warmup (\(r.cap)/day)")
                 byStage[stage, default: 0] += 1
                 sent += stats24[m.address]?.sends ?? 0
                 sends += window[m.address]?.sends ?? 0
