@@ -20,6 +20,12 @@ struct SendCommand: AsyncParsableCommand {
     var outbox = false
     @Flag(help: "Daemon: exit once nothing is left to send.")
     var exitWhenIdle = false
+    @Option(help: "Daemon: how mail leaves, smtp (each group's Mailgun SMTP pool) or mailgun-http (messages.mime).")
+    var transport: String = "smtp"
+
+    func validate() throws {
+        guard ["smtp", "mailgun-http"].contains(transport) else { throw ValidationError("--transport must be smtp or mailgun-http") }
+    }
 
     func run() async throws {
         try await failing {
@@ -68,7 +74,8 @@ struct SendCommand: AsyncParsableCommand {
         }
         defer { sources.forEach { $0.cancel() } }
 
-        let engine = try SendEngine(fleet: fleet, store: store, transport: CurlSMTPTransport(), clock: SystemClock(),
+        let relay: any MailTransport = transport == "smtp" ? CurlSMTPTransport() : MailgunHTTPTransport()
+        let engine = try SendEngine(fleet: fleet, store: store, transport: relay, clock: SystemClock(),
                                     random: SystemRandom(), builder: try MessageBuilder.make(fleet: fleet), maintenanceInterval: 5)
         engine.maxSleep = 0.5
         let log = FileHandle.standardError

@@ -52,6 +52,7 @@ import Testing
         #expect(g.smtp?.url == "smtp://smtp.eu.mailgun.org:587")
         #expect(g.window == SendingWindow(startMinute: 540, endMinute: 1020, weekdays: [2, 3, 4, 5, 6]))
         #expect(g.windowTimeZone == "America/New_York")
+        #expect(g.mailgun == MailgunAPI(baseURL: "https://api.eu.mailgun.net", apiKey: "env:MAILGUN_EU_API_KEY"))
         let alice = try #require(fleet.mailbox("alice@acme-mail.com"))
         #expect(alice.displayName == "Alice Doe" && alice.role == .active && alice.dailyMax == 120)
         #expect(alice.interval == SecondsRange(30, 60))

@@ -57,9 +57,15 @@ import Testing
         let r4 = await missingKey.send(ok, mailbox: mailbox, group: group)
         #expect(r4.state == .deferred && r4.text.contains("MG_NOPE"))
 
+        // Without a fixed account the group's own pool is used.
+        var pooled = group
+        pooled.mailgun = MailgunAPI(baseURL: "http://127.0.0.1:\(port)", apiKey: "env:MG_KEY")
+        #expect(await MailgunHTTPTransport(environment: ["MG_KEY": "key-123"]).send(ok, mailbox: mailbox, group: pooled).state == .accepted)
+        #expect(await MailgunHTTPTransport(environment: ["MG_KEY": "key-123"]).send(ok, mailbox: mailbox, group: group).state == .deferred)
+
         let first = try String(contentsOf: dir.appendingPathComponent("000.req"), encoding: .isoLatin1)
         #expect(first.hasPrefix("/v3/acme-mail.example/messages.mime\nBasic \(Data("api:key-123".utf8).base64EncodedString())\n"))
         #expect(first.contains(String(decoding: ok.data, as: UTF8.self)))
-        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)).count == 3)
+        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)).count == 4)
     }
 }

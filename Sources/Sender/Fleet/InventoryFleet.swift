@@ -23,9 +23,14 @@ extension SendingFleet {
             let window = limits.window.map { w in
                 SendingWindow(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
             }
-            groups.append(SendingGroup(name: g.name, hourlyCap: limits.group.hourly,
-                                       pause: SecondsRange(Double(limits.group.pause.min.seconds), Double(limits.group.pause.max.seconds)),
-                                       smtp: smtp, window: window, windowTimeZone: limits.window?.timeZone))
+            var group = SendingGroup(name: g.name, hourlyCap: limits.group.hourly,
+                                     pause: SecondsRange(Double(limits.group.pause.min.seconds), Double(limits.group.pause.max.seconds)),
+                                     smtp: smtp, window: window, windowTimeZone: limits.window?.timeZone)
+            if let pool, let mg = pool.mailgun {
+                let base = pool.endpoint ?? (mg.region.rawValue == "eu" ? "https://api.eu.mailgun.net" : "https://api.mailgun.net")
+                group.mailgun = MailgunAPI(baseURL: base, apiKey: "env:\(mg.apiKey.name)")
+            }
+            groups.append(group)
             thresholds.disableBounceRate = limits.health.disableBounceRate.fraction
             thresholds.minimumSample = limits.health.bounceMinimumSample
             thresholds.healthyComplaintRate = limits.health.complaintRate.fraction

@@ -52,12 +52,22 @@ public struct SendingGroup: Codable, Sendable, Equatable {
     public var window: SendingWindow?
     /// The zone of that window for recipients without a time zone.
     public var windowTimeZone: String?
+    /// The pool's Mailgun API, for the HTTP transport.
+    public var mailgun: MailgunAPI?
 
     public init(name: String, hourlyCap: Int, pause: SecondsRange, smtp: SMTPEndpoint? = nil,
                 window: SendingWindow? = nil, windowTimeZone: String? = nil) {
         self.name = name; self.hourlyCap = hourlyCap; self.pause = pause; self.smtp = smtp
         self.window = window; self.windowTimeZone = windowTimeZone
     }
+}
+
+/// A Mailgun account's API: `https://api.mailgun.net` (US), `https://api.eu.mailgun.net` (EU) or an endpoint override.
+public struct MailgunAPI: Codable, Sendable, Equatable {
+    public var baseURL: String
+    /// `env:NAME` of the API key.
+    public var apiKey: String
+    public init(baseURL: String, apiKey: String) { self.baseURL = baseURL; self.apiKey = apiKey }
 }
 
 /// Where a group's pool relays: Mailgun's regional SMTP host (or a test server).

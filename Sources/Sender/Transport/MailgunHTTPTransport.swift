@@ -10,17 +10,21 @@ import Store
 /// branch); this needs only the endpoint and an API key reference. A transport
 /// error after the request left us is `unknown`, like a lost SMTP final reply.
 public struct MailgunHTTPTransport: MailTransport {
-    /// `https://api.mailgun.net` (US) or `https://api.eu.mailgun.net` (EU), or an emulator.
-    public var baseURL: String
-    /// `env:NAME` of the API key.
-    public var apiKey: String
+    /// `https://api.mailgun.net` (US) or `https://api.eu.mailgun.net` (EU), or an emulator;
+    /// nil: each group's own pool (`SendingGroup.mailgun`).
+    public var baseURL: String?
+    /// `env:NAME` of the API key (with `baseURL`).
+    public var apiKey: String?
     public var environment: [String: String]
 
-    public init(baseURL: String, apiKey: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(baseURL: String? = nil, apiKey: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.baseURL = baseURL; self.apiKey = apiKey; self.environment = environment
     }
 
     public func send(_ message: BuiltMessage, mailbox: SendingMailbox, group: SendingGroup) async -> TransportResult {
+        guard let baseURL = baseURL ?? group.mailgun?.baseURL, let apiKey = apiKey ?? group.mailgun?.apiKey else {
+            return TransportResult(state: .deferred, code: nil, text: "group \(group.name) has no Mailgun API account", phase: .http)
+        }
         let key: String
         do { key = try SecretReference.resolve(apiKey, environment: environment) } catch {
             return TransportResult(state: .deferred, code: nil, text: "\(error)", phase: .http)
