@@ -5,6 +5,8 @@ struct Reconcile: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
         abstract: "Email outreach infrastructure as code.",
-        subcommands: [Validate.self, ExampleFleet.self, SandboxCommand.self, SandboxBenchCommand.self]
+        subcommands: [Validate.self, ExampleFleet.self,
+                      SandboxCommand.self, SandboxBenchCommand.self,
+                      EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self]
     )
 }

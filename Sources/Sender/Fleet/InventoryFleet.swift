@@ -1,0 +1,66 @@
+import Foundation
+import Inventory
+
+/// The adapter from the inventory (Foundation's model) to the Sender's own
+/// input; the scheduler never sees the YAML shape. Names the two modules
+/// share (`WarmupStage`, `HealthThresholds`, `SendingWindow`) resolve to the
+/// Sender's here; the inventory's are only read through their properties.
+extension SendingFleet {
+    /// Mailgun's SMTP relay per region (sending.md §6.1): STARTTLS on 587.
+    public static func smtpURL(region: String) -> String {
+        region == "eu" ? "smtp://smtp.eu.mailgun.org:587" : "smtp://smtp.mailgun.org:587"
+    }
+
+    public init(inventory inv: Inventory) {
+        var groups: [SendingGroup] = []
+        var mailboxes: [SendingMailbox] = []
+        var thresholds = HealthThresholds()
+        for g in inv.groups {
+            let limits = inv.effectiveLimits(for: g)
+            let pool = inv.account(named: g.pool)
+            let smtp = pool?.mailgun.map { SMTPEndpoint(url: Self.smtpURL(region: $0.region.rawValue)) }
+            // Calendar weekdays count from Sunday = 1; the inventory's ISO ones from Monday = 1.
+            let window = limits.window.map { w in
+                SendingWindow(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
+            }
+            var group = SendingGroup(name: g.name, hourlyCap: limits.group.hourly,
+                                     pause: SecondsRange(Double(limits.group.pause.min.seconds), Double(limits.group.pause.max.seconds)),
+                                     smtp: smtp, window: window, windowTimeZone: limits.window?.timeZone)
+            if let pool, let mg = pool.mailgun {
+                let base = pool.endpoint ?? (mg.region.rawValue == "eu" ? "https://api.eu.mailgun.net" : "https://api.mailgun.net")
+                group.mailgun = MailgunAPI(baseURL: base, apiKey: "env:\(mg.apiKey.name)")
+            }
+            groups.append(group)
+            thresholds.disableBounceRate = limits.health.disableBounceRate.fraction
+            thresholds.minimumSample = limits.health.bounceMinimumSample
+            thresholds.healthyComplaintRate = limits.health.complaintRate.fraction
+            let password = pool.flatMap { inv.smtpPasswordSecret(forPool: $0) }.map { "env:\($0.name)" }
+            for d in g.domains {
+                let stages = inv.warmupSchedule(for: d)?.stages.map { WarmupStage(days: $0.days, daily: $0.daily) } ?? []
+                for m in d.mailboxes {
+                    let address = m.address(in: d.name).lowercased()
+                    mailboxes.append(SendingMailbox(
+                        address: address, displayName: m.displayName, group: g.name,
+                        // Spare and retired domains are reconciled but never in rotation.
+                        role: d.role == .active ? .active : .spare,
+                        dailyMax: limits.mailbox.dailyMax,
+                        interval: SecondsRange(Double(limits.mailbox.interval.min.seconds), Double(limits.mailbox.interval.max.seconds)),
+                        warmup: stages, warmupStarted: d.warmup.map { $0.started.description },
+                        // Mailgun SMTP credentials are per sending domain; each mailbox logs in as itself.
+                        smtpUsername: address, smtpPassword: password))
+                }
+            }
+        }
+        let base = (inv.monitoring.publicBaseURL ?? "https://unsubscribe.invalid").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let secret = inv.monitoring.unsubscribeSecret.map { "env:\($0.name)" } ?? "env:RECONCILE_UNSUBSCRIBE_SECRET"
+        self.init(groups: groups, mailboxes: mailboxes, thresholds: thresholds,
+                  unsubscribe: UnsubscribeSettings(baseURL: base + "/u", secret: secret))
+    }
+
+    /// Loads `--inventory DIR` and adapts it; inventory errors keep their file:line:column.
+    public static func load(inventoryDirectory dir: String) throws -> SendingFleet {
+        do { return SendingFleet(inventory: try InventoryLoader().load(directory: dir).inventory) } catch {
+            throw SenderError.configuration("\(error)")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Store
+
+/// Turns bounce and complaint counts into mailbox states (sending.md §2.2):
+/// outside the healthy band the warmup stage is held (held days do not count
+/// toward the schedule); above the disable threshold, with a minimum sample,
+/// the mailbox is disabled and an alert event recorded. Only an explicit,
+/// recorded `enable` turns it back on.
+public struct HealthMonitor: Sendable {
+    public let fleet: SendingFleet
+    public init(fleet: SendingFleet) { self.fleet = fleet }
+
+    /// Evaluates every mailbox and writes what changed; returns the new records.
+    @discardableResult
+    public func evaluate(store: any SendingStore, now: Double) throws -> [MailboxHealthRecord] {
+        let th = fleet.thresholds
+        let windowStart = now - th.windowDays * 86_400
+        let stats = try store.mailboxStats(since: windowStart)
+        let health = try store.mailboxHealth()
+        // Counts since a re-enable: the bounces that disabled a mailbox do not disable it again.
+        let needsOwnWindow = health.values.filter { $0.enabled && $0.changedAt > windowStart && $0.reason != nil }
+        var ownStats: [String: MailboxStats] = [:]
+        for h in needsOwnWindow { ownStats[h.address] = try store.mailboxStats(since: h.changedAt)[h.address] ?? MailboxStats() }
+
+        var changed: [MailboxHealthRecord] = []
+        for m in fleet.mailboxes {
+            let s = ownStats[m.address] ?? stats[m.address] ?? MailboxStats()
+            let old = health[m.address] ?? MailboxHealthRecord(address: m.address, enabled: true, changedAt: now)
+            var h = old
+            let sends = max(s.sends, 1)
+            let bounceRate = Double(s.bounces) / Double(sends)
+            let complaintRate = Double(s.complaints) / Double(sends)
+            var event: SendingEvent?
+            if h.enabled && s.sends >= th.minimumSample && bounceRate > th.disableBounceRate {
+                h.enabled = false
+                h.changedAt = now
+                h.reason = String(format: "bounce rate %.1f%% (%d of %d) over %.0f days is above %.1f%%",
+                                  bounceRate * 100, s.bounces, s.sends, th.windowDays, th.disableBounceRate * 100)
+                event = SendingEvent(at: now, kind: .mailboxDisabled, mailbox: m.address, detail: h.reason!)
+            }
+            let unhealthy = s.bounces > 0 && bounceRate > th.healthyBounceRate || s.complaints > 0 && complaintRate > th.healthyComplaintRate
+            if unhealthy && h.heldStage == nil {
+                h.heldStage = Warmup.dailyCap(m, shiftDays: h.warmupShiftDays, heldStage: nil, now: now).stage ?? 0
+                h.heldSince = now
+            } else if !unhealthy, let since = h.heldSince {
+                h.warmupShiftDays += Int(((now - since) / 86_400).rounded(.down))
+                h.heldStage = nil
+                h.heldSince = nil
+            }
+            if h != old || health[m.address] == nil && event != nil {
+                try store.updateMailboxHealth(h, event: event)
+                changed.append(h)
+            }
+        }
+        return changed
+    }
+
+    /// The operator's explicit re-enable, recorded as an event.
+    public static func enable(address: String, reason: String, store: any SendingStore, now: Double) throws -> MailboxHealthRecord {
+        let a = address.lowercased()
+        var h = try store.mailboxHealth()[a] ?? MailboxHealthRecord(address: a, enabled: true, changedAt: now)
+        h.enabled = true
+        h.changedAt = now
+        h.reason = "enabled by operator: \(reason)"
+        try store.updateMailboxHealth(h, event: SendingEvent(at: now, kind: .mailboxEnabled, mailbox: a, detail: reason))
+        return h
+    }
+}

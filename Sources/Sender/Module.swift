@@ -1,1 +1,0 @@
-// The Sender module. See docs/ARCHITECTURE.md.

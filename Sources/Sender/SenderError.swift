@@ -1,0 +1,19 @@
+import Foundation
+
+/// Errors the operator acts on: each names the file, line and field when there is one.
+public enum SenderError: Error, CustomStringConvertible, Equatable {
+    case invalidInput(file: String, line: Int?, field: String, message: String)
+    case many([SenderError])
+    case configuration(String)
+
+    public var description: String {
+        switch self {
+        case .invalidInput(let file, let line, let field, let message):
+            return "\(file)\(line.map { ":\($0)" } ?? ""): \(field): \(message)"
+        case .many(let errors):
+            return errors.map(\.description).joined(separator: "\n")
+        case .configuration(let m):
+            return m
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+
+/// `SendingStore` held in memory: the second backend of the protocol. The
+/// simulator runs on it so a simulated day never touches the real state
+/// file; it keeps the same rules as the SQLite store (suppression checked at
+/// reservation, reservations never refunded, follow-ups planned on acceptance).
+public final class MemorySendingStore: SendingStore, @unchecked Sendable {
+    private let lock = NSLock()
+    private var campaigns: [String: CampaignRecord] = [:]
+    private struct EnrollmentState { var enrollment: Enrollment; var stopped: String? }
+    private var enrollments: [String: [String: EnrollmentState]] = [:]
+    private var rows: [Int64: OutboxMessage] = [:]
+    private var replies: [Int64: AttemptOutcome] = [:]
+    private var nextRow: Int64 = 1
+    private var reservations: [Reservation] = []
+    private var suppression: [String: String] = [:]
+    private var eventLog: [SendingEvent] = []
+    private var health: [String: MailboxHealthRecord] = [:]
+    private var usedMessageIDs: Set<String> = []
+
+    public init() {}
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body()
+    }
+
+    public func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport {
+        locked {
+            campaigns[campaign.id] = campaign
+            var report = EnqueueReport()
+            for r in recipients {
+                let email = r.email.lowercased()
+                if suppression[email] != nil { report.suppressed += 1; continue }
+                if enrollments[campaign.id]?[email] != nil { report.alreadyEnrolled += 1; continue }
+                enrollments[campaign.id, default: [:]][email] = EnrollmentState(enrollment: r, stopped: nil)
+                addMessage(OutboxMessage(row: 0, campaign: campaign.id, email: email, step: 0, group: campaign.group, timeZone: r.timeZone,
+                                         state: .planned, notBefore: now, mailbox: nil, messageID: nil, attempts: 0))
+                report.enrolled += 1
+            }
+            return report
+        }
+    }
+
+    @discardableResult
+    private func addMessage(_ m: OutboxMessage) -> OutboxMessage {
+        var m = m
+        m.row = nextRow; nextRow += 1
+        rows[m.row] = m
+        return m
+    }
+
+    public func plannedMessages(afterRow row: Int64) throws -> [OutboxMessage] {
+        locked { rows.values.filter { $0.row > row && $0.state == .planned }.sorted { $0.row < $1.row } }
+    }
+
+    public func pendingMessages() throws -> [OutboxMessage] {
+        locked {
+            rows.values.filter { $0.state == .planned || $0.state == .deferred }
+                .sorted { ($0.notBefore, $0.row) < ($1.notBefore, $1.row) }
+        }
+    }
+
+    public func messages(state: MessageState?) throws -> [OutboxMessage] {
+        locked { rows.values.filter { state == nil || $0.state == state }.sorted { $0.row < $1.row } }
+    }
+
+    public func reserve(_ r: Reservation) throws -> ReserveResult {
+        try locked {
+            guard var m = rows[r.messageRow] else { throw SendingStoreError.unknownMessage(r.messageRow) }
+            guard m.state == .planned || m.state == .deferred else { return .refused("message is \(m.state.rawValue)") }
+            if suppression[m.email] != nil {
+                m.state = .stopped; rows[m.row] = m
+                return .refused("recipient suppressed")
+            }
+            if let reason = enrollments[m.campaign]?[m.email]?.stopped {
+                m.state = .stopped; rows[m.row] = m
+                return .refused("sequence stopped: \(reason)")
+            }
+            let id = m.messageID ?? r.messageID
+            reservations.append(r)
+            m.state = .reserved; m.mailbox = r.mailbox.lowercased(); m.messageID = id
+            rows[m.row] = m
+            usedMessageIDs.insert(id)
+            return .reserved(messageID: id)
+        }
+    }
+
+    public func markAttempting(row: Int64, at: Double) throws {
+        try locked {
+            guard var m = rows[row] else { throw SendingStoreError.unknownMessage(row) }
+            guard m.state == .reserved else { throw SendingStoreError.invalidTransition(row: row, from: m.state.rawValue, to: "attempting") }
+            m.state = .attempting; m.attempts += 1
+            rows[row] = m
+        }
+    }
+
+    @discardableResult
+    public func settle(row: Int64, outcome: AttemptOutcome, at: Double) throws -> OutboxMessage? {
+        try locked {
+            guard var m = rows[row] else { throw SendingStoreError.unknownMessage(row) }
+            guard m.state == .attempting || m.state == .unknown else {
+                throw SendingStoreError.invalidTransition(row: row, from: m.state.rawValue, to: outcome.state.rawValue)
+            }
+            m.state = outcome.state
+            if let retry = outcome.retryAt { m.notBefore = retry }
+            rows[row] = m
+            replies[row] = outcome
+            if outcome.suppressRecipient {
+                suppressLocked(m.email, reason: "hard bounce", at: at)
+                eventLog.append(SendingEvent(at: at, kind: .hardBounce, email: m.email, mailbox: m.mailbox, messageID: m.messageID, detail: outcome.text))
+            }
+            guard outcome.state == .accepted, let c = campaigns[m.campaign], m.step + 1 < c.stepCount,
+                  suppression[m.email] == nil, enrollments[m.campaign]?[m.email]?.stopped == nil,
+                  !rows.values.contains(where: { $0.campaign == m.campaign && $0.email == m.email && $0.step == m.step + 1 })
+            else { return nil }
+            return addMessage(OutboxMessage(row: 0, campaign: m.campaign, email: m.email, step: m.step + 1, group: m.group, timeZone: m.timeZone,
+                                            state: .planned, notBefore: at + c.stepDelays[m.step + 1], mailbox: m.mailbox, messageID: nil, attempts: 0))
+        }
+    }
+
+    public func recoverInterrupted(at: Double) throws -> Int {
+        locked {
+            var n = 0
+            for (row, m) in rows where m.state == .attempting || m.state == .reserved {
+                var m = m
+                if m.state == .reserved { m.state = .planned } else { m.state = .unknown; n += 1 }
+                rows[row] = m
+            }
+            return n
+        }
+    }
+
+    public func limiterSnapshot(now: Double) throws -> LimiterSnapshot {
+        locked {
+            var s = LimiterSnapshot()
+            for r in reservations {
+                if r.at > now - 86_400 { s.mailboxSends[r.mailbox.lowercased(), default: []].append(r.at) }
+                if r.at > now - 3_600 { s.groupSends[r.group, default: []].append(r.at) }
+                s.mailboxNext[r.mailbox.lowercased()] = max(s.mailboxNext[r.mailbox.lowercased()] ?? 0, r.mailboxNextAt)
+                s.groupNext[r.group] = max(s.groupNext[r.group] ?? 0, r.groupNextAt)
+            }
+            return s
+        }
+    }
+
+    public func record(event: SendingEvent) throws {
+        locked {
+            eventLog.append(event)
+            guard let email = event.email else { return }
+            switch event.kind {
+            case .hardBounce: suppressLocked(email, reason: "hard bounce", at: event.at)
+            case .complaint: suppressLocked(email, reason: "complaint", at: event.at)
+            case .unsubscribe: suppressLocked(email, reason: "unsubscribe", at: event.at)
+            case .reply:
+                for (cid, c) in campaigns where c.stopOnReply {
+                    if enrollments[cid]?[email] != nil, enrollments[cid]?[email]?.stopped == nil { enrollments[cid]?[email]?.stopped = "replied" }
+                }
+                for (row, m) in rows where m.email == email && (m.state == .planned || m.state == .deferred) && campaigns[m.campaign]?.stopOnReply == true {
+                    rows[row]?.state = .stopped
+                }
+            default: break
+            }
+        }
+    }
+
+    private func suppressLocked(_ email: String, reason: String, at: Double) {
+        let email = email.lowercased()
+        if suppression[email] == nil { suppression[email] = reason }
+        for (row, m) in rows where m.email == email && (m.state == .planned || m.state == .deferred) {
+            rows[row]?.state = .stopped
+        }
+    }
+
+    public func suppress(email: String, reason: String, source: String?, at: Double) throws {
+        locked { suppressLocked(email, reason: reason, at: at) }
+    }
+
+    public func suppressedEmails() throws -> Set<String> { locked { Set(suppression.keys) } }
+
+    public func mailboxHealth() throws -> [String: MailboxHealthRecord] { locked { health } }
+
+    public func updateMailboxHealth(_ record: MailboxHealthRecord, event: SendingEvent?) throws {
+        locked {
+            health[record.address] = record
+            if let event { eventLog.append(event) }
+        }
+    }
+
+    public func mailboxStats(since: Double) throws -> [String: MailboxStats] {
+        locked {
+            var out: [String: MailboxStats] = [:]
+            for r in reservations where r.at >= since { out[r.mailbox.lowercased(), default: MailboxStats()].sends += 1 }
+            for e in eventLog where e.at >= since {
+                guard let mb = e.mailbox else { continue }
+                if e.kind == .hardBounce { out[mb, default: MailboxStats()].bounces += 1 }
+                if e.kind == .complaint { out[mb, default: MailboxStats()].complaints += 1 }
+            }
+            return out
+        }
+    }
+
+    public func campaign(id: String) throws -> CampaignRecord? { locked { campaigns[id] } }
+
+    public func messageRecord(row: Int64) throws -> MessageRecord? {
+        locked {
+            guard let m = rows[row] else { return nil }
+            let previous = m.step == 0 ? nil : rows.values.first { $0.campaign == m.campaign && $0.email == m.email && $0.step == m.step - 1 }?.messageID
+            return MessageRecord(message: m, variables: enrollments[m.campaign]?[m.email]?.enrollment.variables ?? [:], previousMessageID: previous)
+        }
+    }
+
+    public func events(kind: SendingEventKind?) throws -> [SendingEvent] {
+        locked { eventLog.filter { kind == nil || $0.kind == kind } }
+    }
+
+    /// Every reservation ever made, in order (the simulator's audit trail).
+    public func allReservations() -> [Reservation] { locked { reservations } }
+}

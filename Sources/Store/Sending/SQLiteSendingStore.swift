@@ -1,0 +1,338 @@
+import Foundation
+import GRDB
+
+/// `SendingStore` on the SQLite state file. Single-host: one sender process
+/// holds the limiter index; every operation is one write transaction.
+public struct SQLiteSendingStore: SendingStore {
+    let pool: DatabasePool
+
+    public init(_ store: StateStore) { self.pool = store.pool }
+
+    public func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO sending_campaign (id, group_name, definition, step_delays, stop_on_reply, stop_on_bounce, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET definition = excluded.definition, step_delays = excluded.step_delays,
+                    stop_on_reply = excluded.stop_on_reply, stop_on_bounce = excluded.stop_on_bounce
+                """, arguments: [campaign.id, campaign.group, campaign.definition, JSONCoding.encode(campaign.stepDelays),
+                                 campaign.stopOnReply, campaign.stopOnBounce, now])
+            var report = EnqueueReport()
+            for r in recipients {
+                let email = r.email.lowercased()
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM sending_suppression WHERE email = ?", arguments: [email]) == true {
+                    report.suppressed += 1; continue
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM sending_enrollment WHERE campaign_id = ? AND email = ?",
+                                     arguments: [campaign.id, email]) == true {
+                    report.alreadyEnrolled += 1; continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO sending_enrollment (campaign_id, email, time_zone, variables, enrolled_at) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [campaign.id, email, r.timeZone, JSONCoding.encode(r.variables), now])
+                try db.execute(sql: """
+                    INSERT INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before)
+                    VALUES (?, ?, 0, ?, ?, 'planned', ?)
+                    """, arguments: [campaign.id, email, campaign.group, r.timeZone, now])
+                report.enrolled += 1
+            }
+            return report
+        }
+    }
+
+    public func pendingMessages() throws -> [OutboxMessage] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sending_message WHERE state IN ('planned', 'deferred') ORDER BY not_before, row_id")
+                .map(Self.message)
+        }
+    }
+
+    public func plannedMessages(afterRow row: Int64) throws -> [OutboxMessage] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sending_message WHERE state = 'planned' AND row_id > ? ORDER BY row_id", arguments: [row])
+                .map(Self.message)
+        }
+    }
+
+    public func messages(state: MessageState?) throws -> [OutboxMessage] {
+        try pool.read { db in
+            if let state {
+                return try Row.fetchAll(db, sql: "SELECT * FROM sending_message WHERE state = ? ORDER BY row_id", arguments: [state.rawValue]).map(Self.message)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM sending_message ORDER BY row_id").map(Self.message)
+        }
+    }
+
+    public func reserve(_ r: Reservation) throws -> ReserveResult {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sending_message WHERE row_id = ?", arguments: [r.messageRow]) else {
+                throw SendingStoreError.unknownMessage(r.messageRow)
+            }
+            let m = Self.message(row)
+            guard m.state == .planned || m.state == .deferred else { return .refused("message is \(m.state.rawValue)") }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM sending_suppression WHERE email = ?", arguments: [m.email]) == true {
+                try db.execute(sql: "UPDATE sending_message SET state = 'stopped', reply_text = 'recipient suppressed' WHERE row_id = ?", arguments: [m.row])
+                return .refused("recipient suppressed")
+            }
+            if let reason = try String.fetchOne(db, sql: "SELECT stopped_reason FROM sending_enrollment WHERE campaign_id = ? AND email = ?",
+                                                arguments: [m.campaign, m.email]) {
+                try db.execute(sql: "UPDATE sending_message SET state = 'stopped', reply_text = ? WHERE row_id = ?", arguments: [reason, m.row])
+                return .refused("sequence stopped: \(reason)")
+            }
+            let messageID = m.messageID ?? r.messageID
+            try db.execute(sql: """
+                INSERT INTO sending_reservation (message_row, mailbox, group_name, at, mailbox_next_at, group_next_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [r.messageRow, r.mailbox.lowercased(), r.group, r.at, r.mailboxNextAt, r.groupNextAt])
+            try db.execute(sql: "UPDATE sending_message SET state = 'reserved', mailbox = ?, message_id = ? WHERE row_id = ?",
+                           arguments: [r.mailbox.lowercased(), messageID, r.messageRow])
+            if m.step == 0 {
+                try db.execute(sql: "UPDATE sending_enrollment SET sticky_mailbox = ? WHERE campaign_id = ? AND email = ?",
+                               arguments: [r.mailbox.lowercased(), m.campaign, m.email])
+            }
+            return .reserved(messageID: messageID)
+        }
+    }
+
+    public func markAttempting(row: Int64, at: Double) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE sending_message SET state = 'attempting', attempt_at = ?, attempts = attempts + 1 WHERE row_id = ? AND state = 'reserved'",
+                           arguments: [at, row])
+            if db.changesCount != 1 {
+                let state = try String.fetchOne(db, sql: "SELECT state FROM sending_message WHERE row_id = ?", arguments: [row])
+                throw SendingStoreError.invalidTransition(row: row, from: state ?? "missing", to: "attempting")
+            }
+        }
+    }
+
+    @discardableResult
+    public func settle(row: Int64, outcome: AttemptOutcome, at: Double) throws -> OutboxMessage? {
+        try pool.write { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT * FROM sending_message WHERE row_id = ?", arguments: [row]) else {
+                throw SendingStoreError.unknownMessage(row)
+            }
+            let m = Self.message(r)
+            guard m.state == .attempting || m.state == .unknown else {
+                throw SendingStoreError.invalidTransition(row: row, from: m.state.rawValue, to: outcome.state.rawValue)
+            }
+            try db.execute(sql: """
+                UPDATE sending_message SET state = ?, settled_at = ?, reply_code = ?, reply_text = ?, phase = ?,
+                    not_before = COALESCE(?, not_before) WHERE row_id = ?
+                """, arguments: [outcome.state.rawValue, at, outcome.code, outcome.text, outcome.phase, outcome.retryAt, row])
+            if outcome.suppressRecipient {
+                try Self.suppress(db, email: m.email, reason: "hard bounce", source: "smtp \(outcome.code.map(String.init) ?? "")", at: at)
+                try Self.insert(db, SendingEvent(at: at, kind: .hardBounce, email: m.email, mailbox: m.mailbox, messageID: m.messageID, detail: outcome.text))
+            }
+            guard outcome.state == .accepted else { return nil }
+            return try planNextStep(db, after: m, at: at)
+        }
+    }
+
+    private func planNextStep(_ db: Database, after m: OutboxMessage, at: Double) throws -> OutboxMessage? {
+        guard let c = try Row.fetchOne(db, sql: "SELECT step_delays FROM sending_campaign WHERE id = ?", arguments: [m.campaign]) else { return nil }
+        let delays: [Double] = JSONCoding.decode(c["step_delays"]) ?? []
+        let next = m.step + 1
+        guard next < delays.count else { return nil }
+        let blocked = try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM sending_suppression WHERE email = ?
+            UNION ALL SELECT 1 FROM sending_enrollment WHERE campaign_id = ? AND email = ? AND stopped_reason IS NOT NULL
+            """, arguments: [m.email, m.campaign, m.email]) == true
+        guard !blocked else { return nil }
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before, mailbox)
+            VALUES (?, ?, ?, ?, ?, 'planned', ?, ?)
+            """, arguments: [m.campaign, m.email, next, m.group, m.timeZone, at + delays[next], m.mailbox])
+        guard db.changesCount == 1 else { return nil }
+        return try Row.fetchOne(db, sql: "SELECT * FROM sending_message WHERE row_id = ?", arguments: [db.lastInsertedRowID]).map(Self.message)
+    }
+
+    public func recoverInterrupted(at: Double) throws -> Int {
+        try pool.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT row_id, email, mailbox, message_id FROM sending_message WHERE state = 'attempting'")
+            for r in rows {
+                try Self.insert(db, SendingEvent(at: at, kind: .recoveredUnknown, email: r["email"], mailbox: r["mailbox"], messageID: r["message_id"],
+                                                 detail: "outcome unknown after restart; not resent"))
+            }
+            // A reservation that never reached `attempting` was not sent: it goes
+            // back to planned (its limits stay consumed). `attempting` may have been sent.
+            try db.execute(sql: "UPDATE sending_message SET state = 'planned' WHERE state = 'reserved'")
+            try db.execute(sql: "UPDATE sending_message SET state = 'unknown', phase = 'interrupted', settled_at = ? WHERE state = 'attempting'", arguments: [at])
+            return db.changesCount
+        }
+    }
+
+    public func limiterSnapshot(now: Double) throws -> LimiterSnapshot {
+        try pool.read { db in
+            var s = LimiterSnapshot()
+            for r in try Row.fetchAll(db, sql: "SELECT mailbox, at FROM sending_reservation WHERE at > ? ORDER BY at", arguments: [now - 86_400]) {
+                s.mailboxSends[r["mailbox"], default: []].append(r["at"])
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT group_name, at FROM sending_reservation WHERE at > ? ORDER BY at", arguments: [now - 3_600]) {
+                s.groupSends[r["group_name"], default: []].append(r["at"])
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT mailbox, MAX(mailbox_next_at) AS n FROM sending_reservation GROUP BY mailbox") {
+                s.mailboxNext[r["mailbox"]] = r["n"]
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT group_name, MAX(group_next_at) AS n FROM sending_reservation GROUP BY group_name") {
+                s.groupNext[r["group_name"]] = r["n"]
+            }
+            return s
+        }
+    }
+
+    public func record(event: SendingEvent) throws {
+        try pool.write { db in
+            try Self.insert(db, event)
+            guard let email = event.email else { return }
+            switch event.kind {
+            case .hardBounce:
+                try Self.suppress(db, email: email, reason: "hard bounce", source: event.messageID, at: event.at)
+            case .complaint:
+                try Self.suppress(db, email: email, reason: "complaint", source: event.messageID, at: event.at)
+            case .unsubscribe:
+                try Self.suppress(db, email: email, reason: "unsubscribe", source: event.messageID, at: event.at)
+            case .reply:
+                try db.execute(sql: """
+                    UPDATE sending_enrollment SET stopped_reason = 'replied'
+                    WHERE email = ? AND stopped_reason IS NULL AND campaign_id IN (SELECT id FROM sending_campaign WHERE stop_on_reply = 1)
+                    """, arguments: [email])
+                try Self.stopPlanned(db, email: email, reason: "replied")
+            default: break
+            }
+        }
+    }
+
+    public func suppress(email: String, reason: String, source: String?, at: Double) throws {
+        try pool.write { db in try Self.suppress(db, email: email, reason: reason, source: source, at: at) }
+    }
+
+    public func suppressedEmails() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT email FROM sending_suppression")) }
+    }
+
+    public func mailboxHealth() throws -> [String: MailboxHealthRecord] {
+        try pool.read { db in
+            var out: [String: MailboxHealthRecord] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT * FROM sending_mailbox_health") {
+                let h = MailboxHealthRecord(address: r["address"], enabled: r["enabled"], reason: r["reason"], changedAt: r["changed_at"],
+                                            warmupShiftDays: r["warmup_shift_days"], heldStage: r["held_stage"], heldSince: r["held_since"])
+                out[h.address] = h
+            }
+            return out
+        }
+    }
+
+    public func updateMailboxHealth(_ h: MailboxHealthRecord, event: SendingEvent?) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO sending_mailbox_health (address, enabled, reason, changed_at, warmup_shift_days, held_stage, held_since)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(address) DO UPDATE SET enabled = excluded.enabled, reason = excluded.reason, changed_at = excluded.changed_at,
+                    warmup_shift_days = excluded.warmup_shift_days, held_stage = excluded.held_stage, held_since = excluded.held_since
+                """, arguments: [h.address, h.enabled, h.reason, h.changedAt, h.warmupShiftDays, h.heldStage, h.heldSince])
+            if let event { try Self.insert(db, event) }
+        }
+    }
+
+    public func mailboxStats(since: Double) throws -> [String: MailboxStats] {
+        try pool.read { db in
+            var out: [String: MailboxStats] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT mailbox, COUNT(*) AS n FROM sending_reservation WHERE at >= ? GROUP BY mailbox", arguments: [since]) {
+                out[r["mailbox"], default: MailboxStats()].sends = r["n"]
+            }
+            for r in try Row.fetchAll(db, sql: """
+                SELECT mailbox, SUM(kind = 'bounce.hard') AS b, SUM(kind = 'complaint') AS c FROM sending_event
+                WHERE at >= ? AND mailbox IS NOT NULL GROUP BY mailbox
+                """, arguments: [since]) {
+                out[r["mailbox"], default: MailboxStats()].bounces = r["b"]
+                out[r["mailbox"], default: MailboxStats()].complaints = r["c"]
+            }
+            return out
+        }
+    }
+
+    public func campaign(id: String) throws -> CampaignRecord? {
+        try pool.read { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT * FROM sending_campaign WHERE id = ?", arguments: [id]) else { return nil }
+            return CampaignRecord(id: r["id"], group: r["group_name"], definition: r["definition"],
+                                  stepDelays: JSONCoding.decode(r["step_delays"]) ?? [], stopOnReply: r["stop_on_reply"], stopOnBounce: r["stop_on_bounce"])
+        }
+    }
+
+    public func messageRecord(row: Int64) throws -> MessageRecord? {
+        try pool.read { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT * FROM sending_message WHERE row_id = ?", arguments: [row]) else { return nil }
+            let m = Self.message(r)
+            let vars: String = try String.fetchOne(db, sql: "SELECT variables FROM sending_enrollment WHERE campaign_id = ? AND email = ?",
+                                                   arguments: [m.campaign, m.email]) ?? "{}"
+            let previous = m.step == 0 ? nil : try String.fetchOne(db, sql: """
+                SELECT message_id FROM sending_message WHERE campaign_id = ? AND email = ? AND step = ?
+                """, arguments: [m.campaign, m.email, m.step - 1])
+            return MessageRecord(message: m, variables: JSONCoding.decode(vars) ?? [:], previousMessageID: previous)
+        }
+    }
+
+    public func events(kind: SendingEventKind?) throws -> [SendingEvent] {
+        try pool.read { db in
+            let rows = kind == nil
+                ? try Row.fetchAll(db, sql: "SELECT * FROM sending_event ORDER BY id")
+                : try Row.fetchAll(db, sql: "SELECT * FROM sending_event WHERE kind = ? ORDER BY id", arguments: [kind!.rawValue])
+            return rows.map { r in
+                SendingEvent(id: r["id"], at: r["at"], kind: SendingEventKind(rawValue: r["kind"]) ?? .delivered, email: r["email"],
+                             mailbox: r["mailbox"], messageID: r["message_id"], detail: r["detail"])
+            }
+        }
+    }
+
+    /// Every reservation ever made, in order (audits and reports).
+    public func allReservations() throws -> [Reservation] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.*, m.message_id FROM sending_reservation r JOIN sending_message m ON m.row_id = r.message_row ORDER BY r.id
+                """).map { r in
+                Reservation(messageRow: r["message_row"], mailbox: r["mailbox"], group: r["group_name"], at: r["at"],
+                            mailboxNextAt: r["mailbox_next_at"], groupNextAt: r["group_next_at"], messageID: r["message_id"] ?? "")
+            }
+        }
+    }
+
+    // MARK: - helpers inside a transaction
+
+    static func message(_ r: Row) -> OutboxMessage {
+        OutboxMessage(row: r["row_id"], campaign: r["campaign_id"], email: r["email"], step: r["step"], group: r["group_name"],
+                      timeZone: r["time_zone"], state: MessageState(rawValue: r["state"]) ?? .planned, notBefore: r["not_before"],
+                      mailbox: r["mailbox"], messageID: r["message_id"], attempts: r["attempts"])
+    }
+
+    static func insert(_ db: Database, _ e: SendingEvent) throws {
+        try db.execute(sql: "INSERT INTO sending_event (at, kind, email, mailbox, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [e.at, e.kind.rawValue, e.email, e.mailbox, e.messageID, e.detail])
+    }
+
+    static func suppress(_ db: Database, email: String, reason: String, source: String?, at: Double) throws {
+        let email = email.lowercased()
+        try db.execute(sql: "INSERT OR IGNORE INTO sending_suppression (email, reason, source, at) VALUES (?, ?, ?, ?)",
+                       arguments: [email, reason, source, at])
+        try stopPlanned(db, email: email, reason: reason)
+    }
+
+    static func stopPlanned(_ db: Database, email: String, reason: String) throws {
+        try db.execute(sql: """
+            UPDATE sending_message SET state = 'stopped', reply_text = ?
+            WHERE email = ? AND state IN ('planned', 'deferred')
+              AND (? != 'replied' OR campaign_id IN (SELECT id FROM sending_campaign WHERE stop_on_reply = 1))
+            """, arguments: [reason, email, reason])
+    }
+}
+
+/// JSON for the few structured columns.
+enum JSONCoding {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? e.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+    static func decode<T: Decodable>(_ text: String?) -> T? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}

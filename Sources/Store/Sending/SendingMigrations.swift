@@ -1,0 +1,93 @@
+import GRDB
+
+/// The sender's tables. Times are Unix seconds (REAL) so limiter arithmetic
+/// needs no date parsing; addresses are stored lowercased.
+public enum SendingMigrations: StoreMigrations {
+    public static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("sending.1-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE sending_campaign (
+                    id TEXT PRIMARY KEY,
+                    group_name TEXT NOT NULL,
+                    definition TEXT NOT NULL,          -- JSON of the campaign (steps, window, stop conditions)
+                    step_delays TEXT NOT NULL,         -- JSON [seconds] before step i (index 0 unused)
+                    stop_on_reply INTEGER NOT NULL,
+                    stop_on_bounce INTEGER NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE sending_enrollment (
+                    campaign_id TEXT NOT NULL REFERENCES sending_campaign(id),
+                    email TEXT NOT NULL,
+                    time_zone TEXT,
+                    variables TEXT NOT NULL,           -- JSON object of template variables
+                    sticky_mailbox TEXT,               -- the mailbox that sent step 0
+                    stopped_reason TEXT,
+                    enrolled_at REAL NOT NULL,
+                    PRIMARY KEY (campaign_id, email)
+                );
+                CREATE TABLE sending_message (
+                    row_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    campaign_id TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    group_name TEXT NOT NULL,
+                    time_zone TEXT,
+                    state TEXT NOT NULL,               -- planned reserved attempting accepted rejected deferred unknown stopped
+                    not_before REAL NOT NULL,
+                    mailbox TEXT,
+                    message_id TEXT UNIQUE,            -- assigned once, kept for every retry
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    attempt_at REAL,
+                    settled_at REAL,
+                    reply_code INTEGER,
+                    reply_text TEXT,
+                    phase TEXT,
+                    UNIQUE (campaign_id, email, step),
+                    FOREIGN KEY (campaign_id, email) REFERENCES sending_enrollment(campaign_id, email)
+                );
+                CREATE INDEX sending_message_pending ON sending_message(state, not_before);
+                CREATE INDEX sending_message_email ON sending_message(email);
+
+                -- The send log and the limiter state in one: a row per admitted send,
+                -- never deleted or refunded (sending.md §5.3 rule 5).
+                CREATE TABLE sending_reservation (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_row INTEGER NOT NULL REFERENCES sending_message(row_id),
+                    mailbox TEXT NOT NULL,
+                    group_name TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    mailbox_next_at REAL NOT NULL,
+                    group_next_at REAL NOT NULL
+                );
+                CREATE INDEX sending_reservation_mailbox ON sending_reservation(mailbox, at);
+                CREATE INDEX sending_reservation_group ON sending_reservation(group_name, at);
+
+                CREATE TABLE sending_suppression (
+                    email TEXT PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    source TEXT,
+                    at REAL NOT NULL
+                );
+                CREATE TABLE sending_event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    kind TEXT NOT NULL,
+                    email TEXT,
+                    mailbox TEXT,
+                    message_id TEXT,
+                    detail TEXT NOT NULL DEFAULT ''
+                );
+                CREATE INDEX sending_event_mailbox ON sending_event(mailbox, at);
+                CREATE TABLE sending_mailbox_health (
+                    address TEXT PRIMARY KEY,
+                    enabled INTEGER NOT NULL,
+                    reason TEXT,
+                    changed_at REAL NOT NULL,
+                    warmup_shift_days INTEGER NOT NULL DEFAULT 0,
+                    held_stage INTEGER,
+                    held_since REAL
+                );
+                """)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The sender's whole view of persistent state: a few transactional
+/// operations, no SQL outside the implementation. A PostgreSQL backend
+/// (several workers sharing one outbox) implements the same protocol with
+/// `FOR UPDATE SKIP LOCKED` in `reserve`, without touching the scheduler
+/// (DESIGN.md "Growing past one machine").
+public protocol SendingStore: Sendable {
+    /// Adds a campaign (or reuses it) and its recipients in one transaction:
+    /// suppressed and already-enrolled addresses are skipped and counted, the
+    /// first step of each new enrollment is planned at `now`.
+    func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport
+
+    /// Planned messages and deferred messages due for retry, oldest first.
+    func pendingMessages() throws -> [OutboxMessage]
+    /// Planned messages added after `row` (new enqueues while the daemon runs).
+    func plannedMessages(afterRow row: Int64) throws -> [OutboxMessage]
+
+    /// Admission: in one transaction, checks the message is still planned (or
+    /// deferred) and its recipient is not suppressed, then records the
+    /// reservation (limits consumed, never refunded) and marks it `reserved`.
+    func reserve(_ reservation: Reservation) throws -> ReserveResult
+
+    /// Committed before MAIL FROM (sending.md §5.3 rule 2).
+    func markAttempting(row: Int64, at: Double) throws
+
+    /// Records the outcome; an accepted step plans the next one (sticky
+    /// mailbox, after its delay) unless the recipient stopped or is suppressed;
+    /// a hard bounce suppresses the recipient fleet-wide. Returns the follow-up it planned.
+    @discardableResult
+    func settle(row: Int64, outcome: AttemptOutcome, at: Double) throws -> OutboxMessage?
+
+    /// After a crash: every `attempting` becomes `unknown` (never resent). Returns how many.
+    func recoverInterrupted(at: Double) throws -> Int
+
+    /// The limiter's state from the reservations since `now - 24 h`.
+    func limiterSnapshot(now: Double) throws -> LimiterSnapshot
+
+    /// Stores a delivery/feedback event; hard bounces, complaints and
+    /// unsubscribes suppress the recipient fleet-wide and stop their
+    /// planned messages; a reply stops the campaigns that stop on reply.
+    func record(event: SendingEvent) throws
+
+    func suppress(email: String, reason: String, source: String?, at: Double) throws
+    func suppressedEmails() throws -> Set<String>
+
+    func mailboxHealth() throws -> [String: MailboxHealthRecord]
+    /// Writes a mailbox's health and, when given, the event that explains it, together.
+    func updateMailboxHealth(_ record: MailboxHealthRecord, event: SendingEvent?) throws
+
+    /// Attempts (reservations), bounces and complaints per mailbox since `since`.
+    func mailboxStats(since: Double) throws -> [String: MailboxStats]
+
+    func campaign(id: String) throws -> CampaignRecord?
+    /// A message with its recipient's variables and the Message-ID of the step before it.
+    func messageRecord(row: Int64) throws -> MessageRecord?
+    func messages(state: MessageState?) throws -> [OutboxMessage]
+    func events(kind: SendingEventKind?) throws -> [SendingEvent]
+}
+
+public enum SendingStoreError: Error, CustomStringConvertible, Equatable {
+    case unknownMessage(Int64)
+    case invalidTransition(row: Int64, from: String, to: String)
+
+    public var description: String {
+        switch self {
+        case .unknownMessage(let row): return "no outbox message with row \(row)"
+        case .invalidTransition(let row, let from, let to): return "message \(row): cannot go from \(from) to \(to)"
+        }
+    }
+}

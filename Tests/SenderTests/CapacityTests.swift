@@ -1,0 +1,38 @@
+import Foundation
+import Sender
+import Store
+import Testing
+
+@Suite struct CapacityTests {
+    @Test func namesTheGroupPauseAsBindingForTheSeedNumbers() throws {
+        let fleet = SendingFleet.example(domains: 600, now: monday)
+        let store = MemorySendingStore()
+        let c = Campaign(id: "c", steps: [CampaignStep(subject: "s", text: "t")])
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(4000), now: monday)
+        let text = try CapacityReport.render(fleet: fleet, store: store, days: 2, now: monday + 3600)
+        let g1 = text.split(separator: "\n").filter { $0.contains("  2026-03-02:") }.first.map(String.init) ?? ""
+        #expect(g1.contains("demand 4000, capacity 2304 (1920–2880), shortfall 1696"))
+        #expect(g1.contains("binding: the 30–45 s group pause caps the group at 80–120 mails/hour, under its 300/hour cap"))
+        #expect(text.contains("2026-03-03: demand 1696, capacity 2304"))
+        #expect(text.contains("every limit alone: group pause 2304 | group hourly cap 7200"))
+    }
+
+    @Test func warmupCapsBindWhenTheyAreSmallerThanThePause() throws {
+        let fleet = makeFleet(groups: 1, mailboxesPerGroup: 10, pause: SecondsRange(30, 45),
+                              warmup: [WarmupStage(days: 7, daily: 10), WarmupStage(days: nil, daily: 150)], started: "2026-03-02")
+        let c = CapacityModel.group(fleet.groups[0], fleet: fleet, start: monday, hours: 24)
+        #expect(c.binding == .dailyCap)
+        #expect(c.capacity == 100)
+    }
+
+    @Test func simulationReportEndsWithTheTotalLine() async throws {
+        let fleet = makeFleet(groups: 2, mailboxesPerGroup: 30, pause: SecondsRange(30, 45))
+        let report = try await Simulator.run(fleet: fleet, hours: 3, seed: 9, start: monday)
+        let lines = report.render().split(separator: "\n")
+        let last = String(lines.last ?? "")
+        #expect(last.hasPrefix("total sends: \(report.total) of theoretical maximum 576 ("))
+        #expect(report.violations.isEmpty)
+        #expect(lines.contains { $0.contains("group pause") && $0.hasPrefix("     2  ") })
+        #expect(report.utilisation > 0.95)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Sender
+import Store
+import Testing
+
+/// The real libcurl transport against the real aiosmtpd server on loopback.
+@Suite(.serialized) struct SMTPDeliveryTests {
+    let env = ["TEST_SMTP_PASSWORD": "pass"]
+
+    func fleet(_ server: SMTPTestServer, password: String = "env:TEST_SMTP_PASSWORD") -> SendingFleet {
+        makeFleet(groups: 1, mailboxesPerGroup: 2, pause: SecondsRange(0, 0), interval: SecondsRange(0, 0),
+                  smtp: SMTPEndpoint(url: server.url, caInfo: server.cert.path), password: password)
+    }
+
+    func engine(_ fleet: SendingFleet, _ store: any SendingStore, env: [String: String]? = nil) throws -> SendEngine {
+        try SendEngine(fleet: fleet, store: store, transport: CurlSMTPTransport(environment: env ?? self.env, finalReplyTimeout: 20),
+                       clock: SystemClock(), random: SystemRandom(), builder: testBuilder)
+    }
+
+    @Test func deliversExactMessagesOverSTARTTLSWithAuth() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let (store, dir) = try makeSQLiteStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "Hello {{first_name}}", text: "Hi {{first_name}}", html: "<p>Hi {{first_name}}</p>")])
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(3), now: Date().timeIntervalSince1970)
+        let f = fleet(server)
+        let e = try engine(f, store)
+        try await e.run(until: Date().timeIntervalSince1970 + 120) { (try? store.messages(state: .planned).isEmpty) ?? false }
+
+        let accepted = try store.messages(state: .accepted)
+        #expect(accepted.count == 3)
+        let received = server.received()
+        #expect(received.count == 3)
+        for log in server.log() {
+            #expect(log["tls"] as? Bool == true)
+            #expect(log["auth"] as? Bool == true)
+        }
+        let byTo = Dictionary(uniqueKeysWithValues: received.map { (headers(of: $0)["to"] ?? "", $0) })
+        for m in accepted {
+            let msg = try #require(byTo["<\(m.email)>"])
+            let h = headers(of: msg)
+            #expect(h["message-id"] == m.messageID)
+            #expect(h["from"] == "Sender \(f.mailbox(m.mailbox!)!.address.prefix(7).last!) <\(m.mailbox!)>")
+            #expect(h["subject"] == "Hello R\(m.email.dropFirst().prefix { $0.isNumber })")
+            #expect(h["list-unsubscribe-post"] == "List-Unsubscribe=One-Click")
+            #expect(h["list-unsubscribe"]?.hasPrefix("<https://u.example.org/u/") == true)
+            #expect(h["content-type"]?.hasPrefix("multipart/alternative") == true)
+            #expect(h["date"] != nil)
+        }
+        // The final reply is recorded with its text.
+        let record = try #require(try store.messageRecord(row: accepted[0].row))
+        #expect(record.message.state == .accepted)
+        #expect(try store.events(kind: nil).isEmpty)
+    }
+
+    @Test func serverWithoutSTARTTLSReceivesNothing() async throws {
+        let server = try SMTPTestServer(noStartTLS: true)
+        defer { server.stop() }
+        let (store, dir) = try makeSQLiteStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(2), now: Date().timeIntervalSince1970)
+        let e = try engine(fleet(server), store)
+        for _ in 0..<2 { _ = try await e.step() }
+        #expect(server.received().isEmpty)
+        let deferred = try store.messages(state: .deferred)
+        #expect(deferred.count == 2)
+        #expect(try store.messages(state: .accepted).isEmpty)
+    }
+
+    @Test func failuresAreClassifiedByPhase() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let (store, dir) = try makeSQLiteStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
+        let rs = ["bad1", "later1", "reject1", "drop1", "fine1"].map { Enrollment(email: "\($0)@example.net", timeZone: nil, variables: [:]) }
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: rs, now: Date().timeIntervalSince1970)
+        let e = try engine(fleet(server), store)
+        var results: [String: TransportResult] = [:]
+        for _ in 0..<5 {
+            if case .sent(let row, _, let r) = try await e.step() { results[try store.messageRecord(row: row)!.message.email] = r }
+        }
+        #expect(results["bad1@example.net"]?.state == .rejected)
+        #expect(results["bad1@example.net"]?.hardBounce == true)
+        #expect(results["bad1@example.net"]?.text.hasPrefix("550 5.1.1") == true)
+        #expect(results["later1@example.net"]?.state == .deferred)
+        #expect(results["later1@example.net"]?.code == 450)
+        #expect(results["reject1@example.net"]?.state == .rejected)
+        #expect(results["reject1@example.net"]?.text == "554 5.7.1 Message rejected as spam")
+        #expect(results["drop1@example.net"]?.state == .unknown)
+        #expect(results["drop1@example.net"]?.phase == .afterDot)
+        #expect(results["fine1@example.net"]?.state == .accepted)
+        #expect(results["fine1@example.net"]?.text.hasPrefix("250 2.0.0 Ok: queued as") == true)
+        // The hard bounce suppressed the address fleet-wide; the unknown is never resent.
+        #expect(try store.suppressedEmails() == ["bad1@example.net"])
+        #expect(try store.messages(state: .unknown).map(\.email) == ["drop1@example.net"])
+        #expect(server.received().count == 2)       // drop1 (stored, then connection cut) and fine1
+    }
+
+    @Test func wrongPasswordIsDeferredAndNeverLeaksTheSecret() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let (store, dir) = try makeSQLiteStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(1), now: Date().timeIntervalSince1970)
+        let e = try engine(fleet(server), store, env: ["TEST_SMTP_PASSWORD": "s3cret-wrong"])
+        guard case .sent(_, _, let r) = try await e.step() else { Issue.record("expected an attempt"); return }
+        #expect(r.state == .deferred)
+        #expect(r.phase == .auth)
+        #expect(!r.text.contains("s3cret-wrong"))
+        #expect(server.received().isEmpty)
+    }
+}

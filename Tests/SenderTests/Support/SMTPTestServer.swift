@@ -1,0 +1,92 @@
+import Foundation
+
+/// The real aiosmtpd server (scripts/smtp-test-server.py) on 127.0.0.1 with an
+/// ephemeral port, STARTTLS and AUTH required. Stopped with SIGKILL: children
+/// of Swift Testing inherit a blocked signal mask (swift-stack.md pitfall 1).
+final class SMTPTestServer: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let inbox: URL
+    let cert: URL
+    let dir: URL
+
+    init(noStartTLS: Bool = false) throws {
+        dir = try temporaryDirectory("smtp")
+        inbox = dir.appendingPathComponent("inbox")
+        cert = dir.appendingPathComponent("cert.pem")
+        let key = dir.appendingPathComponent("key.pem")
+        // The certificate, made with openssl and trusted by the client through CURLOPT_CAINFO.
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-out", cert.path, "-days", "2",
+                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+
+        let python = packageRoot.appendingPathComponent(".reconcile/venv/bin/python")
+        process.executableURL = python
+        process.arguments = [packageRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
+                             "--cert", cert.path, "--key", key.path] + (noStartTLS ? ["--no-starttls"] : [])
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(20)
+        var found: Int?
+        while found == nil && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }) {
+                found = Int(line.dropFirst(5))
+            }
+        }
+        guard let p = found else {
+            kill(process.processIdentifier, SIGKILL)
+            throw SMTPServerError.didNotStart
+        }
+        port = p
+    }
+
+    var url: String { "smtp://127.0.0.1:\(port)" }
+
+    /// Every message the server stored, oldest first.
+    func received() -> [String] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        return files.compactMap { try? String(contentsOf: inbox.appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    /// The server's per-message log lines (envelope, TLS, AUTH).
+    func log() -> [[String: Any]] {
+        guard let text = try? String(contentsOf: inbox.appendingPathComponent("log.jsonl"), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
+
+enum SMTPServerError: Error { case didNotStart }
+
+/// Headers of a received message (unfolded), by lowercased name.
+func headers(of message: String) -> [String: String] {
+    let head = message.components(separatedBy: "\r\n\r\n").first ?? message.components(separatedBy: "\n\n").first ?? ""
+    var out: [String: String] = [:]
+    var last: String?
+    for line in head.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+        if line.first == " " || line.first == "\t", let l = last {
+            out[l, default: ""] += " " + line.trimmingCharacters(in: .whitespaces)
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = line[..<colon].lowercased()
+            out[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            last = name
+        }
+    }
+    return out
+}
