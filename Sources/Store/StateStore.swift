@@ -28,7 +28,7 @@ public struct StateStore: Sendable {
     }
 
     /// Every concern's migrations, in order. Identifiers are prefixed by concern.
-    static let migrationSets: [any StoreMigrations.Type] = []
+    static let migrationSets: [any StoreMigrations.Type] = [ReconcileMigrations.self]
 }
 
 /// A concern's schema: registers migrations named `<concern>.<n>-<what>`.
