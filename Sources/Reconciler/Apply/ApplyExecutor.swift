@@ -17,14 +17,19 @@ public struct ApplyExecutor: Sendable {
     public var concurrency: Int
     public var holder: String
     public var now: @Sendable () -> Date
+    /// Applied to every provider error before it is journaled or reported,
+    /// so a secret a provider echoes back (a key in a URL) never leaves.
+    public var redact: @Sendable (String) -> String
 
     public init(store: StateStore, driver: any ResourceDriver, concurrency: Int = 4,
-                holder: String = "reconcile", now: @escaping @Sendable () -> Date = { Date() }) {
+                holder: String = "reconcile", now: @escaping @Sendable () -> Date = { Date() },
+                redact: @escaping @Sendable (String) -> String = { $0 }) {
         self.store = store
         self.driver = driver
         self.concurrency = max(1, concurrency)
         self.holder = holder
         self.now = now
+        self.redact = redact
     }
 
     var journal: ApplyJournal { ApplyJournal(store) }
@@ -128,7 +133,7 @@ public struct ApplyExecutor: Sendable {
                                                   action: try encode(a), now: now())
                     }
                     running += 1
-                    let driver = self.driver
+                    let driver = self.driver, redact = self.redact
                     let step = ExecutionStep(actions: resolved, batch: steps[i].batch)
                     group.addTask {
                         do {
@@ -140,7 +145,7 @@ public struct ApplyExecutor: Sendable {
                         } catch is CancellationError {
                             return (i, .unknown, [:])
                         } catch {
-                            return (i, .failed(String(describing: error)), [:])
+                            return (i, .failed(redact(String(describing: error))), [:])
                         }
                     }
                     stepActions[i] = resolved
