@@ -1,0 +1,92 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The wire, as a seam. Production and tests both use `URLSessionTransport`
+/// (tests talk to real loopback servers); the protocol exists so the retry
+/// logic does not depend on a concrete session.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: ProviderRequest) async throws(TransportFailure) -> ProviderResponse
+}
+
+/// How an attempt failed below HTTP. The distinction matters for writes that
+/// are not idempotent: only `cannotConnect` proves the request never left.
+public enum TransportFailure: Error, Sendable, Equatable {
+    /// Refused, unresolvable, unreachable: nothing was sent.
+    case cannotConnect(String)
+    /// No answer within the timeout; the server may have acted.
+    case timedOut(String)
+    /// The connection broke after (part of) the request was sent.
+    case connectionLost(String)
+    case cancelled
+
+    public var detail: String {
+        switch self {
+        case .cannotConnect(let s), .timedOut(let s), .connectionLost(let s): return s
+        case .cancelled: return "cancelled"
+        }
+    }
+}
+
+/// A dedicated URLSession: more connections per host than the default six
+/// (swift-stack.md §3), no cookies (Porkbun sets `BUNSESSION2`, A1), no cache.
+public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
+    private let session: URLSession
+
+    public init(maxConnectionsPerHost: Int = 16) {
+        let config = URLSessionConfiguration.ephemeral
+        config.httpMaximumConnectionsPerHost = maxConnectionsPerHost
+        config.httpShouldSetCookies = false
+        config.httpCookieAcceptPolicy = .never
+        config.urlCache = nil
+        config.requestCachePolicy = .reloadIgnoringLocalCacheData
+        config.timeoutIntervalForRequest = 60
+        config.timeoutIntervalForResource = 300
+        session = URLSession(configuration: config)
+    }
+
+    deinit { session.finishTasksAndInvalidate() }
+
+    public func send(_ request: ProviderRequest) async throws(TransportFailure) -> ProviderResponse {
+        var r = URLRequest(url: request.url)
+        r.httpMethod = request.method
+        // FoundationNetworking on Linux mishandles sub-second timeouts (0.3 s fired
+        // before the request was even sent), so whole seconds, at least one.
+        r.timeoutInterval = max(1, request.timeout.rounded(.up))
+        for (k, v) in request.headers { r.setValue(v, forHTTPHeaderField: k) }
+        r.httpBody = request.body
+        do {
+            let (data, response) = try await session.data(for: r)
+            guard let http = response as? HTTPURLResponse else {
+                throw TransportFailure.connectionLost("not an HTTP response")
+            }
+            var headers: [String: String] = [:]
+            for (k, v) in http.allHeaderFields {
+                if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v }
+            }
+            return ProviderResponse(status: http.statusCode, headers: headers, body: data)
+        } catch let f as TransportFailure {
+            throw f
+        } catch let e as URLError {
+            throw Self.classify(e)
+        } catch is CancellationError {
+            throw .cancelled
+        } catch {
+            throw .connectionLost("\(type(of: error))")
+        }
+    }
+
+    static func classify(_ e: URLError) -> TransportFailure {
+        // Only the message code, never the URL: it may carry credentials.
+        let what = "URLError \(e.code.rawValue)"
+        switch e.code {
+        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet,
+             .secureConnectionFailed, .serverCertificateUntrusted:
+            return .cannotConnect(what)
+        case .timedOut: return .timedOut(what)
+        case .cancelled: return .cancelled
+        default: return .connectionLost(what)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Scrubs secrets from any text before it can reach an error, a log line or a
+/// plan. It knows the secret values themselves (and their URL-encoded forms)
+/// and, as a second net, the parameter names that carry credentials — Namecheap
+/// puts `ApiKey` in the query string (registrars.md B1), Porkbun puts
+/// `apikey`/`secretapikey` in the JSON body (A1).
+public struct Redactor: Sendable {
+    public static let mask = "[REDACTED]"
+
+    /// Parameter and JSON field names whose values are always masked.
+    public static let sensitiveNames = [
+        "apikey", "secretapikey", "api_key", "secret_key", "password", "token", "access_token",
+        "refresh_token", "client_secret", "x-api-key", "x-secret-api-key", "authorization",
+    ]
+
+    private let secrets: [String]
+
+    public init(secrets: [String] = []) {
+        var all = Set<String>()
+        for s in secrets where s.count >= 4 {
+            all.insert(s)
+            if let q = s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { all.insert(q) }
+            if let q = s.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { all.insert(q) }
+        }
+        // Longest first, so a secret containing another is masked whole.
+        self.secrets = all.sorted { $0.count > $1.count }
+    }
+
+    public func adding(_ more: [String]) -> Redactor { Redactor(secrets: secrets + more) }
+
+    public func scrub(_ text: String) -> String {
+        var out = text
+        for s in secrets { out = out.replacingOccurrences(of: s, with: Redactor.mask) }
+        return Redactor.scrubByName(out)
+    }
+
+    public func scrub(_ url: URL) -> String { scrub(url.absoluteString) }
+
+    private static let namePattern = sensitiveNames.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
+    // `apikey=…` in queries and forms, `"apikey":"…"` in JSON, `Authorization: …` headers.
+    nonisolated(unsafe) private static let patterns: [NSRegularExpression] = [
+        try! NSRegularExpression(pattern: "(?i)((?:^|[?&;\\s])(?:\(namePattern))=)[^&#\\s]*"),
+        try! NSRegularExpression(pattern: "(?i)(\"(?:\(namePattern))\"\\s*:\\s*\")[^\"]*"),
+        try! NSRegularExpression(pattern: "(?i)((?:\(namePattern)):\\s*)\\S.*"),
+    ]
+
+    static func scrubByName(_ text: String) -> String {
+        var out = text
+        for p in patterns {
+            let range = NSRange(out.startIndex..., in: out)
+            out = p.stringByReplacingMatches(in: out, range: range, withTemplate: "$1\(mask)")
+        }
+        return out
+    }
+}

@@ -1,1 +1,0 @@
-// The Providers module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,58 @@
+import DNSRecords
+
+/// Between Namecheap host rows and canonical records (registrars.md B3, Part C).
+enum NamecheapRecordMapping {
+    static let hostnameTypes: Set<String> = ["CNAME", "MX", "NS", "ALIAS"]
+
+    static func map(_ h: NamecheapWire.Host, zone: String) -> RecordRef {
+        let name = h.name == "@" || h.name.isEmpty ? DomainName.normalize(zone) : DomainName.normalize(h.name + "." + zone)
+        if let t = RecordType(rawValue: h.type.uppercased()) {
+            return .managed(DNSRecord(name: name, type: t, ttl: h.ttl, priority: t == .MX ? h.mxPref : nil, value: h.address))
+        }
+        let value = hostnameTypes.contains(h.type.uppercased()) ? DomainName.normalize(h.address) : h.address
+        return .foreign(ForeignRecord(name: name, type: h.type, ttl: h.ttl, priority: nil, value: value))
+    }
+
+    static func host(_ r: DNSRecord, zone: String) -> NamecheapWire.Host {
+        let rel = DomainName.relative(r.name, zone: zone)
+        let address: String
+        switch r.type {
+        case .CNAME, .MX, .NS: address = DomainName.normalize(r.value)
+        default: address = r.value
+        }
+        return NamecheapWire.Host(name: rel.isEmpty ? "@" : rel, type: r.type.rawValue, address: address,
+                                  mxPref: r.type == .MX ? (r.priority ?? 10) : 10, ttl: min(60000, max(60, r.ttl)))
+    }
+
+    static func host(_ f: ForeignRecord, zone: String) -> NamecheapWire.Host {
+        let rel = DomainName.relative(f.name, zone: zone)
+        return NamecheapWire.Host(name: rel.isEmpty ? "@" : rel, type: f.type, address: f.value, mxPref: f.priority ?? 10, ttl: f.ttl)
+    }
+
+    /// Identity of a row, never its HostId (B3): host without case, type,
+    /// address without case and one trailing dot for host names, MXPref for MX.
+    struct Identity: Hashable {
+        var name: String, type: String, address: String, pref: Int?
+    }
+
+    static func identity(_ h: NamecheapWire.Host) -> Identity {
+        let type = h.type.uppercased()
+        var address = h.address
+        if hostnameTypes.contains(type) { address = DomainName.normalize(address) }
+        var name = h.name.lowercased()
+        if name.isEmpty { name = "@" }
+        while name.hasSuffix(".") { name.removeLast() }
+        return Identity(name: name, type: type, address: address, pref: type == "MX" ? h.mxPref : nil)
+    }
+
+    /// `www CNAME parkingpage.namecheap.com.` and `@ URL http://www.<domain>/` (B3).
+    static func isRegistrarDefault(_ ref: RecordRef, zone: String) -> Bool {
+        let apex = DomainName.normalize(zone)
+        switch ref {
+        case .managed(let r):
+            return r.type == .CNAME && r.name == "www." + apex && r.value == "parkingpage.namecheap.com"
+        case .foreign(let f):
+            return f.type == "URL" && f.name == apex && f.value.lowercased().hasPrefix("http://www.\(apex)")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import DNSRecords
+import Foundation
+
+/// Porkbun as the reconciler sees it: per-record writes by id, TTLs of at
+/// least 600, apex NS owned by Porkbun (registrars.md Part A).
+public struct PorkbunProvider: RegistrarDNSProvider {
+    public let client: PorkbunClient
+    public var name: String { "porkbun" }
+    public var registrarNameservers: [String] { PorkbunWire.defaultNameservers }
+
+    public static let capabilities = ProviderCapabilities(
+        writes: .perRecord, minimumTTL: 600, supportedTypes: [.A, .AAAA, .CNAME, .MX, .TXT, .NS, .CAA],
+        apexNSManaged: false)
+    public var capabilities: ProviderCapabilities { Self.capabilities }
+
+    /// How often a create whose outcome is unknown is re-read and retried.
+    public var createAttempts = 4
+
+    public init(client: PorkbunClient) { self.client = client }
+
+    public func listDomains() async throws(ProviderError) -> [RegistrarDomain] {
+        try await client.listAllDomains().map { d in
+            RegistrarDomain(name: DomainName.normalize(d.domain), expires: d.expires, autoRenew: d.autoRenew?.value ?? false,
+                            locked: d.securityLock?.value ?? false, status: d.status)
+        }
+    }
+
+    public func delegation(of domain: String) async throws(ProviderError) -> Delegation {
+        Delegation(nameservers: try await client.getNs(domain), registrarNameservers: registrarNameservers)
+    }
+
+    /// There is no "reset to default" call; send Porkbun's four names (A6).
+    public func useRegistrarDNS(_ domain: String) async throws(ProviderError) {
+        try await client.updateNs(domain, registrarNameservers)
+    }
+
+    public func zone(_ domain: String) async throws(ProviderError) -> ObservedZone {
+        observed(domain, try await client.retrieve(domain))
+    }
+
+    func observed(_ domain: String, _ rows: [PorkbunWire.Record]) -> ObservedZone {
+        var records: [DNSRecord] = [], foreign: [ForeignRecord] = [], defaults: [RecordRef] = []
+        for row in rows {
+            let ref: RecordRef
+            switch PorkbunRecordMapping.map(row, zone: domain) {
+            case .managed(let r): records.append(r); ref = .managed(r)
+            case .foreign(let f): foreign.append(f); ref = .foreign(f)
+            case .ignored: continue
+            }
+            if PorkbunRecordMapping.isRegistrarDefault(ref, zone: domain) { defaults.append(ref) }
+        }
+        return ObservedZone(domain: domain, records: records, foreign: foreign, registrarDefaults: defaults)
+    }
+
+    /// Deletes, then edits, then creates (so a CNAME can replace other rows at a
+    /// name). Every step checks the freshly read zone first, so running the
+    /// same change set again converges instead of duplicating.
+    public func apply(_ changes: RecordChangeSet) async throws(ProviderError) -> ObservedZone {
+        let domain = changes.domain
+        for r in changes.create + changes.update.map(\.to) where !capabilities.supports(r, zone: domain) {
+            throw client.http.error(.unsupported, "apply", domain, nil, "Porkbun cannot manage \(r.type.rawValue) at \(r.name)")
+        }
+        var rows = try await client.retrieve(domain)
+
+        func rowsMatching(_ key: RecordKey) -> [PorkbunWire.Record] {
+            rows.filter { if case .managed(let r) = PorkbunRecordMapping.map($0, zone: domain) { return r.key == key }; return false }
+        }
+
+        for r in changes.delete {
+            for row in rowsMatching(r.key) { try await deleteGone(domain, row.id.value ?? "") }
+        }
+        for f in changes.deleteForeign {
+            let matches = rows.filter {
+                if case .foreign(let o) = PorkbunRecordMapping.map($0, zone: domain) {
+                    return o.name == f.name && o.type == f.type && DomainName.normalize(o.value) == DomainName.normalize(f.value)
+                }
+                return false
+            }
+            for row in matches { try await deleteGone(domain, row.id.value ?? "") }
+        }
+        if !changes.delete.isEmpty || !changes.deleteForeign.isEmpty { rows = try await client.retrieve(domain) }
+
+        for u in changes.update {
+            let target = rowsMatching(u.to.key)
+            if let have = target.first, case .managed(let r) = PorkbunRecordMapping.map(have, zone: domain),
+               capabilities.comparableTTL(r.ttl) == capabilities.comparableTTL(u.to.ttl) {
+                continue   // already in the desired state: an edit would be a no-op error (A2)
+            }
+            guard let row = (target.first ?? rowsMatching(u.from.key).first), let id = row.id.value else {
+                try await createOnce(domain, u.to, known: &rows)
+                continue
+            }
+            try await edit(domain, id: id, u.to)
+        }
+        for r in changes.create where rowsMatching(r.key).isEmpty {
+            try await createOnce(domain, r, known: &rows)
+        }
+        return try await zone(domain)
+    }
+
+    /// Deleting an id that is already gone is success (A2: error or success, both mean gone).
+    private func deleteGone(_ domain: String, _ id: String) async throws(ProviderError) {
+        do { try await client.delete(domain, id: id) } catch where error.kind == .notFound {
+            return
+        }
+    }
+
+    /// An edit that changes nothing answers `Edit error` (A2); if the record is
+    /// then found in the desired state, the edit has in fact succeeded.
+    private func edit(_ domain: String, id: String, _ r: DNSRecord) async throws(ProviderError) {
+        do {
+            try await client.edit(domain, id: id, PorkbunRecordMapping.input(r, zone: domain))
+        } catch where error.kind == .invalidRequest && error.message.lowercased().contains("edit error") {
+            if let row = try await client.retrieve(domain, id: id),
+               case .managed(let now) = PorkbunRecordMapping.map(row, zone: domain),
+               now.key == r.key, capabilities.comparableTTL(now.ttl) == capabilities.comparableTTL(r.ttl) {
+                return
+            }
+            throw error
+        }
+    }
+
+    /// Creates `r` exactly once: when a create's outcome is unknown (timeout,
+    /// dropped connection, 503), re-read the zone and only create again when
+    /// the record is still missing (A5: create is not idempotent).
+    private func createOnce(_ domain: String, _ r: DNSRecord, known rows: inout [PorkbunWire.Record]) async throws(ProviderError) {
+        var lastError: ProviderError?
+        for _ in 0..<createAttempts {
+            do {
+                _ = try await client.create(domain, PorkbunRecordMapping.input(r, zone: domain))
+                return
+            } catch where error.kind == .outcomeUnknown {
+                lastError = error
+                rows = try await client.retrieve(domain)
+                let present = rows.contains {
+                    if case .managed(let have) = PorkbunRecordMapping.map($0, zone: domain) { return have.key == r.key }
+                    return false
+                }
+                if present { return }
+            }
+        }
+        throw lastError ?? client.http.error(.transient, "dns/create", domain, nil, "create did not complete")
+    }
+}
