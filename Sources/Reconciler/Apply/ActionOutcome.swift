@@ -8,7 +8,8 @@ public enum ActionOutcome: Sendable, Hashable, CustomStringConvertible {
     case failed(String)
     /// Not run: an action it depends on did not succeed.
     case skipped(because: ActionID)
-    /// Interrupted mid-call: left as started in the journal for the next run.
+    /// Interrupted mid-call, or a write that may have happened: left as
+    /// started in the journal; the next run re-reads it.
     case unknown
 
     public var isDone: Bool {
@@ -25,7 +26,7 @@ public enum ActionOutcome: Sendable, Hashable, CustomStringConvertible {
         case .pending(let why): "pending: \(why)"
         case .failed(let why): "failed: \(why)"
         case .skipped(let dep): "skipped: \(dep) did not succeed"
-        case .unknown: "interrupted (outcome unknown)"
+        case .unknown: "outcome unknown (the next run re-reads it)"
         }
     }
 }
@@ -56,6 +57,6 @@ public struct ApplySummary: Sendable, Hashable {
 
     public var sentence: String {
         "\(done.count) done, \(failed.count) failed, \(skipped.count) skipped, \(pending.count) pending"
-            + (interrupted ? ", interrupted" : "")
+            + (interrupted ? ", \(outcomes.filter { $0.1 == .unknown }.count) unknown" : "")
     }
 }

@@ -79,7 +79,7 @@ public struct ApplyExecutor: Sendable {
         var stepActions: [Int: [PlanAction]] = [:]
         var running = 0
         var stop = false
-        try await withThrowingTaskGroup(of: (Int, ActionOutcome, [String: String]).self) { group in
+        try await withThrowingTaskGroup(of: (Int, ActionOutcome, [String: String], Bool).self) { group in
             while true {
                 // Settle steps whose fate is decided by their dependencies.
                 var progressed = true
@@ -139,24 +139,28 @@ public struct ApplyExecutor: Sendable {
                         do {
                             try Task.checkCancellation()
                             switch try await driver.perform(step) {
-                            case .done(let out): return (i, .succeeded, out)
-                            case .pending(let why): return (i, .pending(why), [:])
+                            case .done(let out): return (i, .succeeded, out, false)
+                            case .pending(let why): return (i, .pending(why), [:], false)
                             }
                         } catch is CancellationError {
-                            return (i, .unknown, [:])
+                            return (i, .unknown, [:], true)
+                        } catch is OutcomeUnknown {
+                            // The write may have happened: keep "started" so the
+                            // next run re-reads it; independent work goes on.
+                            return (i, .unknown, [:], false)
                         } catch {
-                            return (i, .failed(redact(String(describing: error))), [:])
+                            return (i, .failed(redact(String(describing: error))), [:], false)
                         }
                     }
                     stepActions[i] = resolved
                 }
                 if running == 0 { break }
-                guard let (i, result, out) = try await group.next() else { break }
+                guard let (i, result, out, interrupted) = try await group.next() else { break }
                 running -= 1
                 let done = stepActions[i] ?? []
                 if result == .unknown {
-                    // Interrupted: leave the journal at "started" and launch nothing more.
-                    stop = true
+                    // Leave the journal at "started"; when interrupted, launch nothing more.
+                    if interrupted { stop = true }
                     for a in done { outcome[a.id] = .unknown }
                     continue
                 }
@@ -181,7 +185,8 @@ public struct ApplyExecutor: Sendable {
         }
         // Steps never reached (an interruption, or a cycle between batches).
         for step in steps { for a in step.actions where outcome[a.id] == nil {
-            outcome[a.id] = stop ? .unknown : .failed("dependency cycle between batches")
+            let blockedByUnknown = a.dependsOn.contains { outcome[$0] == .unknown }
+            outcome[a.id] = stop || blockedByUnknown ? .unknown : .failed("dependency cycle between batches")
         } }
         let summary = ApplySummary(runID: runID, outcomes: plan.actions.map { ($0.id, outcome[$0.id]!) })
         let status = summary.interrupted ? "interrupted" : !summary.failed.isEmpty ? "failed"

@@ -6,8 +6,10 @@ public protocol ResourceDriver: Sendable {
     /// Performs one step: a single action, or every action of one batch
     /// (all record changes of a zone on a whole-zone-write registrar).
     /// `after` states arrive resolved: no known-after-apply values remain.
-    /// Throwing marks the step's actions failed; throwing `CancellationError`
-    /// leaves their outcome unknown (the journal keeps them as started).
+    /// Throwing marks the step's actions failed. Throwing `OutcomeUnknown`
+    /// (a write that timed out after sending) leaves their outcome unknown:
+    /// the journal keeps them as started and the next run re-reads them.
+    /// `CancellationError` does the same and stops the whole apply.
     func perform(_ step: ExecutionStep) async throws -> StepResult
 
     /// After a crash: is this action's effect in place? Reads only — an
@@ -38,4 +40,10 @@ public enum StepResult: Sendable, Hashable {
 public enum ProbeResult: Sendable, Hashable {
     case applied(outputs: [String: String])
     case notApplied
+}
+
+/// A write that may or may not have happened (a timeout after sending).
+public struct OutcomeUnknown: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -19,6 +19,9 @@ public struct DomainSummary: Sendable, Hashable, Codable {
     public var observedMX: Int
     /// Records neither declared nor created by the tool: never changed.
     public var unmanagedKept: [DNSRecord]
+    /// Records of types the fleet does not manage (ALIAS, URL, SRV…), as the
+    /// registrar shows them: kept too. Nil when there are none.
+    public var foreignKept: [String]?
     /// Set when the domain could not be planned ("not in account: register it first").
     public var blocked: String?
     /// A PR-scoped plan did not read this domain (its inventory is unchanged).

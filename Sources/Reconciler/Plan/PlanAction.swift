@@ -58,6 +58,9 @@ public struct PlanAction: Sendable, Hashable, Codable, Identifiable {
     public var observed: ResourceAddress
     /// Why, for the reader: "retired domain", "verification pending DNS".
     public var note: String?
+    /// Deletes or rewrites a registrar's default record on a freshly bought
+    /// domain (parking, forwarding): expected, so not counted as destructive.
+    public var registrarDefault: Bool?
 
     public init(_ operation: Operation, _ address: ResourceAddress,
                 before: ResourceState? = nil, after: ResourceState? = nil,

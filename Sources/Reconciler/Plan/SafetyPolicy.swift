@@ -76,7 +76,9 @@ extension Plan {
             let acts = byDomain[domain] ?? []
             let summary = summaries[domain]
             let records = acts.filter { $0.address.kind == .dnsRecord }
-            let rewritten = records.filter { $0.operation == .delete || $0.operation == .update }.count
+            let rewritten = records.filter {
+                ($0.operation == .delete || $0.operation == .update) && $0.registrarDefault != true
+            }.count
             let managed = summary?.managedRecords ?? 0
             let threshold = policy.rewriteFractionByDomain[domain] ?? policy.maxRewriteFraction
             if rewritten > 0, managed >= policy.minimumManagedRecords,

@@ -66,9 +66,11 @@ public struct MarkdownRenderer: Sendable {
             lines.append(t.headline)
             lines += t.details.map { "      \($0)" }
         }
-        if let kept = summary?.unmanagedKept, !kept.isEmpty {
-            lines.append("  unmanaged, kept (\(kept.count)):")
+        let kept = summary?.unmanagedKept ?? [], foreign = summary?.foreignKept ?? []
+        if !kept.isEmpty || !foreign.isEmpty {
+            lines.append("  unmanaged, kept (\(kept.count + foreign.count)):")
             lines += kept.map { "      \(ActionText.record($0, zone: domain))" }
+            lines += foreign.map { "      \($0)" }
         }
         let c = PlanCounts(actions)
         let what = summary?.blocked != nil && c.total == 0 ? "blocked" : c.sentence

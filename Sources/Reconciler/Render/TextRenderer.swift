@@ -22,6 +22,7 @@ public struct TextRenderer: Sendable {
             let summary = summaries[domain]
             if summary?.notRead == true { notRead.append(domain); continue }
             let kept = summary?.unmanagedKept ?? []
+            let foreign = summary?.foreignKept ?? []
             if actions.isEmpty && summary?.blocked == nil && !(showAllUnmanaged && !kept.isEmpty) {
                 if !kept.isEmpty { quietUnmanaged += kept.count; quietDomains += 1 }
                 continue
@@ -33,9 +34,10 @@ public struct TextRenderer: Sendable {
                 out.append("  " + paint(text.headline, style(action.operation)))
                 out += text.details.map { "      \($0)" }
             }
-            if !kept.isEmpty {
-                out.append("  unmanaged, kept (\(kept.count)):")
+            if !kept.isEmpty || !foreign.isEmpty {
+                out.append("  unmanaged, kept (\(kept.count + foreign.count)):")
                 out += kept.map { "      \(ActionText.record($0, zone: domain))" }
+                out += foreign.map { "      \($0)" }
             }
             out.append("")
         }
