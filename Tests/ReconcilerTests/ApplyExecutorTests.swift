@@ -186,4 +186,26 @@ import Testing
             if limit > 1 { #expect(peak > 1) }
         }
     }
+
+    /// A provider write that timed out after sending: the action stays
+    /// journaled as started, independent work goes on, its dependents wait,
+    /// and the next run re-reads it instead of creating a duplicate.
+    @Test func unknownOutcomeStaysJournaledAndIsReReadNextRun() async throws {
+        let tmp = TempStore(); defer { tmp.remove() }
+        let world = TestWorld()
+        await world.set(unknownAfter: mgID(a))
+        let plan = try mailgunPlan([a, b])
+        let first = try await ApplyExecutor(store: try tmp.open(), driver: TestWorldDriver(world: world), concurrency: 1)
+            .apply(plan, runID: "run-1")
+        #expect(first.outcome(mgID(a)) == .unknown)
+        #expect(first.outcome(dkimID(a)) == .unknown)
+        #expect(first.outcome(verifyID(b)) == .succeeded)
+        #expect(first.exitCode == 1)
+        #expect(try await ApplyJournal(try tmp.open()).unknownOutcomes().map(\.actionID) == [mgID(a).rawValue])
+
+        let second = try await ApplyExecutor(store: try tmp.open(), driver: TestWorldDriver(world: world)).apply(plan, runID: "run-2")
+        #expect(second.converged)
+        #expect(await world.count(mgID(a).rawValue) == 1)
+        #expect(await world.generated == 2)
+    }
 }

@@ -20,6 +20,8 @@ actor TestWorld {
     var interruptAfterEffect: ActionID?
     /// Report an interruption before any effect.
     var interruptBeforeEffect: ActionID?
+    /// Perform the effect, then report that the outcome is unknown (a timeout after sending).
+    var unknownAfterEffect: ActionID?
     var generated = 0
     var inFlight = 0
     var maxInFlight = 0
@@ -28,7 +30,8 @@ actor TestWorld {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     func set(failing: Set<ActionID> = [], interruptAfter: ActionID? = nil, interruptBefore: ActionID? = nil,
-             verifyPendingRuns: Int = 0, stepDelay: UInt64 = 0) {
+             unknownAfter: ActionID? = nil, verifyPendingRuns: Int = 0, stepDelay: UInt64 = 0) {
+        self.unknownAfterEffect = unknownAfter
         self.failing = failing
         self.interruptAfterEffect = interruptAfter
         self.interruptBeforeEffect = interruptBefore
@@ -86,6 +89,10 @@ actor TestWorld {
         if step.actions.contains(where: { $0.id == interruptAfterEffect }) {
             interruptAfterEffect = nil
             throw CancellationError()
+        }
+        if step.actions.contains(where: { $0.id == unknownAfterEffect }) {
+            unknownAfterEffect = nil
+            throw OutcomeUnknown("timed out after sending")
         }
         return .done(outputs: outputs)
     }
