@@ -11,14 +11,19 @@ public struct Plan: Sendable, Hashable, Codable {
     public var actions: [PlanAction]
     public var domains: [DomainSummary]
     public var fingerprint: PlanFingerprint
+    /// Domains a registrar account holds that the inventory does not name:
+    /// listed, never touched.
+    public var unmanagedDomains: [String]
 
     /// Sorts, checks that dependencies name actions of this plan and form no
     /// cycle, and that ids are unique.
-    public init(actions: [PlanAction], domains: [DomainSummary], fingerprint: PlanFingerprint) throws(PlanError) {
+    public init(actions: [PlanAction], domains: [DomainSummary], fingerprint: PlanFingerprint,
+                unmanagedDomains: [String] = []) throws(PlanError) {
         self.formatVersion = Plan.formatVersion
         self.actions = actions.sorted(by: PlanAction.planOrder)
         self.domains = domains.sorted { $0.domain < $1.domain }
         self.fingerprint = fingerprint
+        self.unmanagedDomains = unmanagedDomains.sorted()
         try validate()
     }
 
@@ -31,6 +36,7 @@ public struct Plan: Sendable, Hashable, Codable {
         actions = try c.decode([PlanAction].self, forKey: .actions)
         domains = try c.decode([DomainSummary].self, forKey: .domains)
         fingerprint = try c.decode(PlanFingerprint.self, forKey: .fingerprint)
+        unmanagedDomains = try c.decodeIfPresent([String].self, forKey: .unmanagedDomains) ?? []
         try validate()
     }
 

@@ -12,6 +12,8 @@ public struct PlanBuilder: Sendable {
     var actions: [PlanAction] = []
     var summaries: [String: DomainSummary] = [:]
     var hashes: [ResourceAddress: String] = [:]
+    /// Domains held at a registrar that the inventory does not name.
+    public var unmanagedDomains: [String] = []
 
     public init(inventoryHash: String) { self.inventoryHash = inventoryHash }
 
@@ -72,7 +74,8 @@ public struct PlanBuilder: Sendable {
             observed[address.description] = hashes[address] ?? nothing
         }
         return try Plan(actions: actions, domains: Array(summaries.values),
-                        fingerprint: PlanFingerprint(inventory: inventoryHash, observed: observed))
+                        fingerprint: PlanFingerprint(inventory: inventoryHash, observed: observed),
+                        unmanagedDomains: unmanagedDomains)
     }
 }
 

@@ -21,6 +21,9 @@ public struct MarkdownRenderer: Sendable {
         }
         let notRead = plan.domains.filter(\.notRead).count
         if notRead > 0 { head += "\n\(plural(notRead, "domain")) not read (inventory unchanged).\n" }
+        if !plan.unmanagedDomains.isEmpty {
+            head += "\n\(plural(plan.unmanagedDomains.count, "unmanaged domain")) in registrar accounts, never touched.\n"
+        }
         let kept = plan.domains.reduce(0) { $0 + $1.unmanagedKept.count }
         if kept > 0 { head += "\n\(plural(kept, "unmanaged record")) kept untouched.\n" }
 

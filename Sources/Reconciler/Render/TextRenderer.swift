@@ -44,6 +44,10 @@ public struct TextRenderer: Sendable {
         if quietUnmanaged > 0 {
             out.append("\(plural(quietUnmanaged, "unmanaged record")) kept in \(plural(quietDomains, "domain")) without changes.")
         }
+        if !plan.unmanagedDomains.isEmpty {
+            out.append("Unmanaged domains (in a registrar account, not in the inventory; never touched): "
+                       + plan.unmanagedDomains.joined(separator: ", "))
+        }
         if !notRead.isEmpty {
             out.append("Not read (inventory unchanged): \(plural(notRead.count, "domain")).")
         }
