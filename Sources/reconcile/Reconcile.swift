@@ -5,6 +5,6 @@ struct Reconcile: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
         abstract: "Email outreach infrastructure as code.",
-        subcommands: []
+        subcommands: [Validate.self, ExampleFleet.self]
     )
 }

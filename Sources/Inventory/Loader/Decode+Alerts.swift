@@ -1,0 +1,36 @@
+extension FileDecoder {
+    func alerts(_ node: YAMLNode, path: String) -> Alerts? {
+        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: ["telegram"]) else { return nil }
+        var a = Alerts()
+        if let n = m.optional("telegram"), let tm = MappingReader(n, path: m.child("telegram"), ctx: ctx, allowed: ["bot_token", "chat_id"]) {
+            let token = tm.required("bot_token").flatMap { ctx.secret($0, tm.child("bot_token")) }
+            var chat: String?
+            if let c = tm.required("chat_id"), let s = ctx.nonEmptyString(c, tm.child("chat_id")) {
+                // mail-platforms.md 3: an integer id (negative for groups) or @channelname.
+                let digits = s.hasPrefix("-") ? s.dropFirst() : Substring(s)
+                if (!digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }) || (s.hasPrefix("@") && s.count > 1) { chat = s }
+                else { ctx.error(c, tm.child("chat_id"), "'\(DecodeContext.clip(s))' is not a Telegram chat id (a number such as -1001234567890, or @channel)") }
+            }
+            if let token, let chat { a.telegram = TelegramAlerts(botToken: token, chatID: chat, location: ctx.location(n)) }
+        }
+        return a
+    }
+
+    func monitoring(_ node: YAMLNode, path: String) -> Monitoring? {
+        guard let m = MappingReader(node, path: path, ctx: ctx,
+                                    allowed: ["dns_check_interval", "probe_interval", "public_base_url", "unsubscribe_secret"]) else { return nil }
+        var mon = Monitoring(location: ctx.location(node))
+        for (key, apply) in [("dns_check_interval", { (v: TimeSpan) in mon.dnsCheckInterval = v }),
+                             ("probe_interval", { (v: TimeSpan) in mon.probeInterval = v })] {
+            guard let n = m.optional(key), let v = ctx.parsed(n, m.child(key), TimeSpan.parse) else { continue }
+            if v.seconds < 60 { ctx.error(n, m.child(key), "\(v) is too short: at least 1m") } else { apply(v) }
+        }
+        if let n = m.optional("public_base_url"), let s = ctx.nonEmptyString(n, m.child("public_base_url")) {
+            // Mailgun requires a publicly trusted HTTPS endpoint for webhooks (mail-platforms.md 1.8).
+            if NameRules.isHTTPURL(s, httpsOnly: true) { mon.publicBaseURL = s.hasSuffix("/") ? String(s.dropLast()) : s }
+            else { ctx.error(n, m.child("public_base_url"), "'\(DecodeContext.clip(s))' is not an https URL") }
+        }
+        if let n = m.optional("unsubscribe_secret") { mon.unsubscribeSecret = ctx.secret(n, m.child("unsubscribe_secret")) }
+        return mon
+    }
+}

@@ -1,0 +1,125 @@
+/// A provider account the fleet uses. Registrars host the domains and their
+/// DNS; Mailgun accounts are sending pools; Zoho organisations host mailboxes.
+public struct Account: Sendable, Hashable, Codable {
+    /// The key under `accounts:` (`porkbun`, `mailgun-us`); groups and domains refer to it.
+    public var name: String
+    public var settings: AccountSettings
+    /// Base URL override (Namecheap's sandbox, a proxy, the Sandbox emulators);
+    /// nil means the provider's production URL.
+    public var endpoint: String?
+    public var location: SourceLocation
+
+    public init(name: String, settings: AccountSettings, endpoint: String? = nil, location: SourceLocation = .builtIn) {
+        self.name = name
+        self.settings = settings
+        self.endpoint = endpoint
+        self.location = location
+    }
+
+    public var kind: AccountKind { settings.kind }
+    public var isRegistrar: Bool { kind.isRegistrar }
+
+    public var mailgun: MailgunAccount? { if case .mailgun(let m) = settings { return m } else { return nil } }
+    public var zoho: ZohoAccount? { if case .zoho(let z) = settings { return z } else { return nil } }
+    public var porkbun: PorkbunAccount? { if case .porkbun(let p) = settings { return p } else { return nil } }
+    public var namecheap: NamecheapAccount? { if case .namecheap(let n) = settings { return n } else { return nil } }
+}
+
+/// The provider an account belongs to (`kind:` in YAML; may be omitted when
+/// the account's name is the kind, as in `porkbun: {...}`).
+public enum AccountKind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case porkbun, namecheap, mailgun, zoho
+
+    public var isRegistrar: Bool { self == .porkbun || self == .namecheap }
+    public var description: String { rawValue }
+}
+
+/// Per-kind settings; every credential is a `SecretRef`.
+public enum AccountSettings: Sendable, Hashable, Codable {
+    case porkbun(PorkbunAccount)
+    case namecheap(NamecheapAccount)
+    case mailgun(MailgunAccount)
+    case zoho(ZohoAccount)
+
+    public var kind: AccountKind {
+        switch self {
+        case .porkbun: .porkbun
+        case .namecheap: .namecheap
+        case .mailgun: .mailgun
+        case .zoho: .zoho
+        }
+    }
+}
+
+/// registrars.md A: body fields `apikey` and `secretapikey`.
+public struct PorkbunAccount: Sendable, Hashable, Codable {
+    public var apiKey: SecretRef
+    public var secretKey: SecretRef
+
+    public init(apiKey: SecretRef, secretKey: SecretRef) {
+        self.apiKey = apiKey
+        self.secretKey = secretKey
+    }
+}
+
+/// registrars.md B: `ApiUser`, `UserName`, `ApiKey`, `ClientIp` (IPv4, whitelisted) on every call.
+public struct NamecheapAccount: Sendable, Hashable, Codable {
+    public var apiUser: String
+    /// Defaults to `apiUser` (registrars.md: "normally = ApiUser").
+    public var username: String
+    public var apiKey: SecretRef
+    public var clientIP: String
+
+    public init(apiUser: String, username: String, apiKey: SecretRef, clientIP: String) {
+        self.apiUser = apiUser
+        self.username = username
+        self.apiKey = apiKey
+        self.clientIP = clientIP
+    }
+}
+
+public enum MailgunRegion: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case us, eu
+    public var description: String { rawValue }
+}
+
+public struct MailgunAccount: Sendable, Hashable, Codable {
+    public var region: MailgunRegion
+    public var apiKey: SecretRef
+    /// Mailgun's "HTTP webhook signing key", used to check webhook signatures.
+    public var webhookSigningKey: SecretRef?
+    /// Master secret from which each mailbox's SMTP credential password is
+    /// derived (so passwords are reproducible and never stored). Falls back to
+    /// `Defaults.smtpPasswordSecret`.
+    public var smtpPasswordSecret: SecretRef?
+
+    public init(region: MailgunRegion, apiKey: SecretRef, webhookSigningKey: SecretRef? = nil, smtpPasswordSecret: SecretRef? = nil) {
+        self.region = region
+        self.apiKey = apiKey
+        self.webhookSigningKey = webhookSigningKey
+        self.smtpPasswordSecret = smtpPasswordSecret
+    }
+}
+
+/// Zoho data centre: selects `mail.zoho.<region>` and `accounts.zoho.<region>` (mail-platforms.md 2.1).
+public enum ZohoRegion: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case com, eu, `in`, comAU = "com.au"
+    public var description: String { rawValue }
+}
+
+public struct ZohoAccount: Sendable, Hashable, Codable {
+    public var region: ZohoRegion
+    public var clientID: SecretRef
+    public var clientSecret: SecretRef
+    public var refreshToken: SecretRef
+    /// The organisation id (`zoid`, mail-platforms.md 2.3).
+    public var orgID: String
+
+    public init(region: ZohoRegion, clientID: SecretRef, clientSecret: SecretRef, refreshToken: SecretRef, orgID: String) {
+        self.region = region
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.refreshToken = refreshToken
+        self.orgID = orgID
+    }
+}

@@ -1,0 +1,25 @@
+/// Where a value came from in the inventory YAML, so that any later stage
+/// (validation, compilation, planning) can point the operator at the line to edit.
+public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    /// The file path as the operator gave it (`inventory/groups/g1.yaml`).
+    public var file: String
+    /// 1-based line.
+    public var line: Int
+    /// 1-based column.
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// For values that were not written in YAML (defaults, generated values).
+    public static let builtIn = SourceLocation(file: "<default>", line: 0, column: 0)
+
+    public var description: String { "\(file):\(line):\(column)" }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+    }
+}

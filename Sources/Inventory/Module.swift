@@ -1,1 +1,0 @@
-// The Inventory module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Runs the built `reconcile` binary as a subprocess, the way an operator or CI does.
+struct CLIRunner {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The binary next to the test bundle (same build directory), else the
+    /// one in `swift build --show-bin-path`.
+    static let binary: String = {
+        let fm = FileManager.default
+        var dirs: [String] = []
+        if let exe = ProcessInfo.processInfo.arguments.first {
+            dirs.append(URL(fileURLWithPath: exe).deletingLastPathComponent().path)
+        }
+        dirs.append(Bundle.main.bundleURL.deletingLastPathComponent().path)
+        for d in dirs where fm.isExecutableFile(atPath: d + "/reconcile") { return d + "/reconcile" }
+        let out = try? run("/usr/bin/env", ["swift", "build", "--show-bin-path"], cwd: repositoryRoot)
+        return (out?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ".build/debug") + "/reconcile"
+    }()
+
+    static func reconcile(_ args: [String], cwd: String = repositoryRoot) throws -> Output {
+        try run(binary, args, cwd: cwd)
+    }
+
+    /// Output goes to temporary files, so a large output cannot block on a full pipe.
+    static func run(_ exe: String, _ args: [String], cwd: String) throws -> Output {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let outURL = tmp.appendingPathComponent("out"), errURL = tmp.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Output(status: p.terminationStatus,
+                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+}
