@@ -1,3 +1,4 @@
+import Inventory
 import DNSRecords
 import Testing
 @testable import Reconciler

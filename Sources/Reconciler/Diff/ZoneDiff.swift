@@ -1,3 +1,4 @@
+import Inventory
 import DNSRecords
 
 /// The outcome of diffing one zone: record actions, and what stays untouched.

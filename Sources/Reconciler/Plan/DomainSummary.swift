@@ -1,9 +1,7 @@
 import DNSRecords
+import Inventory
 
-/// How a domain is used; mirrors the inventory's `role`.
-public enum DomainRole: String, Sendable, Hashable, Codable {
-    case active, spare, retired
-
+extension DomainRole {
     /// Active and spare domains receive mail, so removing their MX is refused.
     public var receivesMail: Bool { self != .retired }
 }

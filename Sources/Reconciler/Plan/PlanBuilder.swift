@@ -1,3 +1,4 @@
+import Inventory
 import DNSRecords
 
 /// Assembles a plan from per-domain diffs and records, for the fingerprint,

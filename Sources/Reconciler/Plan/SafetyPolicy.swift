@@ -1,3 +1,4 @@
+import Inventory
 /// Limits above which a plan is refused unless destruction is allowed
 /// (octoDNS's update/delete thresholds and root-NS guard, per domain).
 public struct SafetyPolicy: Sendable, Hashable, Codable {
