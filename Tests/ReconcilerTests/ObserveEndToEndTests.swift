@@ -120,4 +120,73 @@ import Testing
         }
         return PlanFingerprint(inventory: "inv", observed: observed)
     }
+
+    /// A domain delegated away from the registrar: the plan points it back,
+    /// safety refuses that without --allow-destructive, and the routed
+    /// drivers apply nameservers and records in order.
+    @Test func delegationIsANameserverChangeBehindTheSafetyCheck() async throws {
+        let fleet = try await start()
+        let tmp = TempStore(); defer { tmp.remove() }
+        do {
+            let store = try tmp.open()
+            let d = "brand-send.net"
+            fleet.namecheap.state.withValue {
+                $0.domains[d]?.usingOurDNS = false
+                $0.domains[d]?.nameservers = ["ns1.elsewhere.example", "ns2.elsewhere.example"]
+            }
+            let provider = fleet.accounts["namecheap"]!
+            func makePlan() async throws -> Plan {
+                let observer = RegistrarObserver(accounts: fleet.accounts,
+                                                 reader: CachedReader(cache: ObservationCache(store), policy: .full))
+                let seen = try await observer.observe([RegistrarObserver.Target(domain: d, account: "namecheap")])
+                let reg = try #require(seen.registrations[d])
+                var b = PlanBuilder(inventoryHash: "inv")
+                let current = reg.usesRegistrarDNS.map { Delegation(nameservers: reg.nameservers ?? [], usesRegistrarDNS: $0) }
+                let ns = try b.addDelegation(d, current: current, registrarNameservers: provider.registrarNameservers)
+                // Namecheap will not read hosts of a zone its DNS does not serve
+                // (registrars.md B, 2030288): the records are planned next run.
+                if let zone = seen.zones[d]?.value {
+                    try b.addZone(zone, role: .active, capabilities: provider.capabilities,
+                                  desired: Fixtures.mailRecords(d).map(DesiredRecord.init),
+                                  owned: try await OwnershipKey.owned(store, domain: d), dependsOn: ns.map { [$0.id] } ?? [])
+                } else if let why = seen.blocked[d] {
+                    b.block(d, reason: why)
+                }
+                return try b.build()
+            }
+            let plan = try await makePlan()
+            let nsID = ActionID(.update, ResourceAddress(domain: d, kind: .nameservers))
+            #expect(plan.action(nsID) != nil)
+            #expect(plan.safetyViolations() == [.nameserverChange(domain: d)])
+            try plan.checkSafety(SafetyPolicy(allowDestructive: true))
+            #expect(plan.actions.filter { $0.address.kind == .dnsRecord }.allSatisfy { $0.dependsOn.contains(nsID) })
+
+            let driver = RoutingDriver([
+                .dnsRecord: RegistrarZoneDriver { _ in provider },
+                .nameservers: RegistrarDelegationDriver { _ in provider },
+            ])
+            let executor = ApplyExecutor(store: store, driver: driver)
+            #expect(try await executor.apply(plan).converged)
+            #expect(fleet.namecheap.state.value.domains[d]?.usingOurDNS == true)
+            var rounds = 0
+            var next = try await makePlan()
+            while next.hasChanges && rounds < 3 {
+                #expect(next.action(nsID) == nil)
+                #expect(try await executor.apply(next).converged)
+                next = try await makePlan()
+                rounds += 1
+            }
+            #expect(!next.hasChanges, "\(TextRenderer().render(next))")
+
+            // A kind no driver handles fails clearly instead of being dropped.
+            let orphan = try Plan(actions: [PlanAction(.create, ResourceAddress(domain: d, kind: .zohoUser, identity: "alice"))],
+                                  domains: [], fingerprint: Fixtures.fingerprint())
+            let failed = try await ApplyExecutor(store: store, driver: driver).apply(orphan)
+            #expect(failed.outcomes.first?.1 == .failed(RoutingError.noDriver(.zohoUser, orphan.actions[0].id).description))
+        } catch {
+            await fleet.stop()
+            throw error
+        }
+        await fleet.stop()
+    }
 }

@@ -150,12 +150,14 @@ public enum DriverError: Error, Sendable, Equatable, CustomStringConvertible {
     case noProvider(String)
     case notARecord(ActionID)
     case unresolved(ActionID)
+    case unsupported(ActionID)
 
     public var description: String {
         switch self {
         case .noProvider(let d): "no DNS provider is configured for \(d)"
         case .notARecord(let id): "\(id) is not a record change"
         case .unresolved(let id): "\(id) has no complete record to write"
+        case .unsupported(let id): "\(id) is not something this driver does"
         }
     }
 }

@@ -39,6 +39,8 @@ public struct RegistrarObserver: Sendable {
         public var blocked: [String: String] = [:]
         /// Held by an account the inventory uses, but not in the inventory.
         public var unmanagedDomains: [String] = []
+        /// Registration facts of the inventory's domains, from the listings.
+        public var registrations: [String: RegistrarDomain] = [:]
     }
 
     public func observe(_ targets: [Target]) async throws -> Result {
@@ -51,7 +53,9 @@ public struct RegistrarObserver: Sendable {
                 continue
             }
             do {
-                let domains = try await provider.listDomains().map(\.name)
+                let listed = try await provider.listDomains()
+                let domains = listed.map(\.name)
+                for r in listed where wanted.contains(r.name) { result.registrations[r.name] = r }
                 held.formUnion(domains)
                 result.unmanagedDomains += domains.filter { !wanted.contains($0) }
             } catch {
