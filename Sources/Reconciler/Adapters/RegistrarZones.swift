@@ -66,7 +66,9 @@ extension PlanBuilder {
             a.registrarDefault = true
             marked.append(a)
         }
-        actions.removeAll { $0.address.domain == zone.domain && $0.address.kind == .dnsRecord }
+        // The base addZone appended exactly diff.actions; replace them (not a
+        // scan of every action: that would be quadratic on a large fleet).
+        actions.removeLast(diff.actions.count)
         actions += marked
         diff.actions = marked
 

@@ -23,7 +23,7 @@ public struct PlanBuilder: Sendable {
     @discardableResult
     public mutating func addZone(_ domain: String, role: DomainRole, rules: ZoneRules, desired: [DesiredRecord],
                                  observed: [DNSRecord], owned: Set<RecordKey>,
-                                 dependsOn: [ActionID] = []) throws -> ZoneDiff {
+                                 dependsOn: [ActionID] = [], observedHash: String? = nil) throws -> ZoneDiff {
         var diff = RecordDiff.diff(zone: domain, desired: desired, observed: observed, owned: owned, rules: rules)
         if !dependsOn.isEmpty {
             diff.actions = diff.actions.map { a in
@@ -32,7 +32,8 @@ public struct PlanBuilder: Sendable {
             }
         }
         actions += diff.actions
-        hashes[ResourceAddress(domain: diff.zone, kind: .zone)] = try ObservedHash.zone(observed)
+        // The cache already holds the hash of what it read (`CachedReader.Reading.hash`).
+        hashes[ResourceAddress(domain: diff.zone, kind: .zone)] = try observedHash ?? ObservedHash.zone(observed)
         var summary = diff.summary(role: role)
         if let existing = summaries[diff.zone] { summary.blocked = existing.blocked; summary.notRead = existing.notRead }
         summaries[diff.zone] = summary

@@ -29,4 +29,15 @@ public struct RecordOwnership: Sendable {
             }
         }
     }
+
+    /// Every domain's owned records in one read (planning a whole fleet).
+    public func ownedByDomain() async throws -> [String: Set<String>] {
+        try await pool.read { db in
+            var out: [String: Set<String>] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT domain, record FROM reconcile_ownership") {
+                out[row["domain"], default: []].insert(row["record"])
+            }
+            return out
+        }
+    }
 }
