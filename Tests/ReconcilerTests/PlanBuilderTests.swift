@@ -112,10 +112,15 @@ import Testing
 @Suite struct RedactionTests {
     @Test func providerErrorsNeverCarryASecretIntoJournalOrSummary() async throws {
         let canary = "CANARY-sk_live_5f2b9c0e"
+        struct EchoedRequest: Error, CustomStringConvertible {
+            var url: String
+            var description: String { "HTTP 500 from \(url)" }
+        }
         struct Leaky: ResourceDriver {
             let canary: String
             func perform(_ step: ExecutionStep) async throws -> StepResult {
-                throw URLError(.badServerResponse, userInfo: [NSURLErrorFailingURLStringErrorKey: "https://api.example/?key=\(canary)"])
+                // A provider error that echoes the request URL, key included.
+                throw EchoedRequest(url: "https://api.example/?key=\(canary)")
             }
             func probe(_ action: PlanAction) async throws -> ProbeResult { .notApplied }
         }
