@@ -208,4 +208,29 @@ import Testing
         #expect(await world.count(mgID(a).rawValue) == 1)
         #expect(await world.generated == 2)
     }
+
+    /// When the re-read itself fails, the unknown action is neither repeated
+    /// nor allowed to block independent work; a later run settles it.
+    @Test func failedReReadKeepsTheActionUnknownAndNeverRepeatsIt() async throws {
+        struct BlindProbe: ResourceDriver {
+            let world: TestWorld
+            func perform(_ step: ExecutionStep) async throws -> StepResult { try await world.perform(step) }
+            func probe(_ action: PlanAction) async throws -> ProbeResult { throw TestWorld.Failure(description: "provider down") }
+        }
+        let tmp = TempStore(); defer { tmp.remove() }
+        let world = TestWorld()
+        let plan = try mailgunPlan([a, b])
+        await world.set(interruptAfter: mgID(a))
+        _ = try await ApplyExecutor(store: try tmp.open(), driver: TestWorldDriver(world: world), concurrency: 1).apply(plan)
+        let second = try await ApplyExecutor(store: try tmp.open(), driver: BlindProbe(world: world)).apply(plan)
+        #expect(second.outcome(mgID(a)) == .unknown)
+        #expect(second.outcome(dkimID(a)) == .unknown)
+        #expect(second.outcome(verifyID(a)) == .unknown)
+        #expect(second.outcome(verifyID(b))?.isDone == true)
+        #expect(await world.count(mgID(a).rawValue) == 1)
+        let third = try await ApplyExecutor(store: try tmp.open(), driver: TestWorldDriver(world: world)).apply(plan)
+        #expect(third.converged)
+        #expect(await world.count(mgID(a).rawValue) == 1)
+        #expect(await world.generated == 2)
+    }
 }

@@ -41,7 +41,12 @@ public struct ApplyExecutor: Sendable {
         var applied: [ActionID] = [], absent: [ActionID] = []
         for entry in try await journal.unknownOutcomes() {
             let action = try JSONDecoder().decode(PlanAction.self, from: entry.action)
-            switch try await driver.probe(action) {
+            // A probe that fails (provider down, no driver for the kind in this
+            // run) leaves the outcome unknown for a later run; it never blocks
+            // the apply, and the action is still never repeated blindly.
+            let probed: ProbeResult
+            do { probed = try await driver.probe(action) } catch { continue }
+            switch probed {
             case .applied(let outputs):
                 try await journal.resolve(run: entry.runID, actionID: entry.actionID, as: .recoveredApplied,
                                           outputs: outputs, detail: "re-read after an interrupted run: in effect", now: now())
@@ -68,10 +73,18 @@ public struct ApplyExecutor: Sendable {
 
         // What an earlier run of this same plan already did.
         for action in plan.actions {
-            if let entry = try await journal.latest(planDigest: digest, actionID: action.id.rawValue),
-               entry.state == .succeeded || entry.state == .recoveredApplied {
+            guard let entry = try await journal.latest(planDigest: digest, actionID: action.id.rawValue) else { continue }
+            switch entry.state {
+            case .succeeded, .recoveredApplied:
                 outcome[action.id] = .alreadyApplied
                 outputs[action.id] = entry.outputs
+            case .started:
+                // Still unknown (its re-read failed above): running it again
+                // could duplicate it. It waits, with its dependents, for a
+                // run whose re-read succeeds.
+                outcome[action.id] = .unknown
+            default:
+                break
             }
         }
 
@@ -87,7 +100,8 @@ public struct ApplyExecutor: Sendable {
                     progressed = false
                     for (n, i) in waiting.enumerated().reversed() {
                         let step = steps[i]
-                        if step.actions.allSatisfy({ outcome[$0.id]?.isDone == true }) {
+                        // Settled already (done by an earlier run, or still unknown).
+                        if step.actions.allSatisfy({ outcome[$0.id] != nil }) {
                             waiting.remove(at: n); progressed = true; continue
                         }
                         if let blocker = step.dependsOn.first(where: { d in
@@ -110,6 +124,7 @@ public struct ApplyExecutor: Sendable {
                       let n = waiting.firstIndex(where: { steps[$0].dependsOn.allSatisfy { outcome[$0]?.isDone == true } }) {
                     let i = waiting.remove(at: n)
                     let todo = steps[i].actions.filter { outcome[$0.id] == nil }
+                    if todo.isEmpty { continue }
                     var resolved: [PlanAction] = []
                     var unresolved: [OutputReference] = []
                     for var a in todo {
@@ -184,10 +199,16 @@ public struct ApplyExecutor: Sendable {
             }
         }
         // Steps never reached (an interruption, or a cycle between batches).
-        for step in steps { for a in step.actions where outcome[a.id] == nil {
-            let blockedByUnknown = a.dependsOn.contains { outcome[$0] == .unknown }
-            outcome[a.id] = stop || blockedByUnknown ? .unknown : .failed("dependency cycle between batches")
-        } }
+        // Unknown outcomes propagate to every (transitive) dependent first.
+        var changed = true
+        while changed {
+            changed = false
+            for a in plan.actions where outcome[a.id] == nil && (stop || a.dependsOn.contains { outcome[$0] == .unknown }) {
+                outcome[a.id] = .unknown
+                changed = true
+            }
+        }
+        for a in plan.actions where outcome[a.id] == nil { outcome[a.id] = .failed("dependency cycle between batches") }
         let summary = ApplySummary(runID: runID, outcomes: plan.actions.map { ($0.id, outcome[$0.id]!) })
         let status = summary.interrupted ? "interrupted" : !summary.failed.isEmpty ? "failed"
             : summary.converged ? "converged" : "pending"
