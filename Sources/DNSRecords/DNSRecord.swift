@@ -53,6 +53,8 @@ public struct RecordKey: Sendable, Hashable, Codable, Comparable {
 
 extension String {
     func trimmingWhitespace() -> String {
+        // Fast path: most names and values arrive already trimmed.
+        if let f = utf8.first, let l = utf8.last, f > 0x20, f < 0x80, l > 0x20, l < 0x80 { return self }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

@@ -2,7 +2,7 @@ import Inventory
 
 /// The text form of `reconcile validate`'s summary.
 enum SummaryText {
-    static func render(_ s: InventorySummary, warnings: [Diagnostic]) -> String {
+    static func render(_ s: InventorySummary, compiled c: DesiredStateSummary, warnings: [Diagnostic]) -> String {
         var out = "inventory OK: \(n(s.files, "file")), \(n(s.accounts, "account")), "
         out += "\(n(s.groups.count, "group")), \(n(s.domains, "domain")), \(n(s.mailboxes, "mailbox", "mailboxes"))\n"
         out += "groups:\n"
@@ -16,6 +16,9 @@ enum SummaryText {
         out += "by region:    " + line(s.byRegion, order: ["us", "eu"]) + "\n"
         out += "by inbound:   " + line(s.byInbound, order: ["zoho", "mailgun-routing"]) + "\n"
         out += "warmup schedules: \(s.warmupSchedules.isEmpty ? "none" : s.warmupSchedules.joined(separator: ", "))\n"
+        out += "desired state: \(n(c.records, "DNS record")) (\(c.recordsKnownAfterApply) known after apply), "
+        out += "\(n(c.mailgunDomains, "Mailgun domain")), \(n(c.smtpCredentials, "SMTP credential")), "
+        out += "\(n(c.webhooks, "webhook")), \(n(c.routes, "route")), \(n(c.zohoDomains, "Zoho domain")), \(n(c.zohoUsers, "Zoho user"))\n"
         out += "warnings: \(warnings.count)\n"
         for w in warnings { out += "  \(w)\n" }
         return out

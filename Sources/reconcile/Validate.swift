@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import Inventory
 
-/// `reconcile validate`: load and check the inventory; print a summary, or
-/// every problem as FILE:LINE:COL: path: message and exit 1.
+/// `reconcile validate`: load, check and compile the inventory into the
+/// desired state; print a summary, or every problem as
+/// FILE:LINE:COL: path: message and exit 1.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the inventory and summarise it.",
+        abstract: "Check and compile the inventory and summarise it.",
         discussion: "Errors go to stderr as FILE:LINE:COL: field.path: message, all at once, sorted; the exit code is 1. With --format json the report (summary or errors) is one JSON object on stdout.")
 
     @Option(name: .long, help: "The inventory directory (every *.yaml under it is read).")
@@ -18,12 +19,21 @@ struct Validate: ParsableCommand {
     func run() throws {
         do {
             let result = try InventoryLoader().load(directory: inventory)
+            let desired: DesiredState
+            do {
+                desired = try DesiredStateCompiler().compile(result.inventory)
+            } catch {
+                throw InventoryError(error.diagnostics + result.warnings)
+            }
+            let warnings = (result.warnings + desired.warnings).sorted()
             let summary = InventorySummary(result.inventory)
+            let compiled = DesiredStateSummary(desired)
             switch format {
             case .text:
-                print(SummaryText.render(summary, warnings: result.warnings), terminator: "")
+                print(SummaryText.render(summary, compiled: compiled, warnings: warnings), terminator: "")
             case .json:
-                try printJSON(ValidateReport(ok: true, summary: summary, errors: [], warnings: result.warnings.map(JSONDiagnostic.init)))
+                try printJSON(ValidateReport(ok: true, summary: summary, compiled: compiled, errors: [],
+                                             warnings: warnings.map(JSONDiagnostic.init)))
             }
         } catch let error as InventoryError {
             switch format {
@@ -33,7 +43,7 @@ struct Validate: ParsableCommand {
                 text += "\(error.errors.count) error\(error.errors.count == 1 ? "" : "s")\n"
                 FileHandle.standardError.write(Data(text.utf8))
             case .json:
-                try printJSON(ValidateReport(ok: false, summary: nil, errors: error.errors.map(JSONDiagnostic.init),
+                try printJSON(ValidateReport(ok: false, summary: nil, compiled: nil, errors: error.errors.map(JSONDiagnostic.init),
                                              warnings: error.warnings.map(JSONDiagnostic.init)))
             }
             throw ExitCode.failure
@@ -48,6 +58,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct ValidateReport: Encodable {
     var ok: Bool
     var summary: InventorySummary?
+    var compiled: DesiredStateSummary?
     var errors: [JSONDiagnostic]
     var warnings: [JSONDiagnostic]
 }

@@ -18,6 +18,7 @@ import Testing
         by region:    us 1 domain / 4 mailboxes, eu 2 domains / 3 mailboxes
         by inbound:   zoho 2 domains / 5 mailboxes, mailgun-routing 1 domain / 2 mailboxes
         warmup schedules: slow
+        desired state: 23 DNS records (4 known after apply), 2 Mailgun domains, 3 SMTP credentials, 14 webhooks, 2 routes, 1 Zoho domain, 1 Zoho user
         warnings: 4
           full/empty.yaml:1:1: file: empty file
           full/fleet.yaml:36:7: warmup.slow[2].daily: cap 200 is above limits.mailbox.daily_max 120, which wins
@@ -27,11 +28,22 @@ import Testing
         """)
     }
 
+    @Test func compileErrorsFailValidationWithLoadWarningsKept() throws {
+        // valid/minimal loads, but the compiler needs monitoring.public_base_url for Mailgun webhooks.
+        let r = try CLIRunner.reconcile(["validate", "--inventory", "minimal"], cwd: Self.fixtures + "/valid")
+        #expect(r.status == 1)
+        #expect(r.stdout == "")
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "minimal/fleet.yaml:1:1: monitoring.public_base_url: Mailgun webhooks need monitoring.public_base_url: bounces and complaints arrive there and drive suppression")
+        #expect(lines.last == "1 error")
+    }
+
     @Test func repositoryInventoryValidates() throws {
         let r = try CLIRunner.reconcile(["validate", "--inventory", "inventory"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("inventory OK: 3 files, 5 accounts, 2 groups, 6 domains, 10 mailboxes\n"))
         #expect(r.stdout.contains("warnings: 0\n"))
+        #expect(r.stdout.contains("desired state: 46 DNS records (16 known after apply), 6 Mailgun domains, 10 SMTP credentials"))
     }
 
     @Test func defaultInventoryDirectoryIsInventory() throws {
@@ -73,6 +85,9 @@ import Testing
         #expect(summary["mailboxes"] as? Int == 10)
         #expect((summary["groups"] as? [Any])?.count == 2)
         #expect((obj["errors"] as? [Any])?.isEmpty == true)
+        let compiled = try #require(obj["compiled"] as? [String: Any])
+        #expect(compiled["records"] as? Int == 46)
+        #expect(compiled["zohoUsers"] as? Int == 9)
     }
 
     @Test func jsonReportOnErrors() throws {

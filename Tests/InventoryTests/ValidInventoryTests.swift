@@ -13,7 +13,11 @@ import Inventory
         #expect(inv.accounts["porkbun"]?.porkbun?.apiKey == SecretRef(env: "PB_KEY"))
         #expect(inv.defaults.ttl == 3600)
         #expect(inv.defaults.inbound == .zoho(account: "zoho"))
-        #expect(inv.limits == Limits())
+        #expect(inv.limits.mailbox == MailboxLimits() && inv.limits.group == GroupLimits() && inv.limits.health == HealthThresholds())
+        #expect(inv.limits.window == nil)
+        // Sections nobody wrote are located at the top of the first fleet file.
+        #expect(inv.limits.location.file.hasSuffix("valid/minimal/fleet.yaml") && inv.limits.location.line == 1)
+        #expect(inv.monitoring.location == inv.limits.location)
         #expect(inv.monitoring.dnsCheckInterval == .minutes(10))
         let d = try #require(inv.domain(named: "ACME-mail.com"))
         #expect(d.group == "g1")

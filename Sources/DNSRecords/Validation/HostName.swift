@@ -14,18 +14,28 @@ public enum HostName {
         if n.utf8.count > maxNameLength {
             out.append(.error(.nameTooLong, "the name is \(n.utf8.count) characters; the limit is \(maxNameLength)", name: n))
         }
-        let labels = n.split(separator: ".", omittingEmptySubsequences: false)
-        for (i, label) in labels.enumerated() {
-            if label.isEmpty { out.append(.error(.emptyLabel, "the name has an empty label ('..')", name: n)); continue }
-            if label.utf8.count > maxLabelLength {
-                out.append(.error(.labelTooLong, "label '\(label)' is \(label.utf8.count) bytes; the limit is \(maxLabelLength)", name: n))
+        // Byte-wise: this runs for every record of every domain of the fleet.
+        var label: [UInt8] = []
+        var index = 0
+        func finish() {
+            defer { label.removeAll(keepingCapacity: true); index += 1 }
+            var text: String { String(decoding: label, as: UTF8.self) }
+            if label.isEmpty { out.append(.error(.emptyLabel, "the name has an empty label ('..')", name: n)); return }
+            if label.count > maxLabelLength {
+                out.append(.error(.labelTooLong, "label '\(text)' is \(label.count) bytes; the limit is \(maxLabelLength)", name: n))
             }
-            if label == "*" && i == 0 && !hostname { continue }
-            let okChars = label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || (!hostname && $0 == "_")) }
-            if !okChars || label.hasPrefix("-") || label.hasSuffix("-") {
-                out.append(.error(.invalidLabel, "label '\(label)' may hold only letters, digits, inner hyphens\(hostname ? "" : " and underscores")", name: n))
+            if label == [UInt8(ascii: "*")] && index == 0 && !hostname { return }
+            let okChars = label.allSatisfy { c in
+                (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || (!hostname && c == 0x5f)
+            }
+            if !okChars || label.first == 0x2d || label.last == 0x2d {
+                out.append(.error(.invalidLabel, "label '\(text)' may hold only letters, digits, inner hyphens\(hostname ? "" : " and underscores")", name: n))
             }
         }
+        for c in n.utf8 {
+            if c == UInt8(ascii: ".") { finish() } else { label.append(c) }
+        }
+        finish()
         return out
     }
 

@@ -6,6 +6,7 @@ extension FileDecoder {
                                     allowed: ["ttl", "inbound", "dmarc", "spf", "tracking", "extra_records", "smtp_password_secret"])
         else { return nil }
         var d = Defaults(inbound: .zoho(account: ""), location: ctx.location(node))
+        d.dmarc.location = d.location
         if let n = m.optional("ttl"), let v = ttl(n, m.child("ttl")) { d.ttl = v }
         if let n = m.optional("inbound"), let v = inbound(n, path: m.child("inbound")) {
             d.inbound = v

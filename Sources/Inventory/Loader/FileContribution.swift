@@ -1,6 +1,10 @@
 /// What one inventory file contributes before files are merged, plus the
 /// cross-references that can only be checked once every file is read.
 struct FileContribution {
+    /// True for a fleet file (not a group file); sections absent from the
+    /// whole inventory are located at the first such file.
+    var isFleetFile = false
+    var file = ""
     var accounts: [Account] = []
     var defaults: Located<Defaults>?
     /// True when the file's `defaults:` names an inbound mode itself.

@@ -8,7 +8,10 @@ final class FileDecoder {
     static let fleetKeys = ["accounts", "defaults", "warmup", "limits", "alerts", "monitoring", "groups"]
     static let groupFileKeys = ["group", "pool", "limits", "domains"]
 
-    init(ctx: DecodeContext) { self.ctx = ctx }
+    init(ctx: DecodeContext) {
+        self.ctx = ctx
+        out.file = ctx.file
+    }
 
     func decode(_ root: YAMLNode) {
         if case .mapping(let pairs) = root.value,
@@ -20,6 +23,7 @@ final class FileDecoder {
                                     what: "a mapping of sections (\(Self.fleetKeys.joined(separator: ", "))) or a group file (group, pool, domains)",
                                     ignoring: "x-")
         else { return }
+        out.isFleetFile = true
         if let n = m.optional("accounts") { accounts(n, path: "accounts") }
         if let n = m.optional("defaults") {
             out.defaults = defaults(n, path: "defaults").map { Located(value: $0, location: ctx.location(m.keyNode("defaults")!), path: "defaults") }

@@ -77,9 +77,12 @@ struct InventoryMerger {
             return p
         }
 
-        var d = defaults?.value ?? Defaults(inbound: .zoho(account: ""))
+        // A section nobody wrote is located at the top of the first fleet
+        // file, so that a later complaint about it still names a place to write it.
+        let home = SourceLocation(file: parts.first(where: \.isFleetFile)?.file ?? files.first ?? "inventory", line: 1, column: 1)
+        var d = defaults?.value ?? Defaults(inbound: .zoho(account: ""), dmarc: DMARCPolicy(location: home), location: home)
         d.inbound = fill(d.inbound)
-        let lim = limits?.value ?? Limits()
+        let lim = limits?.value ?? Limits(location: home)
         let sortedGroups = groups.values.sorted { $0.name < $1.name }.map { g -> Group in
             var g = g
             for i in g.domains.indices { g.domains[i].inbound = g.domains[i].inbound.map(fill) }
@@ -97,7 +100,7 @@ struct InventoryMerger {
         }
 
         return Inventory(accounts: accounts, defaults: d, warmupSchedules: schedules.filter { !$0.value.stages.isEmpty },
-                         limits: lim, alerts: alerts?.value ?? Alerts(), monitoring: monitoring?.value ?? Monitoring(),
+                         limits: lim, alerts: alerts?.value ?? Alerts(), monitoring: monitoring?.value ?? Monitoring(location: home),
                          groups: sortedGroups, files: files)
     }
 

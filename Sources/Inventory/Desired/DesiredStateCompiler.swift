@@ -1,0 +1,136 @@
+import DNSRecords
+
+/// Compiles a loaded `Inventory` into the `DesiredState`.
+///
+/// Runs the DNS checks that need the whole picture (the merged SPF record
+/// and its lookup count, DMARC values, every record's shape, and conflicts
+/// between managed and extra records) and reports problems at the inventory
+/// node they came from. The same problem across many domains (a fleet-wide
+/// include that pushes SPF over the limit) is reported once.
+public struct DesiredStateCompiler: Sendable {
+    public var spfCosts: SPFLookupCosts
+    public var validator: RecordValidator
+
+    public init(spfCosts: SPFLookupCosts = .known, validator: RecordValidator = RecordValidator()) {
+        self.spfCosts = spfCosts
+        self.validator = validator
+    }
+
+    public static func compile(_ inventory: Inventory) throws(InventoryError) -> DesiredState {
+        try DesiredStateCompiler().compile(inventory)
+    }
+
+    public func compile(_ inventory: Inventory) throws(InventoryError) -> DesiredState {
+        var run = CompileRun(inventory: inventory, compiler: self)
+        var domains: [DesiredDomain] = []
+        var mailboxes: [DesiredMailbox] = []
+        for group in inventory.groups {
+            for (index, domain) in group.domains.enumerated() {
+                guard let compiled = run.domain(domain, index: index, group: group) else { continue }
+                domains.append(compiled.domain)
+                mailboxes += compiled.mailboxes
+            }
+        }
+        let diagnostics = Array(Set(run.diagnostics)).sorted()
+        if diagnostics.contains(where: { $0.severity == .error }) { throw InventoryError(diagnostics) }
+        return DesiredState(domains: domains.sorted { $0.name < $1.name },
+                            mailboxes: mailboxes.sorted { $0.address < $1.address },
+                            warnings: diagnostics)
+    }
+}
+
+/// The mutable part of one compile: the inventory and the problems found so far.
+struct CompileRun {
+    let inventory: Inventory
+    let compiler: DesiredStateCompiler
+    var diagnostics: [Diagnostic] = []
+    /// Fleet-wide records, computed once (see `spfRecord`, `dmarcRecord`).
+    var spfCache: [String: String?] = [:]
+    var dmarcCache: String?? = nil
+
+    init(inventory: Inventory, compiler: DesiredStateCompiler) {
+        self.inventory = inventory
+        self.compiler = compiler
+    }
+
+    mutating func error(_ at: SourceLocation, _ path: String, _ message: String) {
+        diagnostics.append(Diagnostic(.error, at: at, path: path, message))
+    }
+
+    mutating func warning(_ at: SourceLocation, _ path: String, _ message: String) {
+        diagnostics.append(Diagnostic(.warning, at: at, path: path, message))
+    }
+
+    mutating func domain(_ d: Domain, index: Int, group: Group) -> (domain: DesiredDomain, mailboxes: [DesiredMailbox])? {
+        let path = "domains[\(index)]"
+        guard let poolAccount = inventory.account(named: group.pool), let pool = poolAccount.mailgun else {
+            error(group.location, "pool", "group '\(group.name)' has no mailgun pool account '\(group.pool)'")
+            return nil
+        }
+        guard let registrar = inventory.account(named: d.registrar), registrar.isRegistrar else {
+            error(d.location, path + ".registrar", "'\(d.registrar)' is not a registrar account")
+            return nil
+        }
+        let inbound = inventory.effectiveInbound(for: d)
+        var zohoAccount: (name: String, settings: ZohoAccount)?
+        if case .zoho(let name) = inbound {
+            guard let z = inventory.account(named: name)?.zoho else {
+                error(d.location, path + ".inbound", "inbound zoho account '\(name)' is not a zoho account")
+                return nil
+            }
+            zohoAccount = (name, z)
+        }
+        let ensure: Presence = d.role == .retired ? .absent : .present
+        let addresses = d.mailboxes.map { $0.address(in: d.name) }.sorted()
+
+        let records = self.records(for: d, path: path, pool: pool, zoho: zohoAccount?.settings, inbound: inbound, ensure: ensure)
+
+        // Mailgun: deleting the domain removes its credentials and webhooks,
+        // so a retired domain lists only what outlives it (routes).
+        let secret = inventory.smtpPasswordSecret(forPool: poolAccount)
+        if secret == nil && ensure == .present {
+            warning(poolAccount.location, "accounts.\(poolAccount.name).smtp_password_secret",
+                    "no SMTP password secret for pool '\(poolAccount.name)' or in defaults: its credentials cannot be derived")
+        }
+        var webhooks: [DesiredWebhook] = []
+        if ensure == .present {
+            if let base = inventory.monitoring.publicBaseURL, !base.isEmpty {
+                let root = base.hasSuffix("/") ? String(base.dropLast()) : base
+                let events = DesiredWebhook.events + (inventory.defaults.tracking.enabled ? DesiredWebhook.trackingEvents : [])
+                webhooks = events.sorted().map { DesiredWebhook(event: $0, url: root + DesiredWebhook.path, ensure: .present) }
+            } else {
+                error(inventory.monitoring.location, "monitoring.public_base_url",
+                      "Mailgun webhooks need monitoring.public_base_url: bounces and complaints arrive there and drive suppression")
+            }
+        }
+        var routes: [DesiredRoute] = []
+        if case .mailgunRouting(let target) = inbound {
+            routes = addresses.map { DesiredRoute.forwarding($0, to: target, ensure: ensure) }
+        }
+        let mailgun = DesiredMailgunDomain(
+            ensure: ensure, account: poolAccount.name, region: pool.region,
+            trackingPrefix: inventory.defaults.tracking.enabled ? inventory.defaults.tracking.prefix : nil,
+            smtpCredentials: ensure == .present ? addresses.map { DesiredSMTPCredential(ensure: .present, login: $0, passwordSecret: secret) } : [],
+            webhooks: webhooks, routes: routes)
+
+        let zoho = zohoAccount.map { z in
+            DesiredZohoDomain(ensure: ensure, account: z.name, region: z.settings.region, orgID: z.settings.orgID,
+                              users: d.mailboxes.map { DesiredZohoUser(ensure: ensure, address: $0.address(in: d.name), displayName: $0.displayName) }
+                                  .sorted { $0.address < $1.address })
+        }
+
+        let warmup: DesiredWarmup? = d.warmup.flatMap { w in
+            inventory.warmupSchedules[w.schedule].map { DesiredWarmup(schedule: w.schedule, started: w.started, stages: $0.stages) }
+        }
+        let mailboxes = d.mailboxes.map { m in
+            DesiredMailbox(address: m.address(in: d.name), local: m.local, domain: d.name, displayName: m.displayName,
+                           group: group.name, role: d.role, inRotation: d.role == .active, warmup: warmup,
+                           inbound: inbound.mode, location: m.location)
+        }
+        let domain = DesiredDomain(
+            name: d.name, group: group.name, role: d.role, inRotation: d.role == .active, inbound: inbound.mode,
+            registration: DesiredRegistration(account: registrar.name, registrar: registrar.kind),
+            records: records, mailgun: mailgun, zoho: zoho, location: d.location)
+        return (domain, mailboxes)
+    }
+}
