@@ -13,10 +13,10 @@ func planWorld(_ world: TestWorld, _ domains: [String], store: StateStore, rules
         let dkim = await world.mailgun[d]
         let mg = try b.addResource(mgAddress, desired: ResourceState(["region": .string("us")]),
                                    observed: dkim.map { _ in ResourceState(["region": .string("us")]) })
-        var desired = Fixtures.mailRecords(d).map(DesiredRecord.init)
+        var desired = Fixtures.mailRecords(d).map(TargetRecord.init)
         let dkimValue: PlanValue = dkim.map { .string($0) }
             ?? .knownAfterApply(OutputReference(action: mg!.id, output: "dkim.value"))
-        desired.append(DesiredRecord(name: "mx._domainkey.\(d)", type: .TXT, ttl: 3600, value: dkimValue))
+        desired.append(TargetRecord(name: "mx._domainkey.\(d)", type: .TXT, ttl: 3600, value: dkimValue))
         let diff = try b.addZone(d, role: .active, rules: rules, desired: desired, observed: await world.zones[d] ?? [],
                                  owned: try await OwnershipKey.owned(store, domain: d))
         if await !world.verified.contains(d) {
@@ -48,9 +48,9 @@ func planWorld(_ world: TestWorld, _ domains: [String], store: StateStore, rules
         let edited = try await { () async throws -> Plan in
             var b = PlanBuilder(inventoryHash: "inv2")
             let d = domains[0]
-            var desired = Fixtures.mailRecords(d).map(DesiredRecord.init)
-            desired[3] = DesiredRecord(Fixtures.rec("_dmarc.\(d)", .TXT, "v=DMARC1; p=quarantine"))
-            desired.append(DesiredRecord(name: "mx._domainkey.\(d)", type: .TXT, ttl: 3600, value: .string(await world.mailgun[d]!)))
+            var desired = Fixtures.mailRecords(d).map(TargetRecord.init)
+            desired[3] = TargetRecord(Fixtures.rec("_dmarc.\(d)", .TXT, "v=DMARC1; p=quarantine"))
+            desired.append(TargetRecord(name: "mx._domainkey.\(d)", type: .TXT, ttl: 3600, value: .string(await world.mailgun[d]!)))
             try b.addZone(d, role: .active, rules: ZoneRules(), desired: desired, observed: await world.zones[d] ?? [],
                           owned: try await OwnershipKey.owned(store, domain: d))
             return try b.build()
@@ -102,7 +102,7 @@ func planWorld(_ world: TestWorld, _ domains: [String], store: StateStore, rules
         let plan: @Sendable () async throws -> Plan = {
             var b = PlanBuilder(inventoryHash: "inv")
             try b.addZone(d, role: .active, rules: ZoneRules(),
-                          desired: [DesiredRecord(Fixtures.rec(d, .TXT, "v=spf1 ~all", ttl: 300))],
+                          desired: [TargetRecord(Fixtures.rec(d, .TXT, "v=spf1 ~all", ttl: 300))],
                           observed: await world.zones[d] ?? [], owned: try await OwnershipKey.owned(store, domain: d))
             return try b.build()
         }
@@ -115,7 +115,7 @@ func planWorld(_ world: TestWorld, _ domains: [String], store: StateStore, rules
         var actions: [PlanAction] = []
         for i in 0..<12 {
             let d = "d\(i < 10 ? "0" : "")\(i).com"
-            let diff = RecordDiff.diff(zone: d, desired: Fixtures.mailRecords(d).map(DesiredRecord.init), observed: [], owned: [])
+            let diff = RecordDiff.diff(zone: d, desired: Fixtures.mailRecords(d).map(TargetRecord.init), observed: [], owned: [])
             actions += diff.actions
         }
         let text = DriftReport().render(try Plan(actions: actions, domains: [], fingerprint: Fixtures.fingerprint()))

@@ -25,7 +25,7 @@ import Testing
             for d in domains {
                 do {
                     try b.addZone(try await provider.zone(d), role: .active, capabilities: provider.capabilities,
-                                  desired: Fixtures.mailRecords(d).map(DesiredRecord.init),
+                                  desired: Fixtures.mailRecords(d).map(TargetRecord.init),
                                   owned: try await OwnershipKey.owned(store, domain: d))
                 } catch is ProviderError {
                     readFailed = true     // a read that failed through its retries: plan it next run

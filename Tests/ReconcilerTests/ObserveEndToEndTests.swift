@@ -49,7 +49,7 @@ import Testing
             if let why = seen.blocked[t.domain] { b.block(t.domain, reason: why); continue }
             let zone = seen.zones[t.domain]!.value
             try b.addZone(zone, role: .active, capabilities: fleet.accounts[t.account]!.capabilities,
-                          desired: Fixtures.mailRecords(t.domain).map(DesiredRecord.init),
+                          desired: Fixtures.mailRecords(t.domain).map(TargetRecord.init),
                           owned: try await OwnershipKey.owned(store, domain: t.domain))
         }
         return try b.build()
@@ -147,7 +147,7 @@ import Testing
                 // (registrars.md B, 2030288): the records are planned next run.
                 if let zone = seen.zones[d]?.value {
                     try b.addZone(zone, role: .active, capabilities: provider.capabilities,
-                                  desired: Fixtures.mailRecords(d).map(DesiredRecord.init),
+                                  desired: Fixtures.mailRecords(d).map(TargetRecord.init),
                                   owned: try await OwnershipKey.owned(store, domain: d), dependsOn: ns.map { [$0.id] } ?? [])
                 } else if let why = seen.blocked[d] {
                     b.block(d, reason: why)

@@ -40,7 +40,7 @@ import Testing
             let records = try JSONDecoder().decode([DNSRecord].self, from: o.state)
             let owned = Set(try (ownedAll[o.domain] ?? []).map(OwnershipKey.decode))
             try b.addZone(o.domain, role: .active, rules: .porkbun,
-                          desired: Fixtures.mailRecords(o.domain).map(DesiredRecord.init), observed: records, owned: owned,
+                          desired: Fixtures.mailRecords(o.domain).map(TargetRecord.init), observed: records, owned: owned,
                           observedHash: o.hash)
         }
         let plan = try b.build()

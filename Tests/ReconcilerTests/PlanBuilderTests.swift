@@ -10,7 +10,7 @@ import Testing
     @Test func fingerprintCoversTouchedResourcesOnly() throws {
         var b = PlanBuilder(inventoryHash: "inv")
         let observed = Array(Fixtures.mailRecords(zone).prefix(3))
-        try b.addZone(zone, role: .active, rules: .porkbun, desired: Fixtures.mailRecords(zone).map(DesiredRecord.init),
+        try b.addZone(zone, role: .active, rules: .porkbun, desired: Fixtures.mailRecords(zone).map(TargetRecord.init),
                       observed: observed, owned: [])
         let mg = ResourceAddress(domain: zone, kind: .mailgunDomain)
         try b.addResource(mg, desired: ResourceState(["region": .string("eu")]), observed: ResourceState(["region": .string("us")]))

@@ -9,7 +9,7 @@ import Testing
         let ours = Fixtures.mailRecords(zone)
         let foreign = [Fixtures.rec("www.\(zone)", .A, "192.0.2.10"),
                        Fixtures.rec(zone, .TXT, "google-site-verification=abc")]
-        let diff = RecordDiff.diff(zone: zone, desired: ours.map(DesiredRecord.init), observed: ours + foreign, owned: [])
+        let diff = RecordDiff.diff(zone: zone, desired: ours.map(TargetRecord.init), observed: ours + foreign, owned: [])
         #expect(diff.actions.isEmpty)
         #expect(diff.unmanagedKept == foreign.sorted { $0.key < $1.key })
         #expect(diff.managedObserved.count == 6)
@@ -19,15 +19,15 @@ import Testing
         let ours = Fixtures.mailRecords(zone)
         let stale = Fixtures.rec("old.\(zone)", .CNAME, "mailgun.org")
         let foreign = Fixtures.rec("shop.\(zone)", .CNAME, "shops.example.net")
-        let diff = RecordDiff.diff(zone: zone, desired: ours.map(DesiredRecord.init),
+        let diff = RecordDiff.diff(zone: zone, desired: ours.map(TargetRecord.init),
                                    observed: ours + [stale, foreign], owned: [stale.key])
         #expect(diff.actions.map(\.id.rawValue) == ["delete:\(zone)/dnsRecord/old CNAME mailgun.org"])
         #expect(diff.unmanagedKept == [foreign])
     }
 
     @Test func caseTrailingDotsAndMinimumTTLAreNotDrift() {
-        let desired = [DesiredRecord(Fixtures.rec(zone, .MX, "mx.zoho.com", ttl: 300, prio: 10)),
-                       DesiredRecord(Fixtures.rec("email.\(zone)", .CNAME, "mailgun.org", ttl: 60))]
+        let desired = [TargetRecord(Fixtures.rec(zone, .MX, "mx.zoho.com", ttl: 300, prio: 10)),
+                       TargetRecord(Fixtures.rec("email.\(zone)", .CNAME, "mailgun.org", ttl: 60))]
         let observed = [DNSRecord(name: "ACME-Mail.com.", type: .MX, ttl: 600, priority: 10, value: "MX.ZOHO.COM."),
                         DNSRecord(name: "Email.acme-mail.com", type: .CNAME, ttl: 600, value: "mailgun.org.")]
         let porkbun = RecordDiff.diff(zone: "ACME-MAIL.COM.", desired: desired, observed: observed, owned: [], rules: .porkbun)
@@ -39,13 +39,13 @@ import Testing
     }
 
     @Test func namecheapAutomaticTTLReadsBackAs1799() {
-        let desired = [DesiredRecord(Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 1800))]
+        let desired = [TargetRecord(Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 1800))]
         let observed = [Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 1799)]
         #expect(RecordDiff.diff(zone: zone, desired: desired, observed: observed, owned: [], rules: .namecheap).actions.isEmpty)
     }
 
     @Test func ttlAboveTheMinimumIsDrift() {
-        let desired = [DesiredRecord(Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 3600))]
+        let desired = [TargetRecord(Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 3600))]
         let observed = [Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 600)]
         let diff = RecordDiff.diff(zone: zone, desired: desired, observed: observed, owned: [], rules: .porkbun)
         #expect(diff.actions.count == 1)
@@ -56,7 +56,7 @@ import Testing
     @Test func changedValueOfAnOwnedRecordIsOneUpdate() {
         let old = Fixtures.rec("_dmarc.\(zone)", .TXT, "v=DMARC1; p=none")
         let new = Fixtures.rec("_dmarc.\(zone)", .TXT, "v=DMARC1; p=quarantine")
-        let diff = RecordDiff.diff(zone: zone, desired: [DesiredRecord(new)], observed: [old], owned: [old.key])
+        let diff = RecordDiff.diff(zone: zone, desired: [TargetRecord(new)], observed: [old], owned: [old.key])
         #expect(diff.actions.count == 1)
         let a = diff.actions[0]
         #expect(a.operation == .update)
@@ -65,14 +65,14 @@ import Testing
         #expect(ActionText(a).details == [#"value: v=DMARC1; p=none → v=DMARC1; p=quarantine"#])
 
         // Not owned: the old record is someone else's and stays; ours is created.
-        let foreign = RecordDiff.diff(zone: zone, desired: [DesiredRecord(new)], observed: [old], owned: [])
+        let foreign = RecordDiff.diff(zone: zone, desired: [TargetRecord(new)], observed: [old], owned: [])
         #expect(foreign.actions.map(\.operation) == [.create])
         #expect(foreign.unmanagedKept == [old])
     }
 
     @Test func knownAfterApplyValuesAreCreatedWithAReference() {
         let mg = ActionID(.create, ResourceAddress(domain: zone, kind: .mailgunDomain))
-        let dkim = DesiredRecord(name: "mx._domainkey.\(zone)", type: .TXT, ttl: 3600,
+        let dkim = TargetRecord(name: "mx._domainkey.\(zone)", type: .TXT, ttl: 3600,
                                  value: .knownAfterApply(OutputReference(action: mg, output: "dkim.value")))
         let diff = RecordDiff.diff(zone: zone, desired: [dkim], observed: [], owned: [])
         #expect(diff.actions.count == 1)
@@ -87,7 +87,7 @@ import Testing
         var desired = Fixtures.mailRecords(zone)
         let observed = Array(desired.prefix(3)) + foreign + [stale, Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 1799)]
         desired[3].ttl = 1800
-        let diff = RecordDiff.diff(zone: zone, desired: desired.map(DesiredRecord.init), observed: observed,
+        let diff = RecordDiff.diff(zone: zone, desired: desired.map(TargetRecord.init), observed: observed,
                                    owned: [stale.key], rules: .namecheap)
         #expect(Set(diff.actions.map(\.batch)) == ["zone:\(zone)"])
         #expect(diff.writeSet == (foreign + [Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 1799)] + desired).sorted { $0.key < $1.key })
@@ -98,7 +98,7 @@ import Testing
 
     @Test func duplicateDesiredRecordsCollapse() {
         let r = Fixtures.rec(zone, .TXT, "v=spf1 ~all")
-        let diff = RecordDiff.diff(zone: zone, desired: [DesiredRecord(r), DesiredRecord(r)], observed: [], owned: [])
+        let diff = RecordDiff.diff(zone: zone, desired: [TargetRecord(r), TargetRecord(r)], observed: [], owned: [])
         #expect(diff.actions.count == 1)
     }
 }

@@ -12,9 +12,9 @@ import Testing
 @Suite(.serialized) struct RegistrarEndToEndTests {
     let d = "acme-mail.com"
 
-    func desired(_ d: String) -> [DesiredRecord] { Fixtures.mailRecords(d).map(DesiredRecord.init) }
+    func desired(_ d: String) -> [TargetRecord] { Fixtures.mailRecords(d).map(TargetRecord.init) }
 
-    func plan(_ provider: any DNSZoneProvider, store: StateStore, desired: [DesiredRecord]) async throws -> Plan {
+    func plan(_ provider: any DNSZoneProvider, store: StateStore, desired: [TargetRecord]) async throws -> Plan {
         var b = PlanBuilder(inventoryHash: "inv")
         try b.addZone(try await provider.zone(d), role: .active, capabilities: provider.capabilities, desired: desired,
                       owned: try await OwnershipKey.owned(store, domain: d))
@@ -47,7 +47,7 @@ import Testing
 
         // An inventory edit, then removal of a record we created: update + delete only.
         var edited = desired(d)
-        edited[3] = DesiredRecord(Fixtures.rec("_dmarc.\(d)", .TXT, "v=DMARC1; p=quarantine"))
+        edited[3] = TargetRecord(Fixtures.rec("_dmarc.\(d)", .TXT, "v=DMARC1; p=quarantine"))
         edited.remove(at: 4)
         let third = try await plan(provider, store: store, desired: edited)
         #expect(third.actions.map(\.operation).sorted { $0.rawValue < $1.rawValue } == [.delete, .update])

@@ -28,8 +28,8 @@ func golden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #
             oldSPF, stale,
             Fixtures.rec("www.\(a)", .A, "192.0.2.10"),
         ]
-        var desired = Fixtures.mailRecords(a).map(DesiredRecord.init)
-        desired.append(DesiredRecord(name: "mx._domainkey.\(a)", type: .TXT, ttl: 3600,
+        var desired = Fixtures.mailRecords(a).map(TargetRecord.init)
+        desired.append(TargetRecord(name: "mx._domainkey.\(a)", type: .TXT, ttl: 3600,
                                      value: .knownAfterApply(OutputReference(action: mg.id, output: "dkim.value"))))
         let diff = RecordDiff.diff(zone: a, desired: desired, observed: observed, owned: [oldSPF.key, stale.key],
                                    rules: .porkbun)
@@ -38,7 +38,7 @@ func golden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #
         let user = PlanAction(.create, ResourceAddress(domain: a, kind: .zohoUser, identity: "alice"),
                               after: ResourceState(["display_name": .string("Alice Smith"), "password": .string("env:ZOHO_INITIAL_PASSWORD")]))
         let q = "quiet.org"
-        let quiet = RecordDiff.diff(zone: q, desired: [DesiredRecord(Fixtures.rec(q, .MX, "mx.zoho.com", prio: 10))],
+        let quiet = RecordDiff.diff(zone: q, desired: [TargetRecord(Fixtures.rec(q, .MX, "mx.zoho.com", prio: 10))],
                                     observed: [Fixtures.rec(q, .MX, "mx.zoho.com", prio: 10), Fixtures.rec("blog.\(q)", .CNAME, "ghost.io")],
                                     owned: [])
         return try Plan(actions: diff.actions + [mg, verify, user],
@@ -78,7 +78,7 @@ func golden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #
         var actions: [PlanAction] = [], domains: [DomainSummary] = []
         for i in 0..<6000 {
             let d = "domain-\(i).example"
-            let diff = RecordDiff.diff(zone: d, desired: Fixtures.mailRecords(d).map(DesiredRecord.init), observed: [], owned: [])
+            let diff = RecordDiff.diff(zone: d, desired: Fixtures.mailRecords(d).map(TargetRecord.init), observed: [], owned: [])
             actions += diff.actions
             domains.append(diff.summary(role: .active))
         }

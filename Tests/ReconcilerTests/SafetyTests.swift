@@ -8,7 +8,7 @@ import Testing
 
     func plan(desired: [DNSRecord], observed: [DNSRecord], owned: [DNSRecord]? = nil,
               role: DomainRole = .active, extra: [PlanAction] = []) throws -> Plan {
-        let diff = RecordDiff.diff(zone: zone, desired: desired.map(DesiredRecord.init), observed: observed,
+        let diff = RecordDiff.diff(zone: zone, desired: desired.map(TargetRecord.init), observed: observed,
                                    owned: Set((owned ?? observed).map(\.key)))
         return try Plan(actions: diff.actions + extra, domains: [diff.summary(role: role)],
                         fingerprint: Fixtures.fingerprint())

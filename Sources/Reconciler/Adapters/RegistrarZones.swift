@@ -25,7 +25,7 @@ extension PlanBuilder {
     /// kept and listed.
     @discardableResult
     public mutating func addZone(_ zone: ObservedZone, role: DomainRole, capabilities: ProviderCapabilities,
-                                 desired: [DesiredRecord], owned: Set<RecordKey>,
+                                 desired: [TargetRecord], owned: Set<RecordKey>,
                                  dependsOn: [ActionID] = []) throws -> ZoneDiff {
         let defaults = Set(zone.registrarDefaults.compactMap { ref -> RecordKey? in
             if case .managed(let r) = ref { return r.key }

@@ -12,7 +12,7 @@ import DNSRecords
 /// desired one of the same name and type as one update (Porkbun edits a
 /// record in place: one call instead of two).
 public enum RecordDiff {
-    public static func diff(zone rawZone: String, desired: [DesiredRecord], observed: [DNSRecord],
+    public static func diff(zone rawZone: String, desired: [TargetRecord], observed: [DNSRecord],
                             owned: Set<RecordKey>, rules: ZoneRules = ZoneRules()) -> ZoneDiff {
         let zone = DomainName.normalize(rawZone)
         let batch = rules.wholeZoneWrite ? "zone:\(zone)" : nil
@@ -89,7 +89,7 @@ public enum RecordDiff {
         return "\(rel.isEmpty ? "@" : rel) \(record.type.rawValue) \(prio)\(record.value)"
     }
 
-    static func identity(of desired: DesiredRecord, zone: String) -> String {
+    static func identity(of desired: TargetRecord, zone: String) -> String {
         if let r = desired.record { return identity(of: r, zone: zone) }
         let rel = DomainName.relative(desired.name, zone: zone)
         let prio = desired.priority.map { "\($0) " } ?? ""

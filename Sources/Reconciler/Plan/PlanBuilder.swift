@@ -21,7 +21,7 @@ public struct PlanBuilder: Sendable {
     /// Diffs a zone and adds its record actions and summary. `dependsOn` is
     /// added to every record action (the registrar domain being usable).
     @discardableResult
-    public mutating func addZone(_ domain: String, role: DomainRole, rules: ZoneRules, desired: [DesiredRecord],
+    public mutating func addZone(_ domain: String, role: DomainRole, rules: ZoneRules, desired: [TargetRecord],
                                  observed: [DNSRecord], owned: Set<RecordKey>,
                                  dependsOn: [ActionID] = [], observedHash: String? = nil) throws -> ZoneDiff {
         var diff = RecordDiff.diff(zone: domain, desired: desired, observed: observed, owned: owned, rules: rules)

@@ -131,8 +131,8 @@ func mailgunPlan(_ domains: [String], observed: [String: [DNSRecord]] = [:], rul
     for d in domains {
         let mg = PlanAction(.create, ResourceAddress(domain: d, kind: .mailgunDomain),
                             after: ResourceState(["region": .string("us")]))
-        var desired = Fixtures.mailRecords(d).map(DesiredRecord.init)
-        desired.append(DesiredRecord(name: "mx._domainkey.\(d)", type: .TXT, ttl: 3600,
+        var desired = Fixtures.mailRecords(d).map(TargetRecord.init)
+        desired.append(TargetRecord(name: "mx._domainkey.\(d)", type: .TXT, ttl: 3600,
                                      value: .knownAfterApply(OutputReference(action: mg.id, output: "dkim.value"))))
         let diff = RecordDiff.diff(zone: d, desired: desired, observed: observed[d] ?? [], owned: [], rules: rules)
         let verify = PlanAction(.verify, ResourceAddress(domain: d, kind: .mailgunDomain),

@@ -2,7 +2,7 @@ import DNSRecords
 
 /// A record the inventory wants. Its value may be known only after another
 /// action runs (the DKIM key Mailgun generates when the domain is created).
-public struct DesiredRecord: Sendable, Hashable {
+public struct TargetRecord: Sendable, Hashable {
     public var name: String
     public var type: RecordType
     public var ttl: Int
