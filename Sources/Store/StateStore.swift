@@ -28,7 +28,9 @@ public struct StateStore: Sendable {
     }
 
     /// Every concern's migrations, in order. Identifiers are prefixed by concern.
-    static let migrationSets: [any StoreMigrations.Type] = [SendingMigrations.self]
+    static var migrationSets: [any StoreMigrations.Type] {
+        [SendingMigrations.self, ReconcileMigrations.self]
+    }
 }
 
 /// A concern's schema: registers migrations named `<concern>.<n>-<what>`.

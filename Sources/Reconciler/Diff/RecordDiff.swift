@@ -1,0 +1,104 @@
+import DNSRecords
+
+/// Desired records against a zone's observed records → record actions.
+///
+/// DNSControl's hands-off rule, applied by construction: an observed record
+/// is *managed* only when the inventory declares it (same canonical key) or
+/// the store says the tool created it; every other record is "unmanaged,
+/// kept" — it is never updated or deleted, and on a whole-zone-write
+/// provider it is copied into the write set so the write keeps it.
+///
+/// Changing a declared value pairs the old managed record with the new
+/// desired one of the same name and type as one update (Porkbun edits a
+/// record in place: one call instead of two).
+public enum RecordDiff {
+    public static func diff(zone rawZone: String, desired: [TargetRecord], observed: [DNSRecord],
+                            owned: Set<RecordKey>, rules: ZoneRules = ZoneRules()) -> ZoneDiff {
+        let zone = DomainName.normalize(rawZone)
+        let batch = rules.wholeZoneWrite ? "zone:\(zone)" : nil
+        let zoneAddress = ResourceAddress(domain: zone, kind: .zone)
+
+        // One desired record per key (or per name/type/output for unknown values).
+        var seen = Set<String>()
+        let wanted = desired.filter { seen.insert(identity(of: $0, zone: zone)).inserted }
+        var unmatchedWanted = Dictionary(uniqueKeysWithValues: wanted.compactMap { d in
+            d.record.map { ($0.key, d) }
+        })
+
+        var actions: [PlanAction] = []
+        var kept: [DNSRecord] = []
+        var managed: [DNSRecord] = []
+        var leftoverManaged: [DNSRecord] = []
+        for record in observed.sorted(by: { $0.key < $1.key }) {
+            if let want = unmatchedWanted.removeValue(forKey: record.key) {
+                managed.append(record)
+                let wantTTL = rules.effective(desiredTTL: want.ttl)
+                if rules.effective(observedTTL: record.ttl) != wantTTL {
+                    var after = want
+                    after.ttl = wantTTL
+                    actions.append(PlanAction(.update, address(of: record, zone: zone),
+                                              before: ResourceState(record: record), after: after.state,
+                                              batch: batch, observed: zoneAddress))
+                }
+            } else if owned.contains(record.key) {
+                managed.append(record)
+                leftoverManaged.append(record)
+            } else {
+                kept.append(record)
+            }
+        }
+
+        // Desired records still missing: pair with leftover managed records of
+        // the same name and type as updates; the rest are creates.
+        let missing = wanted.filter { d in d.record.map { unmatchedWanted[$0.key] != nil } ?? true }
+        for want in missing.sorted(by: { identity(of: $0, zone: zone) < identity(of: $1, zone: zone) }) {
+            var after = want
+            after.ttl = rules.effective(desiredTTL: want.ttl)
+            if let i = leftoverManaged.firstIndex(where: { $0.name == want.name && $0.type == want.type }) {
+                let old = leftoverManaged.remove(at: i)
+                actions.append(PlanAction(.update, address(of: old, zone: zone),
+                                          before: ResourceState(record: old), after: after.state,
+                                          batch: batch, observed: zoneAddress))
+            } else {
+                actions.append(PlanAction(.create, ResourceAddress(domain: zone, kind: .dnsRecord,
+                                                                   identity: identity(of: want, zone: zone)),
+                                          after: after.state, batch: batch, observed: zoneAddress))
+            }
+        }
+        for old in leftoverManaged {
+            actions.append(PlanAction(.delete, address(of: old, zone: zone),
+                                      before: ResourceState(record: old), batch: batch, observed: zoneAddress))
+        }
+
+        let desiredKnown = wanted.compactMap { d -> DNSRecord? in
+            guard var r = d.record else { return nil }
+            r.ttl = rules.effective(desiredTTL: r.ttl)
+            return r
+        }
+        return ZoneDiff(zone: zone, actions: actions.sorted(by: PlanAction.planOrder),
+                        unmanagedKept: kept, managedObserved: managed,
+                        observedMX: observed.filter { $0.type == .MX }.count,
+                        writeSet: (kept + desiredKnown).sorted { $0.key < $1.key })
+    }
+
+    /// `_dmarc TXT v=DMARC1; p=none`, `@ MX 10 mx.zoho.com`: the record's
+    /// name relative to its zone, type, priority and value.
+    public static func identity(of record: DNSRecord, zone: String) -> String {
+        let rel = DomainName.relative(record.name, zone: zone)
+        let prio = record.priority.map { "\($0) " } ?? ""
+        return "\(rel.isEmpty ? "@" : rel) \(record.type.rawValue) \(prio)\(record.value)"
+    }
+
+    static func identity(of desired: TargetRecord, zone: String) -> String {
+        if let r = desired.record { return identity(of: r, zone: zone) }
+        let rel = DomainName.relative(desired.name, zone: zone)
+        let prio = desired.priority.map { "\($0) " } ?? ""
+        var output = ""
+        if case .knownAfterApply(let ref) = desired.value { output = ref.output }
+        return "\(rel.isEmpty ? "@" : rel) \(desired.type.rawValue) \(prio)<\(output)>"
+    }
+
+    static func address(of record: DNSRecord, zone: String) -> ResourceAddress {
+        ResourceAddress(domain: zone, kind: .dnsRecord, identity: identity(of: record, zone: zone))
+    }
+}

@@ -1,1 +1,0 @@
-// The Reconciler module. See docs/ARCHITECTURE.md.

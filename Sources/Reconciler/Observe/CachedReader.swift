@@ -1,0 +1,47 @@
+import Foundation
+import Store
+
+/// Reads one resource through the observation cache under a refresh policy
+/// (`--refresh auto|full|none`), saving what it reads.
+public struct CachedReader: Sendable {
+    public var cache: ObservationCache
+    public var policy: RefreshPolicy
+    public var now: @Sendable () -> Date
+
+    public init(cache: ObservationCache, policy: RefreshPolicy, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.cache = cache
+        self.policy = policy
+        self.now = now
+    }
+
+    public struct Reading<Value: Sendable>: Sendable {
+        public var value: Value
+        /// The hash that goes into a plan's fingerprint.
+        public var hash: String
+        public var observedAt: Date
+        public var fromCache: Bool
+    }
+
+    /// Returns the cached value when the policy allows, else calls `fetch`
+    /// and caches the result. `hash` must be the function the fingerprint
+    /// uses for this kind (`ObservedHash.zone` for zones).
+    public func read<Value: Codable & Sendable>(
+        _ address: ResourceAddress, as: Value.Type = Value.self,
+        hash: @Sendable (Value) throws -> String,
+        fetch: @Sendable () async throws -> Value
+    ) async throws -> Reading<Value> {
+        let cached = try await cache.load(address.description)
+        if let cached, !policy.needsRead(cached, now: now()),
+           let value = try? JSONDecoder().decode(Value.self, from: cached.state) {
+            return Reading(value: value, hash: cached.hash, observedAt: cached.observedAt, fromCache: true)
+        }
+        let value = try await fetch()
+        let at = now()
+        let h = try hash(value)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try await cache.save([Observation(address: address.description, domain: address.domain, kind: address.kind.rawValue,
+                                          state: try encoder.encode(value), hash: h, observedAt: at)])
+        return Reading(value: value, hash: h, observedAt: at, fromCache: false)
+    }
+}
