@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inventory
 import Sandbox
 
 /// `reconcile sandbox`: every provider emulator on loopback until SIGINT or
@@ -8,7 +9,10 @@ import Sandbox
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run the provider emulators (Porkbun, Namecheap, …) on 127.0.0.1 until stopped.")
+        abstract: "Run the provider emulators (Porkbun, Namecheap, Mailgun US/EU, Zoho, Telegram) on 127.0.0.1 until stopped.")
+
+    @Option(help: "Inventory whose domains start registered at their registrar (default ./inventory when it exists).")
+    var inventory: String?
 
     @Option(name: .customLong("seed-domains"), help: "Domains registered at start, e.g. porkbun:a.com,namecheap:b.net")
     var seedDomains: String?
@@ -31,7 +35,7 @@ struct SandboxCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...1).contains(faults) else { throw ValidationError("--faults must be between 0 and 1") }
         if let seedDomains {
-            let known = Set(SandboxWorld.defaultServices.map(\.apiName))
+            let known = SandboxWorld.registrarAPIs
             for api in try SandboxSeed.parse(seedDomains).domains.keys where !known.contains(api) {
                 throw ValidationError("--seed-domains: unknown registrar '\(api)' (known: \(known.sorted().joined(separator: ", ")))")
             }
@@ -42,7 +46,9 @@ struct SandboxCommand: AsyncParsableCommand {
         let seed: SandboxSeed
         if let seedDomains { seed = try SandboxSeed.parse(seedDomains) }
         else if let state, FileManager.default.fileExists(atPath: state) { seed = SandboxSeed() }
-        else { seed = .demo }
+        else if let dir = inventory ?? (FileManager.default.fileExists(atPath: "inventory") ? "inventory" : nil) {
+            seed = try Self.seed(fromInventory: dir)
+        } else { seed = .demo }
         let options = SandboxOptions(limits: !noLimits, faults: .uniform(faults, hangSeconds: hangSeconds),
                                      faultSeed: faultSeed, statePath: state)
         let world = try await SandboxWorld.start(seed: seed, options: options)
@@ -62,6 +68,22 @@ struct SandboxCommand: AsyncParsableCommand {
         saver?.cancel()
         await world.stop()
         FileHandle.standardError.write(Data("sandbox: stopped\(state.map { ", state saved to \($0)" } ?? "")\n".utf8))
+    }
+
+    /// Every inventory domain registered at its registrar account's API, as if
+    /// just bought: the tool never buys domains, the sandbox pretends they were.
+    static func seed(fromInventory dir: String) throws -> SandboxSeed {
+        let inventory: Inventory
+        do { inventory = try InventoryLoader().load(directory: dir).inventory } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        var domains: [String: [String]] = [:]
+        for d in inventory.domains {
+            guard let kind = inventory.account(named: d.registrar)?.kind, kind.isRegistrar else { continue }
+            domains[kind.rawValue, default: []].append(d.name)
+        }
+        return SandboxSeed(domains: domains)
     }
 
     /// Suspends until SIGINT or SIGTERM arrives.

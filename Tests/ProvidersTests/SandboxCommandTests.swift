@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Inventory
 @testable import Providers
 @testable import Sandbox
 
@@ -33,11 +34,13 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: binary != nil, "reconcile binary not built"))
-    func firstLineIsTheServiceMapAndTheServicesAnswer() async throws {
+    /// Starts `reconcile sandbox ARGS`, reads its first line and hands the
+    /// service map and registrar clients built from it to `body`.
+    static func withSandbox(_ arguments: [String],
+                            _ body: ([String: [String: String]], PorkbunProvider, NamecheapProvider) async throws -> Void) async throws {
         let process = Process()
         process.executableURL = Self.binary!
-        process.arguments = ["sandbox", "--seed-domains", "porkbun:cli-test.com,namecheap:cli-test.net", "--no-limits"]
+        process.arguments = ["sandbox"] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -45,7 +48,6 @@ import Testing
         defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let line = await Self.firstLine(out.fileHandleForReading)
         let map = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: String]])
-        #expect(Set(map.keys) == ["porkbun", "namecheap"])
         let p = try #require(map["porkbun"]), n = try #require(map["namecheap"])
         let porkbun = PorkbunProvider(client: PorkbunClient(baseURL: URL(string: p["url"]!)!,
                                                             credentials: PorkbunCredentials(apiKey: p["apikey"]!, secretKey: p["secretapikey"]!),
@@ -54,9 +56,36 @@ import Testing
                                                                   credentials: NamecheapCredentials(apiUser: n["ApiUser"]!, apiKey: n["ApiKey"]!,
                                                                                                     userName: n["UserName"]!, clientIP: n["ClientIp"]!),
                                                                   budget: .unlimited(), retry: fastRetry))
-        let pd = try await porkbun.listDomains().map(\.name)
-        let nd = try await namecheap.listDomains().map(\.name)
-        #expect(pd == ["cli-test.com"])
-        #expect(nd == ["cli-test.net"])
+        try await body(map, porkbun, namecheap)
+    }
+
+    @Test(.enabled(if: binary != nil, "reconcile binary not built"))
+    func firstLineIsTheServiceMapAndTheServicesAnswer() async throws {
+        try await Self.withSandbox(["--seed-domains", "porkbun:cli-test.com,namecheap:cli-test.net", "--no-limits"]) { map, porkbun, namecheap in
+            #expect(Set(map.keys) == ["porkbun", "namecheap", "mailgun-us", "mailgun-eu", "zoho", "telegram"])
+            let pd = try await porkbun.listDomains().map(\.name)
+            let nd = try await namecheap.listDomains().map(\.name)
+            #expect(pd == ["cli-test.com"])
+            #expect(nd == ["cli-test.net"])
+        }
+    }
+
+    /// With `--inventory`, every inventory domain starts registered at the API
+    /// of its registrar account's kind, and nothing else does.
+    @Test(.enabled(if: binary != nil, "reconcile binary not built"))
+    func inventoryDomainsStartRegisteredAtTheirRegistrar() async throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("inventory").path
+        let inventory = try InventoryLoader().load(directory: dir).inventory
+        func expected(_ kind: AccountKind) -> [String] {
+            inventory.domains.filter { inventory.account(named: $0.registrar)?.kind == kind }.map(\.name).sorted()
+        }
+        #expect(!expected(.porkbun).isEmpty && !expected(.namecheap).isEmpty)
+        try await Self.withSandbox(["--inventory", dir, "--no-limits"]) { _, porkbun, namecheap in
+            let pd = try await porkbun.listDomains().map(\.name).sorted()
+            let nd = try await namecheap.listDomains().map(\.name).sorted()
+            #expect(pd == expected(.porkbun))
+            #expect(nd == expected(.namecheap))
+        }
     }
 }

@@ -30,7 +30,7 @@ import Testing
             let line = world.descriptorJSON()
             #expect(!line.contains("\n"))
             let obj = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: String]])
-            #expect(Set(obj.keys) == ["porkbun", "namecheap"])
+            #expect(Set(obj.keys) == ["porkbun", "namecheap", "mailgun-us", "mailgun-eu", "zoho", "telegram"])
             #expect(Set(obj["porkbun"]!.keys) == ["url", "apikey", "secretapikey"])
             #expect(Set(obj["namecheap"]!.keys) == ["url", "ApiUser", "ApiKey", "UserName", "ClientIp"])
             // The credentials in the line really work.

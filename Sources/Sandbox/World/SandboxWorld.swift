@@ -18,9 +18,11 @@ public struct SandboxOptions: Sendable {
 
 /// Every emulator of the sandbox, started together over one shared DNS view.
 public final class SandboxWorld: Sendable {
-    /// The services a world starts. The Mail-platforms emulators add their
-    /// factories here (one line each).
-    public static let defaultServices: [SandboxServiceFactory] = [.porkbun, .namecheap]
+    /// The services a world starts: both registrars, then the mail platforms.
+    public static let defaultServices: [SandboxServiceFactory] = [.porkbun, .namecheap] + SandboxServiceFactory.mail
+
+    /// The API names that register domains (what a `SandboxSeed` may name).
+    public static let registrarAPIs: Set<String> = ["porkbun", "namecheap"]
 
     public let dnsView: DNSView
     public let services: [RunningService]
