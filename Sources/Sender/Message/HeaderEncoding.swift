@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 
 /// RFC 2047 encoded words and RFC 5322 formatting helpers.
 enum HeaderEncoding {
@@ -38,7 +39,8 @@ enum HeaderEncoding {
     static func date(_ t: Double) -> String {
         let secs = Int(t.rounded(.down))
         let day = Int((Double(secs) / 86_400).rounded(.down))
-        let (y, m, d) = UTCDay.civil(day)
+        let civil = CalendarDate(dayNumber: day)
+        let (y, m, d) = (civil.year, civil.month, civil.day)
         let rest = secs - day * 86_400
         let names = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]          // 1970-01-01 was a Thursday
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
