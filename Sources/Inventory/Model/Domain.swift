@@ -35,7 +35,8 @@ public enum DomainRole: String, Sendable, Hashable, Codable, CaseIterable, Custo
     case active
     /// Reconciled and warmed, but not in rotation (a stand-by for a burnt domain).
     case spare
-    /// Kept registered; no sending, mailboxes kept for replies only.
+    /// Kept registered with its extra records; its mail resources (mail DNS,
+    /// Mailgun domain, routes, Zoho domain and users) are torn down.
     case retired
 
     public var description: String { rawValue }
