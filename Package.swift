@@ -49,7 +49,7 @@ let package = Package(
         ]),
         // Scheduler under nested limits, warmup, transports, compliance headers.
         .target(name: "Sender", dependencies: [
-            "Inventory", "Store", "CCurl",
+            "Inventory", "Store", "Providers", "CCurl",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords", "Inventory"]),
-        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory"]),
+        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
                     exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["Inventory"]),

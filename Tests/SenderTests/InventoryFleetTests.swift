@@ -59,6 +59,8 @@ import Testing
         #expect(alice.warmup == [WarmupStage(days: 7, daily: 10), WarmupStage(days: nil, daily: 150)])
         #expect(alice.warmupStarted == "2026-11-01")
         #expect(alice.smtpUsername == "alice@acme-mail.com" && alice.smtpPassword == "env:SMTP_MASTER_SECRET")
+        // The reference is the Mailgun master secret: the login password is derived from it.
+        #expect(alice.smtpPasswordDerivation == 1)
         #expect(fleet.mailbox("dave@acme-spare.net")?.role == .spare)
         #expect(fleet.thresholds.disableBounceRate == 0.10 && fleet.thresholds.minimumSample == 50)
         #expect(fleet.unsubscribe == UnsubscribeSettings(baseURL: "https://hooks.acme-ops.com/u", secret: "env:UNSUBSCRIBE_SECRET"))

@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Sender
 import Store
 import Testing
@@ -113,4 +114,44 @@ import Testing
         #expect(!r.text.contains("s3cret-wrong"))
         #expect(server.received().isEmpty)
     }
+
+    /// A Mailgun pool's mailbox logs in as itself with the password apply
+    /// derived from the master secret — and never with the master secret itself.
+    @Test func mailgunPoolMailboxLogsInWithItsDerivedPassword() async throws {
+        let master = "master-canary-7f3a"
+        var f = makeFleet(groups: 1, mailboxesPerGroup: 1, pause: SecondsRange(0, 0), interval: SecondsRange(0, 0))
+        let login = f.mailboxes[0].address
+        let derived = SMTPPasswordDeriver(masterSecret: master).password(for: login, version: SMTPPasswordDeriver.currentVersion)
+        #expect(derived != master)
+        let server = try SMTPTestServer(user: login, password: derived)
+        defer { server.stop() }
+        f.mailboxes[0].smtpUsername = login
+        f.mailboxes[0].smtpPassword = "env:TEST_SMTP_MASTER"
+        for i in f.groups.indices { f.groups[i].smtp = SMTPEndpoint(url: server.url, caInfo: server.cert.path) }
+
+        func attempt(derivation: Int?) async throws -> TransportResult {
+            f.mailboxes[0].smtpPasswordDerivation = derivation
+            let (store, dir) = try makeSQLiteStore()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
+            _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(1), now: Date().timeIntervalSince1970)
+            let e = try engine(f, store, env: ["TEST_SMTP_MASTER": master])
+            guard case .sent(_, _, let r) = try await e.step() else { throw TestFailure("expected an attempt") }
+            return r
+        }
+        // The master secret as the password is refused (what a naive sender would do)…
+        let naive = try await attempt(derivation: nil)
+        #expect(naive.state == .deferred && naive.phase == .auth)
+        #expect(server.received().isEmpty)
+        // …the derived one is accepted.
+        let derivedAttempt = try await attempt(derivation: SMTPPasswordDeriver.currentVersion)
+        #expect(derivedAttempt.state == .accepted)
+        #expect(server.received().count == 1)
+        #expect(!derivedAttempt.text.contains(master) && !derivedAttempt.text.contains(derived))
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
 }

@@ -17,6 +17,10 @@ import Foundation
 /// SMTP AUTH, URLs or shells) and always holds all three character classes in
 /// case an account enforces a complexity policy (unverified).
 public struct SMTPPasswordDeriver: Sendable {
+    /// The scheme version apply sets and the sender logs in with. Rotating every
+    /// password is bumping this (the inventory has no per-account version yet).
+    public static let currentVersion = 1
+
     private let keyBytes: Data
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Inventory
+import Providers
 
 /// The adapter from the inventory (Foundation's model) to the Sender's own
 /// input; the scheduler never sees the YAML shape. Names the two modules
@@ -47,7 +48,8 @@ extension SendingFleet {
                         interval: SecondsRange(Double(limits.mailbox.interval.min.seconds), Double(limits.mailbox.interval.max.seconds)),
                         warmup: stages, warmupStarted: d.warmup.map { $0.started.description },
                         // Mailgun SMTP credentials are per sending domain; each mailbox logs in as itself.
-                        smtpUsername: address, smtpPassword: password))
+                        smtpUsername: address, smtpPassword: password,
+                        smtpPasswordDerivation: password == nil ? nil : SMTPPasswordDeriver.currentVersion))
                 }
             }
         }

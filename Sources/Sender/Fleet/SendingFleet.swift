@@ -96,13 +96,19 @@ public struct SendingMailbox: Codable, Sendable, Equatable {
     public var smtpUsername: String?
     /// A secret reference, `env:NAME`; the value is read at send time and never logged.
     public var smtpPassword: String?
+    /// When set, `smtpPassword` names the Mailgun master secret and the login
+    /// password is derived from it and the login with this scheme version
+    /// (`SMTPPasswordDeriver`), exactly as apply sets it; nil: the reference
+    /// holds the password itself.
+    public var smtpPasswordDerivation: Int?
 
     public init(address: String, displayName: String? = nil, group: String, role: MailboxRole = .active, dailyMax: Int,
                 interval: SecondsRange, warmup: [WarmupStage] = [], warmupStarted: String? = nil,
-                smtpUsername: String? = nil, smtpPassword: String? = nil) {
+                smtpUsername: String? = nil, smtpPassword: String? = nil, smtpPasswordDerivation: Int? = nil) {
         self.address = address.lowercased(); self.displayName = displayName; self.group = group; self.role = role
         self.dailyMax = dailyMax; self.interval = interval; self.warmup = warmup; self.warmupStarted = warmupStarted
         self.smtpUsername = smtpUsername; self.smtpPassword = smtpPassword
+        self.smtpPasswordDerivation = smtpPasswordDerivation
     }
 
     public var domain: String { String(address.split(separator: "@").last ?? "") }

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import Providers
 import Store
 
 /// SMTP through libcurl (sending.md §6): STARTTLS required (`CURLUSESSL_ALL`,
@@ -57,6 +58,12 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
         if let ref = mailbox.smtpPassword {
             do { password = try SecretReference.resolve(ref, environment: environment) } catch {
                 return TransportResult(state: .deferred, code: nil, text: "\(error)", phase: .auth)
+            }
+            // Mailgun pools: the reference is the master secret; log in with the
+            // per-mailbox password apply derived from it, never the master itself.
+            if let version = mailbox.smtpPasswordDerivation, let master = password, !master.isEmpty {
+                password = SMTPPasswordDeriver(masterSecret: master)
+                    .password(for: mailbox.smtpUsername ?? mailbox.address, version: version)
             }
         }
         let key = "\(endpoint.url)|\(mailbox.smtpUsername ?? "")"

@@ -10,7 +10,7 @@ final class SMTPTestServer: @unchecked Sendable {
     let cert: URL
     let dir: URL
 
-    init(noStartTLS: Bool = false) throws {
+    init(noStartTLS: Bool = false, user: String = "user", password: String = "pass") throws {
         dir = try temporaryDirectory("smtp")
         inbox = dir.appendingPathComponent("inbox")
         cert = dir.appendingPathComponent("cert.pem")
@@ -28,7 +28,8 @@ final class SMTPTestServer: @unchecked Sendable {
         let python = packageRoot.appendingPathComponent(".reconcile/venv/bin/python")
         process.executableURL = python
         process.arguments = [packageRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
-                             "--cert", cert.path, "--key", key.path] + (noStartTLS ? ["--no-starttls"] : [])
+                             "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
+            + (noStartTLS ? ["--no-starttls"] : [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
