@@ -13,6 +13,7 @@ struct FileContribution {
     var limits: Located<Limits>?
     var alerts: Located<Alerts>?
     var monitoring: Located<Monitoring>?
+    var safety: Located<Safety>?
     var groups: [Group] = []
     var references: [Reference] = []
     /// Account names whose entry had errors (references to them are not reported again).

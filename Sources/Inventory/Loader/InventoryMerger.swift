@@ -19,6 +19,7 @@ struct InventoryMerger {
         var limits: Located<Limits>?
         var alerts: Located<Alerts>?
         var monitoring: Located<Monitoring>?
+        var safety: Located<Safety>?
         var groups: [String: Group] = [:]
         var defaultsInboundExplicit = false
 
@@ -48,6 +49,7 @@ struct InventoryMerger {
             once(&limits, part.limits, &self)
             once(&alerts, part.alerts, &self)
             once(&monitoring, part.monitoring, &self)
+            once(&safety, part.safety, &self)
             for g in part.groups {
                 if let first = groups[g.name] {
                     error(g.location, "group", "group '\(g.name)' is defined twice (first at \(first.location))")
@@ -101,7 +103,7 @@ struct InventoryMerger {
 
         return Inventory(accounts: accounts, defaults: d, warmupSchedules: schedules.filter { !$0.value.stages.isEmpty },
                          limits: lim, alerts: alerts?.value ?? Alerts(), monitoring: monitoring?.value ?? Monitoring(location: home),
-                         groups: sortedGroups, files: files)
+                         safety: safety?.value ?? Safety(location: home), groups: sortedGroups, files: files)
     }
 
     private mutating func checkReferences(_ refs: [Reference], accounts: [String: Account], broken: Set<String>,

@@ -12,18 +12,21 @@ public struct Inventory: Sendable, Hashable, Codable {
     public var monitoring: Monitoring
     /// Sorted by name.
     public var groups: [Group]
+    /// Apply thresholds (`safety:`).
+    public var safety: Safety
     /// The files that were read, sorted.
     public var files: [String]
 
     public init(accounts: [String: Account], defaults: Defaults, warmupSchedules: [String: WarmupSchedule] = [:],
                 limits: Limits = Limits(), alerts: Alerts = Alerts(), monitoring: Monitoring = Monitoring(),
-                groups: [Group], files: [String] = []) {
+                safety: Safety = Safety(), groups: [Group], files: [String] = []) {
         self.accounts = accounts
         self.defaults = defaults
         self.warmupSchedules = warmupSchedules
         self.limits = limits
         self.alerts = alerts
         self.monitoring = monitoring
+        self.safety = safety
         self.groups = groups
         self.files = files
     }

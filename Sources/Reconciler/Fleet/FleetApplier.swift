@@ -1,0 +1,120 @@
+import Foundation
+import Providers
+import Store
+
+/// `--apply`: one apply at a time (the lock), a saved plan only while it is
+/// fresh, safety before any write, then the executor — looping until the
+/// fleet converges or only waits remain.
+public struct FleetApplier: Sendable {
+    public var planner: FleetPlanner
+    public var safety: SafetyPolicy
+    public var lockTimeout: TimeInterval
+    public var concurrency: Int
+    /// `--wait`: how long to keep re-planning while verifications wait on DNS.
+    public var maxWait: TimeInterval
+    public var pause: TimeInterval
+    /// Told about each step (`applying 12 actions…`), for the terminal.
+    public var log: @Sendable (String) -> Void
+
+    public init(planner: FleetPlanner, safety: SafetyPolicy = SafetyPolicy(), lockTimeout: TimeInterval = 0,
+                concurrency: Int = 8, maxWait: TimeInterval = 0, pause: TimeInterval = 10,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.planner = planner
+        self.safety = safety
+        self.lockTimeout = lockTimeout
+        self.concurrency = concurrency
+        self.maxWait = maxWait
+        self.pause = pause
+        self.log = log
+    }
+
+    public var redactor: SecretRedactor { SecretRedactor(secrets: planner.providers.secretValues) }
+
+    /// Routes each resource kind to its provider family's driver.
+    public var driver: RoutingDriver {
+        let accountOf = Dictionary(planner.desired.domains.map { ($0.name, $0.registration.account) },
+                                   uniquingKeysWith: { a, _ in a })
+        let registrars = planner.providers.registrars
+        let zone: @Sendable (String) -> (any RegistrarDNSProvider)? = { d in accountOf[d].flatMap { registrars[$0] } }
+        let routes: [ResourceKind: any ResourceDriver] = [
+            .dnsRecord: RegistrarZoneDriver { zone($0) },
+            .nameservers: RegistrarDelegationDriver { zone($0) },
+        ]
+        return RoutingDriver(routes)
+    }
+
+    var executor: ApplyExecutor {
+        ApplyExecutor(store: planner.store, driver: driver, concurrency: concurrency, holder: "reconcile apply",
+                      redact: redactor.redact)
+    }
+
+    /// Holds the apply lock around `body`.
+    public func locked<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let lock = ApplyLock(planner.store)
+        let handle = try await lock.acquire(.current(holder: "reconcile apply"), timeout: lockTimeout)
+        do {
+            let result = try await body()
+            try? lock.release(handle)
+            return result
+        } catch {
+            try? lock.release(handle)
+            throw error
+        }
+    }
+
+    /// Applies exactly `plan` (a plan file): refused when stale or unsafe.
+    /// The caller holds the lock.
+    public func applySaved(_ plan: Plan, scope: FleetPlanner.Scope) async throws -> ApplySummary {
+        let now = try await planner.plan(scope: scope, refresh: .full)
+        try plan.checkFresh(against: now.fingerprint(for: plan))
+        try plan.checkSafety(safety)
+        log("applying \(plan.counts.sentence)")
+        let summary = try await executor.apply(plan)
+        try await ObservationCache(planner.store).invalidate(plan.touchedResources.map(\.description))
+        return summary
+    }
+
+    /// Plans, asks `approve` (the terminal prompt, or `--auto-approve`), and
+    /// applies until converged or only waits remain past `maxWait`. Every
+    /// round is safety-checked; only the first asks for approval, the later
+    /// ones continue the approved change (values known after apply,
+    /// verifications that waited on DNS). The caller holds the lock.
+    public func converge(scope: FleetPlanner.Scope, refresh: RefreshPolicy,
+                         approve: @Sendable (Plan) async throws -> Bool) async throws -> ConvergeOutcome {
+        let first = try await planner.plan(scope: scope, refresh: refresh).plan
+        if !first.hasChanges { return .nothingToDo(first) }
+        try first.checkSafety(safety)
+        guard try await approve(first) else { return .declined(first) }
+        let executor = self.executor, planner = self.planner, safety = self.safety, log = self.log
+        let firstBox = OnceBox(first)
+        let loop = ConvergeLoop(maxWait: maxWait, pause: pause)
+        let result = try await loop.run(
+            plan: {
+                if let p = await firstBox.take() { return p }
+                // Later rounds read fresh what the last round touched (the cache was invalidated).
+                let p = try await planner.plan(scope: scope, refresh: .none).plan
+                try p.checkSafety(safety)
+                return p
+            },
+            apply: { p in
+                log("applying \(p.counts.sentence)")
+                let s = try await executor.apply(p)
+                try await ObservationCache(planner.store).invalidate(p.touchedResources.map(\.description))
+                return s
+            })
+        return .ran(first, result)
+    }
+
+    public enum ConvergeOutcome: Sendable {
+        case nothingToDo(Plan)
+        case declined(Plan)
+        case ran(Plan, ConvergeLoop.Result)
+    }
+}
+
+/// Hands out a value once (the first round's plan is the approved one).
+actor OnceBox<T: Sendable> {
+    var value: T?
+    init(_ value: T) { self.value = value }
+    func take() -> T? { defer { value = nil }; return value }
+}

@@ -1,0 +1,110 @@
+import DNSRecords
+import Foundation
+import Inventory
+import Providers
+import Store
+
+/// Inventory → observe → plan for a whole fleet (or a scoped part of it):
+/// the one place that joins the compiled desired state with every
+/// provider's observation. `--plan`, `--apply` and `drift` all plan here,
+/// and applying a plan file re-plans here to check it is still fresh.
+public struct FleetPlanner: Sendable {
+    public var desired: DesiredState
+    public var inventoryHash: String
+    public var providers: FleetProviders
+    public var store: StateStore
+    public var concurrency: Int
+    public var progress: (@Sendable (ObserveProgress) -> Void)?
+    public var now: @Sendable () -> Date
+
+    public init(desired: DesiredState, inventoryHash: String, providers: FleetProviders, store: StateStore,
+                concurrency: Int = 16, progress: (@Sendable (ObserveProgress) -> Void)? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.desired = desired
+        self.inventoryHash = inventoryHash
+        self.providers = providers
+        self.store = store
+        self.concurrency = concurrency
+        self.progress = progress
+        self.now = now
+    }
+
+    /// Which domains a run reads and plans. Domains outside it are listed
+    /// as not read (a PR-scoped plan says what it did not look at).
+    public struct Scope: Sendable, Hashable {
+        /// nil: the whole fleet.
+        public var domains: Set<String>?
+        public init(domains: Set<String>? = nil) { self.domains = domains }
+        public static let fleet = Scope()
+        public func contains(_ domain: String) -> Bool { domains?.contains(domain) ?? true }
+    }
+
+    public struct Result: Sendable {
+        public var plan: Plan
+        /// The hash of every resource observed, acted on or not: what a saved
+        /// plan's fingerprint is compared with.
+        public var observedHashes: [String: String]
+        /// Fresh reads and cache hits, for the `--refresh` summary line.
+        public var readsFromCache: Int
+        public var reads: Int
+
+        /// The fingerprint of the world now, over `plan`'s addresses.
+        public func fingerprint(for saved: Plan) -> PlanFingerprint {
+            let nothing = (try? ObservedHash.resource(nil)) ?? ""
+            var observed: [String: String] = [:]
+            for address in saved.fingerprint.observed.keys { observed[address] = observedHashes[address] ?? nothing }
+            return PlanFingerprint(inventory: plan.fingerprint.inventory, observed: observed)
+        }
+    }
+
+    public func plan(scope: Scope = .fleet, refresh: RefreshPolicy) async throws -> Result {
+        let inScope = desired.domains.filter { scope.contains($0.name) }
+        let reader = CachedReader(cache: ObservationCache(store), policy: refresh, now: now)
+        let observer = RegistrarObserver(accounts: providers.registrars, reader: reader, concurrency: concurrency,
+                                         progress: progress)
+        let seen = try await observer.observe(inScope.map { .init(domain: $0.name, account: $0.registration.account) })
+        let owned = try await RecordOwnership(store).ownedByDomain()
+
+        var b = PlanBuilder(inventoryHash: inventoryHash)
+        // Held but not named by the inventory; a scoped run's other inventory domains are not "unmanaged".
+        let named = Set(desired.domains.map(\.name))
+        b.unmanagedDomains = seen.unmanagedDomains.filter { !named.contains($0) }
+        for d in desired.domains where !scope.contains(d.name) { b.notRead(d.name, role: d.role) }
+        for d in inScope {
+            if let why = seen.blocked[d.name] { b.block(d.name, reason: why, role: d.role); continue }
+            guard let zone = seen.zones[d.name], let provider = providers.registrars[d.registration.account] else {
+                b.block(d.name, reason: "no observation of the zone", role: d.role)
+                continue
+            }
+            let reg = seen.registrations[d.name]
+            let current = reg?.usesRegistrarDNS.map { Delegation(nameservers: reg?.nameservers ?? [], usesRegistrarDNS: $0) }
+            let ns = try b.addDelegation(d.name, current: current, registrarNameservers: provider.registrarNameservers)
+            let (targets, absent) = TargetRecord.from(d.records, resolve: { _ in nil })
+            let ours = Set(try (owned[d.name] ?? []).map(OwnershipKey.decode))
+            try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
+                          owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [])
+        }
+        let plan = try b.build()
+        var hashes: [String: String] = [:]
+        for (address, hash) in b.hashes { hashes[address.description] = hash }
+        let cached = seen.zones.values.filter(\.fromCache).count
+        return Result(plan: plan, observedHashes: hashes, readsFromCache: cached, reads: seen.zones.count - cached)
+    }
+}
+
+extension FleetPlanner {
+    /// SHA-256 over the inventory files (path relative to `directory` and
+    /// content, in path order): any edit makes a saved plan stale, wherever
+    /// the command runs from.
+    public static func inventoryHash(files: [String], directory: String) throws -> String {
+        var data = Data()
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        for path in files.sorted() {
+            data.append(Data((path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path).utf8))
+            data.append(0)
+            data.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+            data.append(0)
+        }
+        return PlanFingerprint.hash(data)
+    }
+}
