@@ -84,7 +84,7 @@ import Inventory
         Case(fixture: "bad-client-ip", errors: [
             "fleet.yaml:3:63: accounts.namecheap.client_ip: '2001:db8::7' is not an IPv4 address (Namecheap accepts IPv4 only)"]),
         Case(fixture: "root-not-a-mapping", errors: [
-            "list.yaml:1:1: file: expected a mapping of sections (accounts, defaults, warmup, limits, alerts, monitoring, groups) or a group file (group, pool, domains), found a sequence"]),
+            "list.yaml:1:1: file: expected a mapping of sections (accounts, defaults, warmup, limits, alerts, monitoring, safety, groups) or a group file (group, pool, domains), found a sequence"]),
         Case(fixture: "mx-without-priority", errors: [
             "groups/g1.yaml:8:9: domains[0].extra_records[0].priority: missing required key 'priority' (MX records need a preference)",
             "groups/g1.yaml:9:57: domains[0].extra_records[1].priority: priority applies to MX records only"]),

@@ -7,7 +7,7 @@ extension ZoneRules {
     public init(_ c: ProviderCapabilities) {
         var readBack: [Int: Int] = [:]
         if let auto = c.automaticTTL, let means = c.automaticTTLMeans { readBack[auto] = means }
-        self.init(minimumTTL: c.minimumTTL, ttlReadBack: readBack, wholeZoneWrite: c.writes == .wholeZone)
+        self.init(minimumTTL: c.minimumTTL, ttlReadBack: readBack, wholeZoneWrite: c.writes == .wholeZone, batchPerZone: true)
     }
 }
 
@@ -61,7 +61,7 @@ extension PlanBuilder {
             if let p = f.priority { state["priority"] = .int(p) }
             var a = PlanAction(.delete, ResourceAddress(domain: zone.domain, kind: .dnsRecord,
                                                         identity: "\(rel.isEmpty ? "@" : rel) \(f.type) \(f.value)"),
-                               before: state, dependsOn: dependsOn, batch: rules.wholeZoneWrite ? "zone:\(zone.domain)" : nil,
+                               before: state, dependsOn: dependsOn, batch: rules.batchPerZone ? "zone:\(zone.domain)" : nil,
                                observed: zoneAddress, note: "registrar default")
             a.registrarDefault = true
             marked.append(a)

@@ -15,7 +15,7 @@ public enum RecordDiff {
     public static func diff(zone rawZone: String, desired: [TargetRecord], observed: [DNSRecord],
                             owned: Set<RecordKey>, rules: ZoneRules = ZoneRules()) -> ZoneDiff {
         let zone = DomainName.normalize(rawZone)
-        let batch = rules.wholeZoneWrite ? "zone:\(zone)" : nil
+        let batch = rules.batchPerZone ? "zone:\(zone)" : nil
         let zoneAddress = ResourceAddress(domain: zone, kind: .zone)
 
         // One desired record per key (or per name/type/output for unknown values).

@@ -12,11 +12,19 @@ public struct ZoneRules: Sendable, Hashable, Codable {
     /// setHosts): a domain's record actions run as one batch whose write set
     /// is the kept unmanaged records plus the desired ones.
     public var wholeZoneWrite: Bool
+    /// A domain's record actions run as one provider call (one batch) even
+    /// where the provider writes record by record: on Porkbun (1 request/s)
+    /// that is one zone read per domain instead of one per record. A failure
+    /// then fails that domain's record changes together; other domains go
+    /// on, and the next run converges.
+    public var batchPerZone: Bool
 
-    public init(minimumTTL: Int? = nil, ttlReadBack: [Int: Int] = [:], wholeZoneWrite: Bool = false) {
+    public init(minimumTTL: Int? = nil, ttlReadBack: [Int: Int] = [:], wholeZoneWrite: Bool = false,
+                batchPerZone: Bool? = nil) {
         self.minimumTTL = minimumTTL
         self.ttlReadBack = ttlReadBack
         self.wholeZoneWrite = wholeZoneWrite
+        self.batchPerZone = batchPerZone ?? wholeZoneWrite
     }
 
     public static let porkbun = ZoneRules(minimumTTL: 600)

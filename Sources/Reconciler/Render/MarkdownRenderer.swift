@@ -20,7 +20,7 @@ public struct MarkdownRenderer: Sendable {
             head += "**\(counts.sentence)** in \(plural(Set(plan.actions.map(\.address.domain)).count, "domain")).\n"
         }
         let notRead = plan.domains.filter(\.notRead).count
-        if notRead > 0 { head += "\n\(plural(notRead, "domain")) not read (inventory unchanged).\n" }
+        if notRead > 0 { head += "\n\(plural(notRead, "domain")) not read (outside this plan's scope).\n" }
         if !plan.unmanagedDomains.isEmpty {
             head += "\n\(plural(plan.unmanagedDomains.count, "unmanaged domain")) in registrar accounts, never touched.\n"
         }

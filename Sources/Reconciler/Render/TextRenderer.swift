@@ -49,7 +49,7 @@ public struct TextRenderer: Sendable {
                        + plan.unmanagedDomains.joined(separator: ", "))
         }
         if !notRead.isEmpty {
-            out.append("Not read (inventory unchanged): \(plural(notRead.count, "domain")).")
+            out.append("Not read (outside this plan's scope: --domain, --group or --changed-since): \(plural(notRead.count, "domain")).")
         }
         let blocked = plan.domains.filter { $0.blocked != nil }.count
         if plan.hasChanges {
