@@ -30,7 +30,7 @@ struct CLIRunner {
     }
 
     /// Output goes to temporary files, so a large output cannot block on a full pipe.
-    static func run(_ exe: String, _ args: [String], cwd: String) throws -> Output {
+    static func run(_ exe: String, _ args: [String], cwd: String, environment: [String: String]? = nil) throws -> Output {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
@@ -41,6 +41,7 @@ struct CLIRunner {
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        if let environment { p.environment = environment }
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         p.standardOutput = out
         p.standardError = err

@@ -64,10 +64,18 @@ import Testing
         #expect(a.after?.record == new)
         #expect(ActionText(a).details == [#"value: v=DMARC1; p=none → v=DMARC1; p=quarantine"#])
 
-        // Not owned: the old record is someone else's and stays; ours is created.
-        let foreign = RecordDiff.diff(zone: zone, desired: [TargetRecord(new)], observed: [old], owned: [])
-        #expect(foreign.actions.map(\.operation) == [.create])
-        #expect(foreign.unmanagedKept == [old])
+        // Not owned, but a second DMARC record would make both void (RFC 7489
+        // 6.6.3): the declared one takes its place, with a note saying why.
+        let competing = RecordDiff.diff(zone: zone, desired: [TargetRecord(new)], observed: [old], owned: [])
+        #expect(competing.actions.map(\.operation) == [.update])
+        #expect(competing.actions.first?.note == RecordDiff.competingNote)
+        #expect(competing.unmanagedKept == [])
+
+        // A TXT of another kind at the same name is someone else's and stays.
+        let other = Fixtures.rec("_dmarc.\(zone)", .TXT, "google-site-verification=abc")
+        let kept = RecordDiff.diff(zone: zone, desired: [TargetRecord(new)], observed: [other], owned: [])
+        #expect(kept.actions.map(\.operation) == [.create])
+        #expect(kept.unmanagedKept == [other])
     }
 
     @Test func knownAfterApplyValuesAreCreatedWithAReference() {
@@ -90,7 +98,9 @@ import Testing
         let diff = RecordDiff.diff(zone: zone, desired: desired.map(TargetRecord.init), observed: observed,
                                    owned: [stale.key], rules: .namecheap)
         #expect(Set(diff.actions.map(\.batch)) == ["zone:\(zone)"])
-        #expect(diff.writeSet == (foreign + [Fixtures.rec(zone, .TXT, "v=spf1 ~all", ttl: 1799)] + desired).sorted { $0.key < $1.key })
+        // The foreign apex SPF competes with the declared one (two SPF records
+        // are a permanent error, RFC 7208 3.2): it is replaced, not kept.
+        #expect(diff.writeSet == (foreign + desired).sorted { $0.key < $1.key })
         // Applying the actions to the observed zone gives the same write set.
         #expect(try ZoneEdit.apply(diff.actions, to: observed) == diff.writeSet)
         #expect(!diff.writeSet.contains(stale))

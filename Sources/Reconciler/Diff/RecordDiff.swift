@@ -25,10 +25,12 @@ public enum RecordDiff {
             d.record.map { ($0.key, d) }
         })
 
+        let exclusive = Set(wanted.compactMap { ExclusiveSlot($0.name, $0.type, $0.record?.value) })
         var actions: [PlanAction] = []
         var kept: [DNSRecord] = []
         var managed: [DNSRecord] = []
         var leftoverManaged: [DNSRecord] = []
+        var competing: Set<RecordKey> = []
         for record in observed.sorted(by: { $0.key < $1.key }) {
             if let want = unmatchedWanted.removeValue(forKey: record.key) {
                 managed.append(record)
@@ -40,7 +42,12 @@ public enum RecordDiff {
                                               before: ResourceState(record: record), after: after.state,
                                               batch: batch, observed: zoneAddress))
                 }
-            } else if owned.contains(record.key) {
+            } else if owned.contains(record.key)
+                        || ExclusiveSlot(record.name, record.type, record.value).map(exclusive.contains) == true {
+                // Ours, or it competes with a record the inventory declares
+                // (a second SPF or DMARC record, another DKIM key at our
+                // selector): keeping both would break the declared one.
+                if !owned.contains(record.key) { competing.insert(record.key) }
                 managed.append(record)
                 leftoverManaged.append(record)
             } else {
@@ -58,7 +65,8 @@ public enum RecordDiff {
                 let old = leftoverManaged.remove(at: i)
                 actions.append(PlanAction(.update, address(of: old, zone: zone),
                                           before: ResourceState(record: old), after: after.state,
-                                          batch: batch, observed: zoneAddress))
+                                          batch: batch, observed: zoneAddress,
+                                          note: competing.contains(old.key) ? Self.competingNote : nil))
             } else {
                 actions.append(PlanAction(.create, ResourceAddress(domain: zone, kind: .dnsRecord,
                                                                    identity: identity(of: want, zone: zone)),
@@ -67,7 +75,8 @@ public enum RecordDiff {
         }
         for old in leftoverManaged {
             actions.append(PlanAction(.delete, address(of: old, zone: zone),
-                                      before: ResourceState(record: old), batch: batch, observed: zoneAddress))
+                                      before: ResourceState(record: old), batch: batch, observed: zoneAddress,
+                                      note: competing.contains(old.key) ? Self.competingNote : nil))
         }
 
         let desiredKnown = wanted.compactMap { d -> DNSRecord? in
@@ -96,6 +105,32 @@ public enum RecordDiff {
         var output = ""
         if case .knownAfterApply(let ref) = desired.value { output = ref.output }
         return "\(rel.isEmpty ? "@" : rel) \(desired.type.rawValue) \(prio)<\(output)>"
+    }
+
+    static let competingNote = "not ours, but a second one would break the declared record"
+
+    /// A (name, type) where only one record may exist: a CNAME, or a TXT
+    /// that carries SPF (`v=spf1`), DMARC (`v=DMARC1`) or a DKIM key (any TXT
+    /// under `_domainkey`) — RFC 7208 3.2 and RFC 7489 6.6.3 make two of them
+    /// a permanent error.
+    struct ExclusiveSlot: Hashable {
+        var name: String
+        var kind: String
+
+        init?(_ name: String, _ type: RecordType, _ value: String?) {
+            self.name = name.lowercased()
+            switch type {
+            case .CNAME: kind = "CNAME"
+            case .TXT:
+                if self.name.contains("._domainkey.") || self.name.hasPrefix("_domainkey.") { kind = "DKIM"; return }
+                // A value known only after apply is a DKIM key (handled above) or nothing exclusive.
+                guard let v = value?.lowercased().replacingOccurrences(of: "\"", with: "") else { return nil }
+                if v.hasPrefix("v=spf1") { kind = "SPF" }
+                else if v.hasPrefix("v=dmarc1") { kind = "DMARC" }
+                else { return nil }
+            default: return nil
+            }
+        }
     }
 
     static func address(of record: DNSRecord, zone: String) -> ResourceAddress {

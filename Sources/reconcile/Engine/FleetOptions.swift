@@ -36,6 +36,11 @@ struct FleetOptions: ParsableArguments {
     @Flag(help: "Run against the built-in sandbox: every provider emulated in-process, the world kept under .reconcile/sandbox/, credentials filled in.")
     var sandbox = false
 
+    /// Tests and benchmarks: lifts the clients' rate budgets (and the
+    /// emulators' limits). Refused unless every API is an emulator.
+    @Flag(name: .customLong("no-rate-limits"), help: .hidden)
+    var noRateLimits = false
+
     var statePath: String { state ?? (sandbox ? SandboxSession.home + "/state.sqlite" : ".reconcile/state.sqlite") }
 
     var refreshPolicy: RefreshPolicy {
@@ -48,6 +53,7 @@ struct FleetOptions: ParsableArguments {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+
     }
 }
 

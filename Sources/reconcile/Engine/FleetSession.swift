@@ -24,12 +24,17 @@ struct FleetSession {
         var providers: FleetProviders
         do {
             if options.sandbox {
-                let s = try await SandboxSession.start(inventoryDirectory: options.inventory)
+                let s = try await SandboxSession.start(inventoryDirectory: options.inventory, limits: !options.noRateLimits)
                 sandbox = s
                 let bound = s.bind(inventory, environment: environment)
-                providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints)
+                providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,
+                                                     limits: !options.noRateLimits)
             } else {
-                providers = try FleetProviders.build(for: inventory, environment: environment)
+                // Rate limits are only ever lifted for emulators on this machine.
+                if options.noRateLimits, let real = inventory.sortedAccounts.first(where: { !isLoopback($0.endpoint) }) {
+                    throw CLIError("--no-rate-limits is only for emulators: account \(real.name) does not point at 127.0.0.1")
+                }
+                providers = try FleetProviders.build(for: inventory, environment: environment, limits: !options.noRateLimits)
             }
             let store = try StateStore(path: options.statePath)
             let tty = isatty(2) != 0
@@ -106,4 +111,9 @@ func stderr(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 func progressLine(_ p: ObserveProgress, tty: Bool) -> String {
     let line = p.line(now: Date())
     return tty ? "\r\u{1B}[K" + line + (p.done == p.total ? "\n" : "") : line + "\n"
+}
+
+func isLoopback(_ endpoint: String?) -> Bool {
+    guard let host = endpoint.flatMap(URL.init(string:))?.host else { return false }
+    return host == "127.0.0.1" || host == "localhost" || host == "::1"
 }

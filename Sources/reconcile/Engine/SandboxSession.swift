@@ -15,10 +15,10 @@ struct SandboxSession {
 
     /// Starts the world; the inventory's domains are registered as if just
     /// bought (the tool itself never buys domains).
-    static func start(inventoryDirectory: String) async throws -> SandboxSession {
+    static func start(inventoryDirectory: String, limits: Bool = true) async throws -> SandboxSession {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let seed = try SandboxCommand.seed(fromInventory: inventoryDirectory)
-        let world = try await SandboxWorld.start(seed: seed, options: SandboxOptions(limits: true, statePath: worldFile))
+        let world = try await SandboxWorld.start(seed: seed, options: SandboxOptions(limits: limits, statePath: worldFile))
         return SandboxSession(world: world)
     }
 

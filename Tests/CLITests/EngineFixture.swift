@@ -1,0 +1,99 @@
+import Foundation
+import Inventory
+import Providers
+import Sandbox
+
+/// A temp directory holding a copy of an inventory whose accounts point at a
+/// sandbox world running in the test process, with the emulators'
+/// credentials in the environment: `reconcile --plan/--apply/drift` run as
+/// subprocesses against it exactly as against real providers, and the world
+/// outlives them (a SIGKILLed apply leaves its effects for the test to count).
+struct EngineFixture {
+    let dir: String
+    let world: SandboxWorld
+    let environment: [String: String]
+    /// Stands in for the SMTP master secret; must never show up in output.
+    static let canary = "CANARY-master-secret-7f3a9c1e"
+
+    static func start(inventory source: String = CLIRunner.repositoryRoot + "/inventory", faults: FaultProfile = .none,
+                      faultSeed: UInt64 = 1) async throws -> EngineFixture {
+        let dir = try CLIRunner.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: source, toPath: dir + "/inventory")
+        let inventory = try InventoryLoader().load(directory: dir + "/inventory").inventory
+        var seed: [String: [String]] = [:]
+        for d in inventory.domains {
+            guard let kind = inventory.account(named: d.registrar)?.kind, kind.isRegistrar else { continue }
+            seed[kind.rawValue, default: []].append(d.name)
+        }
+        let world = try await SandboxWorld.start(
+            seed: SandboxSeed(domains: seed), options: SandboxOptions(limits: false, faults: faults, faultSeed: faultSeed))
+        var env = ProcessInfo.processInfo.environment
+        var endpoints: [String: String] = [:]
+        var replacements: [(String, String)] = []
+        for account in inventory.sortedAccounts {
+            switch account.settings {
+            case .porkbun(let p):
+                let d = world.service("porkbun")!.descriptor
+                env[p.apiKey.name] = d["apikey"]; env[p.secretKey.name] = d["secretapikey"]
+                endpoints[account.name] = d["url"]
+            case .namecheap(let n):
+                let d = world.service("namecheap")!.descriptor
+                env[n.apiKey.name] = d["ApiKey"]
+                replacements += [("api_user: \(n.apiUser)", "api_user: \(d["ApiUser"]!)"),
+                                 ("client_ip: \(n.clientIP)", "client_ip: \(d["ClientIp"]!)")]
+                endpoints[account.name] = d["url"]
+            case .mailgun(let m):
+                let d = world.service("mailgun-\(m.region.rawValue)")!.descriptor
+                env[m.apiKey.name] = d["api_key"]
+                if let k = m.webhookSigningKey { env[k.name] = d["webhook_signing_key"] }
+                endpoints[account.name] = d["url"]
+            case .zoho(let z):
+                let d = world.service("zoho")!.descriptor
+                env[z.clientID.name] = d["client_id"]; env[z.clientSecret.name] = d["client_secret"]
+                env[z.refreshToken.name] = d["refresh_token"]
+                replacements.append(("org_id: \"\(z.orgID)\"", "org_id: \"\(d["org_id"]!)\""))
+                endpoints[account.name] = d["url"]
+            }
+        }
+        for ref in inventory.secretReferences where env[ref.name] == nil { env[ref.name] = "test-secret-\(ref.name.lowercased())" }
+        if let s = inventory.defaults.smtpPasswordSecret { env[s.name] = canary }
+
+        // Point each account at its emulator: `endpoint:` right under the account's key.
+        var fleet = try String(contentsOfFile: dir + "/inventory/fleet.yaml", encoding: .utf8)
+        for (from, to) in replacements { fleet = fleet.replacingOccurrences(of: from, with: to) }
+        for (name, url) in endpoints {
+            fleet = fleet.replacingOccurrences(of: "\n  \(name):\n", with: "\n  \(name):\n    endpoint: \(url)\n")
+        }
+        try fleet.write(toFile: dir + "/inventory/fleet.yaml", atomically: true, encoding: .utf8)
+        return EngineFixture(dir: dir, world: world, environment: env)
+    }
+
+    /// `reconcile ARGS --inventory inventory --progress never` in the fixture's directory.
+    func reconcile(_ args: [String]) throws -> CLIRunner.Output {
+        try CLIRunner.run(CLIRunner.binary, args + ["--inventory", "inventory", "--progress", "never", "--no-rate-limits"], cwd: dir,
+                          environment: environment)
+    }
+
+    func stop() async {
+        await world.stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    var porkbun: PorkbunClient {
+        let d = world.service("porkbun")!.descriptor
+        return PorkbunClient(baseURL: URL(string: d["url"]!)!, credentials: PorkbunCredentials(apiKey: d["apikey"]!, secretKey: d["secretapikey"]!),
+                             budget: .unlimited())
+    }
+
+    var namecheap: NamecheapClient {
+        let d = world.service("namecheap")!.descriptor
+        return NamecheapClient(baseURL: URL(string: d["url"]!)!, credentials: NamecheapCredentials(
+            apiUser: d["ApiUser"]!, apiKey: d["ApiKey"]!, userName: d["UserName"], clientIP: d["ClientIp"]!), budget: .unlimited())
+    }
+
+    /// Edits a file of the fixture's inventory.
+    func edit(_ file: String, _ change: (String) -> String) throws {
+        let path = dir + "/inventory/" + file
+        try change(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
