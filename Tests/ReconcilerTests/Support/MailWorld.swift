@@ -89,8 +89,8 @@ final class MailWorld: Sendable {
         return wrapping?(routing) ?? routing
     }
 
-    func apply(_ plan: Plan, driver: (any ResourceDriver)? = nil) async throws -> ApplySummary {
-        let executor = ApplyExecutor(store: store, driver: driver ?? self.driver(), concurrency: 4)
+    func apply(_ plan: Plan, driver: (any ResourceDriver)? = nil, concurrency: Int = 4) async throws -> ApplySummary {
+        let executor = ApplyExecutor(store: store, driver: driver ?? self.driver(), concurrency: concurrency)
         let summary = try await executor.apply(plan)
         await runs.add(summary.runID)
         try await ObservationCache(store).invalidate(plan.touchedResources.map(\.description))
