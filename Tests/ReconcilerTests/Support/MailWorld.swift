@@ -29,25 +29,28 @@ final class MailWorld: Sendable {
     let temp: TempStore
     let runs = RunLog()
 
-    init(domains: [String], zohoOrg: String) async throws {
+    init(domains: [String], zohoOrg: String, faults: FaultProfile = .none,
+         retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 0.02, maxDelay: 0.1, totalBudget: 10)) async throws {
         dns = DNSView()
         porkbun = PorkbunEmulator(dnsView: dns, limits: .unlimited)
         await porkbun.register(domains)
         porkbunServer = try await porkbun.start()
-        mailgunUS = try await MailgunEmulator.start(region: .us, dns: dns, apiKey: Self.mailgunKey, signingKey: "sign-us-000000")
-        mailgunEU = try await MailgunEmulator.start(region: .eu, dns: dns, apiKey: Self.mailgunKey, signingKey: "sign-eu-000000")
+        mailgunUS = try await MailgunEmulator.start(region: .us, dns: dns, apiKey: Self.mailgunKey, signingKey: "sign-us-000000",
+                                               faults: faults, seed: 21)
+        mailgunEU = try await MailgunEmulator.start(region: .eu, dns: dns, apiKey: Self.mailgunKey, signingKey: "sign-eu-000000",
+                                               faults: faults, seed: 22)
         zoho = try await ZohoEmulator.start(region: .eu, dns: dns, clientID: "1000.MAILWORLD", clientSecret: "mailworld-client-secret",
-                                            refreshToken: "1000.mailworld.refresh", orgID: Int64(zohoOrg)!)
+                                            refreshToken: "1000.mailworld.refresh", orgID: Int64(zohoOrg)!,
+                                            faults: faults, seed: 23)
         provider = PorkbunProvider(client: PorkbunClient(
             baseURL: porkbunServer.baseURL.appendingPathComponent(PorkbunEmulator.basePath),
             credentials: PorkbunCredentials(apiKey: porkbun.apiKey, secretKey: porkbun.secretKey), budget: .unlimited()))
-        let retry = RetryPolicy(maxAttempts: 3, baseDelay: 0.02, maxDelay: 0.1, totalBudget: 10)
         accounts = MailAccounts(
-            mailgun: ["mailgun-us": MailgunClient(region: .us, apiKey: Self.mailgunKey, endpoint: mailgunUS.url, retry: retry),
-                      "mailgun-eu": MailgunClient(region: .eu, apiKey: Self.mailgunKey, endpoint: mailgunEU.url, retry: retry)],
+            mailgun: ["mailgun-us": MailgunClient(region: .us, apiKey: Self.mailgunKey, endpoint: mailgunUS.url, retry: retry, timeout: 2),
+                      "mailgun-eu": MailgunClient(region: .eu, apiKey: Self.mailgunKey, endpoint: mailgunEU.url, retry: retry, timeout: 2)],
             zoho: ["zoho": ZohoClient(region: .eu, orgID: zoho.orgID, clientID: zoho.clientID, clientSecret: zoho.clientSecret,
                                       refreshToken: zoho.refreshToken, mailEndpoint: zoho.url, accountsEndpoint: zoho.url,
-                                      budget: .unlimited(), retry: retry)])
+                                      budget: .unlimited(), retry: retry, timeout: 2)])
         temp = TempStore()
         store = try temp.open()
     }
