@@ -16,7 +16,8 @@ import Testing
     @Test func mailConvergesUnderFaultsWithoutDuplicates() async throws {
         let (domains, org) = try ExampleInventory.porkbunDomains()
         let world = try await MailWorld(domains: domains.map(\.name), zohoOrg: org, faults: Self.faults,
-                                        retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.05, totalBudget: 2))
+                                        retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.05, totalBudget: 2),
+                                        timeout: 3)
         do {
             var runs = 0, troubled = 0, converged = false
             while runs < 25 {

@@ -127,6 +127,29 @@ import Testing
         }
     }
 
+    @Test func smtpPasswordRotationIsAVersionBump() async throws {
+        try await MailEndToEndTests.withWorld { world, domains in
+            guard case .converged = try await world.converge(domains) else { Issue.record("setup did not converge"); return }
+            let v1 = SMTPPasswordDeriver(masterSecret: MailWorld.canary)
+            #expect(await world.mailgunEU.credentialPassword("acmehq.eu", login: "lena@acmehq.eu") == v1.password(for: "lena@acmehq.eu", version: 1))
+
+            let rotate = try await world.plan(domains, passwordVersion: 2)
+            #expect(rotate.actions.allSatisfy { $0.operation == .update && $0.address.kind == .mailgunCredential })
+            #expect(rotate.actions.map(\.address.identity).sorted()
+                    == ["alice@acme-mail.com", "bob@acme-mail.com", "erin@getacme.io", "lena@acmehq.eu"])
+            #expect(rotate.actions.first?.changedAttributes == ["passwordVersion"])
+            #expect(try await world.apply(rotate).converged)
+            #expect(await world.mailgunEU.credentialPassword("acmehq.eu", login: "lena@acmehq.eu") == v1.password(for: "lena@acmehq.eu", version: 2))
+            #expect(await world.mailgunUS.credentialPassword("acme-mail.com", login: "alice@acme-mail.com")
+                    == v1.password(for: "alice@acme-mail.com", version: 2))
+            #expect(!(try await world.plan(domains, passwordVersion: 2)).hasChanges)
+            // The journal holds the version, never the password.
+            let journal = try await world.journalText()
+            #expect(!journal.contains(v1.password(for: "lena@acmehq.eu", version: 2)))
+            #expect(journal.contains("password.version"))
+        }
+    }
+
     @Test func noPasswordSecretMeansNoCredentialButAVisibleWait() async throws {
         try await MailEndToEndTests.withWorld { world, domains in
             var noSecret = domains

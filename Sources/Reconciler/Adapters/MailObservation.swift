@@ -15,6 +15,9 @@ public struct MailObservation: Sendable {
     public var mailgun: [String: CachedReader.Reading<MailgunDomainReading>] = [:]
     public var routes: [String: CachedReader.Reading<MailgunRoutesReading>] = [:]
     public var zoho: [String: CachedReader.Reading<ZohoDomainReading>] = [:]
+    /// Credential address (`<d>/mailgunCredential/<login>`) → the SMTP password
+    /// version the tool last set on it (from the journal, see `MailObserver.journal`).
+    public var passwordVersions: [String: Int] = [:]
 
     public init() {}
 }

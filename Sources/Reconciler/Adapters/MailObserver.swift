@@ -1,6 +1,7 @@
 import DNSRecords
 import Inventory
 import Providers
+import Store
 
 /// Observes the mail side of the inventory's domains through the
 /// observation cache: a warm cache under `--refresh none|auto` makes no API
@@ -13,11 +14,16 @@ public struct MailObserver: Sendable {
     public var accounts: MailAccounts
     public var reader: CachedReader
     public var concurrency: Int
+    /// Where the SMTP password version last set on each credential is read
+    /// (journal outputs `password.version`; Mailgun cannot show it). Without
+    /// it every existing credential counts as current: rotation is not planned.
+    public var journal: ApplyJournal?
 
-    public init(accounts: MailAccounts, reader: CachedReader, concurrency: Int = 8) {
+    public init(accounts: MailAccounts, reader: CachedReader, concurrency: Int = 8, journal: ApplyJournal? = nil) {
         self.accounts = accounts
         self.reader = reader
         self.concurrency = concurrency
+        self.journal = journal
     }
 
     public func observe(_ domains: [DesiredDomain]) async throws -> MailObservation {
@@ -27,6 +33,13 @@ public struct MailObserver: Sendable {
             try await Self.read(d, accounts: accounts, reader: reader, listings: listings)
         }
         var out = MailObservation()
+        if let journal {
+            // One query: `create:<d>/mailgunCredential/<login>` / `update:…` → its address.
+            for (id, outputs) in try await journal.appliedOutputs(actionIDsContaining: "/\(ResourceKind.mailgunCredential.rawValue)/") {
+                guard let colon = id.firstIndex(of: ":"), let v = outputs[MailOutput.passwordVersion].flatMap({ Int($0) }) else { continue }
+                out.passwordVersions[String(id[id.index(after: colon)...])] = v
+            }
+        }
         for r in reads {
             if let why = r.blocked { out.blocked[r.domain] = why; continue }
             out.mailgun[r.domain] = r.mailgun

@@ -37,8 +37,12 @@ extension PlanBuilder {
     /// Called after the zone (`recordActions`: this domain's record actions
     /// from `addZone`): verifications (while the provider says not
     /// verified), SMTP credentials, webhooks, routes and Zoho users.
+    /// `passwordVersion` is the SMTP password scheme version wanted: a
+    /// credential last set (per the journal) with another version is updated
+    /// — rotation is a version bump.
     public mutating func addMailFollowUps(_ domain: DesiredDomain, observed: MailObservation, mail: MailPlan,
-                                          recordActions: [ActionID]) throws {
+                                          recordActions: [ActionID],
+                                          passwordVersion: Int = SMTPPasswordDeriver.currentVersion) throws {
         let name = mail.domain
         guard mail.blocked == nil, domain.mailgun.ensure == .present,
               let mgReading = observed.mailgun[name], let routeReading = observed.routes[name] else { return }
@@ -74,10 +78,15 @@ extension PlanBuilder {
             }
             var want = account
             want[MailState.passwordSecret] = .string("env:\(secret.name)")
-            want[MailState.passwordVersion] = .int(SMTPPasswordDeriver.currentVersion)
-            // Mailgun cannot show a password: an existing login compares on existence.
-            addMailResource(address, desired: ResourceState(want), observed: exists ? ResourceState(want) : nil,
-                            observedAt: mgAddress, observedHash: mgReading.hash, dependsOn: afterCreate)
+            want[MailState.passwordVersion] = .int(passwordVersion)
+            // Mailgun cannot show a password: an existing login compares on
+            // existence and on the version the journal says we last set
+            // (unknown — set by hand or before the journal — counts as current).
+            var have = want
+            have[MailState.passwordVersion] = .int(observed.passwordVersions[address.description] ?? passwordVersion)
+            addMailResource(address, desired: ResourceState(want), observed: exists ? ResourceState(have) : nil,
+                            observedAt: mgAddress, observedHash: mgReading.hash, dependsOn: afterCreate,
+                            note: exists ? "SMTP password rotation to version \(passwordVersion)" : nil)
         }
 
         for w in mg.webhooks {

@@ -30,7 +30,8 @@ final class MailWorld: Sendable {
     let runs = RunLog()
 
     init(domains: [String], zohoOrg: String, faults: FaultProfile = .none,
-         retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 0.02, maxDelay: 0.1, totalBudget: 10)) async throws {
+         retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 0.02, maxDelay: 0.1, totalBudget: 10),
+         timeout: Double = 30) async throws {
         dns = DNSView()
         porkbun = PorkbunEmulator(dnsView: dns, limits: .unlimited)
         await porkbun.register(domains)
@@ -46,11 +47,11 @@ final class MailWorld: Sendable {
             baseURL: porkbunServer.baseURL.appendingPathComponent(PorkbunEmulator.basePath),
             credentials: PorkbunCredentials(apiKey: porkbun.apiKey, secretKey: porkbun.secretKey), budget: .unlimited()))
         accounts = MailAccounts(
-            mailgun: ["mailgun-us": MailgunClient(region: .us, apiKey: Self.mailgunKey, endpoint: mailgunUS.url, retry: retry, timeout: 2),
-                      "mailgun-eu": MailgunClient(region: .eu, apiKey: Self.mailgunKey, endpoint: mailgunEU.url, retry: retry, timeout: 2)],
+            mailgun: ["mailgun-us": MailgunClient(region: .us, apiKey: Self.mailgunKey, endpoint: mailgunUS.url, retry: retry, timeout: timeout),
+                      "mailgun-eu": MailgunClient(region: .eu, apiKey: Self.mailgunKey, endpoint: mailgunEU.url, retry: retry, timeout: timeout)],
             zoho: ["zoho": ZohoClient(region: .eu, orgID: zoho.orgID, clientID: zoho.clientID, clientSecret: zoho.clientSecret,
                                       refreshToken: zoho.refreshToken, mailEndpoint: zoho.url, accountsEndpoint: zoho.url,
-                                      budget: .unlimited(), retry: retry, timeout: 2)])
+                                      budget: .unlimited(), retry: retry, timeout: timeout)])
         temp = TempStore()
         store = try temp.open()
     }
@@ -66,11 +67,13 @@ final class MailWorld: Sendable {
     /// Requests the mail emulators have answered so far.
     var mailRequests: Int { mailgunUS.counters.totalRequests + mailgunEU.counters.totalRequests + zoho.counters.totalRequests }
 
-    func plan(_ domains: [DesiredDomain], refresh: RefreshPolicy = .auto(maxAge: 3600)) async throws -> Plan {
+    func plan(_ domains: [DesiredDomain], refresh: RefreshPolicy = .auto(maxAge: 3600),
+              passwordVersion: Int = SMTPPasswordDeriver.currentVersion) async throws -> Plan {
         let reader = CachedReader(cache: ObservationCache(store), policy: refresh)
         let registrar = try await RegistrarObserver(accounts: ["porkbun": provider], reader: reader, concurrency: 4)
             .observe(domains.map { .init(domain: $0.name, account: $0.registration.account) })
-        let mail = try await MailObserver(accounts: accounts, reader: reader, concurrency: 4).observe(domains)
+        let mail = try await MailObserver(accounts: accounts, reader: reader, concurrency: 4, journal: ApplyJournal(store))
+            .observe(domains)
         var b = PlanBuilder(inventoryHash: "mail-world")
         for d in domains {
             if let why = registrar.blocked[d.name] { b.block(d.name, reason: why, role: d.role); continue }
@@ -79,7 +82,7 @@ final class MailWorld: Sendable {
             let (targets, absent) = TargetRecord.from(d.records, resolve: m.resolve)
             let zone = try b.addZone(registrar.zones[d.name]!.value, role: d.role, capabilities: provider.capabilities,
                                      desired: targets, owned: try await OwnershipKey.owned(store, domain: d.name).union(absent))
-            try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zone.actions.map(\.id))
+            try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zone.actions.map(\.id), passwordVersion: passwordVersion)
         }
         return try b.build()
     }
