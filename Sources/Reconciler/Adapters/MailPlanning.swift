@@ -1,4 +1,5 @@
 import DNSRecords
+import Foundation
 import Inventory
 import Providers
 
@@ -154,7 +155,7 @@ extension PlanBuilder {
             var want = account
             want[MailState.priority] = .int(r.priority)
             want[MailState.expression] = .string(r.expression)
-            want[MailState.actions] = .string(r.actions.joined(separator: "\n"))
+            want[MailState.actions] = .string(MailState.list(r.actions))
             // Duplicates (an earlier create whose answer was lost) differ from the one wanted.
             want[MailState.copies] = .int(1)
             let current = byDescription[r.description].map { Self.routeState($0, account: account) }
@@ -173,7 +174,7 @@ extension PlanBuilder {
         var s = account
         s[MailState.priority] = .int(first.priority)
         s[MailState.expression] = .string(first.expression)
-        s[MailState.actions] = .string(first.actions.joined(separator: "\n"))
+        s[MailState.actions] = .string(MailState.list(first.actions))
         s[MailState.copies] = .int(copies.count)
         s[MailState.ids] = .string(copies.map(\.id).joined(separator: ","))
         return ResourceState(s)
@@ -329,6 +330,18 @@ enum MailState {
 
     static func mailgunAccount(_ mg: DesiredMailgunDomain) -> [String: PlanValue] {
         [account: .string(mg.account), region: .string(mg.region.rawValue)]
+    }
+
+    /// A route's actions as one value: a JSON array, unambiguous whatever the
+    /// actions contain, and one line in a rendered plan.
+    static func list(_ items: [String]) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return (try? e.encode(items)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    static func list(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 
     static func zohoAccount(_ z: DesiredZohoDomain) -> [String: PlanValue] {

@@ -201,7 +201,7 @@ public struct MailgunDriver: ResourceDriver {
         guard let s = a.after, let expression = string(s[MailState.expression]) else {
             throw MailDriverError("\(a.id) has no route expression")
         }
-        let actions = string(s[MailState.actions])?.split(separator: "\n").map(String.init) ?? []
+        let actions = string(s[MailState.actions]).map(MailState.list) ?? []
         return MailgunRouteSpec(priority: s[MailState.priority].flatMap(int) ?? 0, description: a.address.identity,
                                 expression: expression, actions: actions)
     }
