@@ -28,6 +28,31 @@ import Testing
         plan.actions.filter { $0.operation == op && $0.address.kind == kind }.map { "\($0.address.domain)/\($0.address.identity)" }.sorted()
     }
 
+    /// Namecheap writes whole zones: every record change of a domain is one
+    /// batch. The mail dependencies (create → records → verify; verified →
+    /// DKIM key → record → verify) never make a batch wait on itself.
+    @Test func wholeZoneRegistrarConvergesWithoutBatchCycles() async throws {
+        let (domains, org) = try ExampleInventory.domains(.namecheap)
+        #expect(domains.map(\.name) == ["acme-mail.de", "acme-outreach.net", "try-acme.eu"])
+        let world = try await MailWorld(domains: [], namecheapDomains: domains.map(\.name), zohoOrg: org)
+        do {
+            let first = try await world.plan(domains)
+            #expect(first.actions.filter { $0.address.kind == .dnsRecord }.allSatisfy { $0.batch == "zone:\($0.address.domain)" })
+            guard case .converged = try await world.converge(domains) else { Issue.record("not converged"); await world.stop(); return }
+            #expect(await world.mailgunEU.domainNames() == ["acme-mail.de", "try-acme.eu"])
+            #expect(await world.mailgunUS.domainNames() == ["acme-outreach.net"])
+            #expect(await world.zoho.userAddresses() == ["anna@acme-mail.de", "carol@acme-outreach.net", "dave@acme-outreach.net",
+                                                         "jonas@acme-mail.de", "max@try-acme.eu", "sofia@try-acme.eu"])
+            // The operator's CAA record (extra_records) and the mail records share the zone.
+            #expect(await world.dns.lookup("try-acme.eu", .CAA).count == 1)
+            #expect(!(try await world.plan(domains)).hasChanges)
+        } catch {
+            await world.stop()
+            throw error
+        }
+        await world.stop()
+    }
+
     @Test func emptyWorldConvergesAndReplansToNothing() async throws {
         try await Self.withWorld { world, domains in
             #expect(domains.map(\.name) == ["acme-mail.com", "acmehq.eu", "getacme.io"])

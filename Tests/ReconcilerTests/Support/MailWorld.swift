@@ -20,22 +20,29 @@ final class MailWorld: Sendable {
     let dns: DNSView
     let porkbun: PorkbunEmulator
     let porkbunServer: EmulatorServer
+    let namecheap: NamecheapEmulator
+    let namecheapServer: EmulatorServer
     let mailgunUS: MailgunEmulator
     let mailgunEU: MailgunEmulator
     let zoho: ZohoEmulator
-    let provider: PorkbunProvider
+    /// Registrar DNS by the inventory's account name, and each domain's account.
+    let registrars: [String: any RegistrarDNSProvider]
+    let registrarOf: [String: String]
     let accounts: MailAccounts
     let store: StateStore
     let temp: TempStore
     let runs = RunLog()
 
-    init(domains: [String], zohoOrg: String, faults: FaultProfile = .none,
+    init(domains: [String], namecheapDomains: [String] = [], zohoOrg: String, faults: FaultProfile = .none,
          retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 0.02, maxDelay: 0.1, totalBudget: 10),
          timeout: Double = 30) async throws {
         dns = DNSView()
         porkbun = PorkbunEmulator(dnsView: dns, limits: .unlimited)
         await porkbun.register(domains)
         porkbunServer = try await porkbun.start()
+        namecheap = NamecheapEmulator(dnsView: dns, limits: .unlimited)
+        await namecheap.register(namecheapDomains)
+        namecheapServer = try await namecheap.start()
         mailgunUS = try await MailgunEmulator.start(region: .us, dns: dns, apiKey: Self.mailgunKey, signingKey: "sign-us-000000",
                                                faults: faults, seed: 21)
         mailgunEU = try await MailgunEmulator.start(region: .eu, dns: dns, apiKey: Self.mailgunKey, signingKey: "sign-eu-000000",
@@ -43,9 +50,16 @@ final class MailWorld: Sendable {
         zoho = try await ZohoEmulator.start(region: .eu, dns: dns, clientID: "1000.MAILWORLD", clientSecret: "mailworld-client-secret",
                                             refreshToken: "1000.mailworld.refresh", orgID: Int64(zohoOrg)!,
                                             faults: faults, seed: 23)
-        provider = PorkbunProvider(client: PorkbunClient(
-            baseURL: porkbunServer.baseURL.appendingPathComponent(PorkbunEmulator.basePath),
-            credentials: PorkbunCredentials(apiKey: porkbun.apiKey, secretKey: porkbun.secretKey), budget: .unlimited()))
+        registrars = [
+            "porkbun": PorkbunProvider(client: PorkbunClient(
+                baseURL: porkbunServer.baseURL.appendingPathComponent(PorkbunEmulator.basePath),
+                credentials: PorkbunCredentials(apiKey: porkbun.apiKey, secretKey: porkbun.secretKey), budget: .unlimited())),
+            "namecheap": NamecheapProvider(client: NamecheapClient(
+                baseURL: namecheapServer.baseURL.appendingPathComponent(NamecheapEmulator.path),
+                credentials: NamecheapCredentials(apiUser: namecheap.apiUser, apiKey: namecheap.apiKey, clientIP: "127.0.0.1"),
+                budget: .unlimited())),
+        ]
+        registrarOf = Dictionary(uniqueKeysWithValues: domains.map { ($0, "porkbun") } + namecheapDomains.map { ($0, "namecheap") })
         accounts = MailAccounts(
             mailgun: ["mailgun-us": MailgunClient(region: .us, apiKey: Self.mailgunKey, endpoint: mailgunUS.url, retry: retry, timeout: timeout),
                       "mailgun-eu": MailgunClient(region: .eu, apiKey: Self.mailgunKey, endpoint: mailgunEU.url, retry: retry, timeout: timeout)],
@@ -58,6 +72,7 @@ final class MailWorld: Sendable {
 
     func stop() async {
         await porkbunServer.stop()
+        await namecheapServer.stop()
         await mailgunUS.stop()
         await mailgunEU.stop()
         await zoho.stop()
@@ -70,7 +85,7 @@ final class MailWorld: Sendable {
     func plan(_ domains: [DesiredDomain], refresh: RefreshPolicy = .auto(maxAge: 3600),
               passwordVersion: Int = SMTPPasswordDeriver.currentVersion) async throws -> Plan {
         let reader = CachedReader(cache: ObservationCache(store), policy: refresh)
-        let registrar = try await RegistrarObserver(accounts: ["porkbun": provider], reader: reader, concurrency: 4)
+        let registrar = try await RegistrarObserver(accounts: registrars, reader: reader, concurrency: 4)
             .observe(domains.map { .init(domain: $0.name, account: $0.registration.account) })
         let mail = try await MailObserver(accounts: accounts, reader: reader, concurrency: 4, journal: ApplyJournal(store))
             .observe(domains)
@@ -80,7 +95,8 @@ final class MailWorld: Sendable {
             let m = try b.addMail(d, observed: mail)
             if m.blocked != nil { continue }
             let (targets, absent) = TargetRecord.from(d.records, resolve: m.resolve)
-            let zone = try b.addZone(registrar.zones[d.name]!.value, role: d.role, capabilities: provider.capabilities,
+            let zone = try b.addZone(registrar.zones[d.name]!.value, role: d.role,
+                                     capabilities: registrars[d.registration.account]!.capabilities,
                                      desired: targets, owned: try await OwnershipKey.owned(store, domain: d.name).union(absent))
             try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zone.actions.map(\.id), passwordVersion: passwordVersion)
         }
@@ -88,9 +104,9 @@ final class MailWorld: Sendable {
     }
 
     func driver(wrapping: (@Sendable (any ResourceDriver) -> any ResourceDriver)? = nil) -> any ResourceDriver {
-        let provider = self.provider
+        let registrars = self.registrars, registrarOf = self.registrarOf
         var routes = accounts.drivers(secret: { $0 == "SMTP_MASTER_SECRET" ? MailWorld.canary : nil })
-        routes[.dnsRecord] = RegistrarZoneDriver { _ in provider }
+        routes[.dnsRecord] = RegistrarZoneDriver { d in registrarOf[d].flatMap { registrars[$0] } }
         let routing = RoutingDriver(routes)
         return wrapping?(routing) ?? routing
     }
@@ -151,12 +167,17 @@ enum ExampleInventory {
 
     /// The example inventory's Porkbun domains, compiled; `edit` rewrites file texts first.
     static func porkbunDomains(edit: (String, String) -> String = { _, text in text }) throws -> (domains: [DesiredDomain], zohoOrg: String) {
+        try domains(.porkbun, edit: edit)
+    }
+
+    static func domains(_ registrar: AccountKind, edit: (String, String) -> String = { _, text in text }) throws
+        -> (domains: [DesiredDomain], zohoOrg: String) {
         let files = try FileManager.default.subpathsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".yaml") }.sorted()
         let loaded = try InventoryLoader().load(files: files.map { f in
             (file: "inventory/\(f)", text: edit(f, try! String(contentsOf: root.appendingPathComponent(f), encoding: .utf8)))
         })
         let desired = try DesiredStateCompiler.compile(loaded.inventory)
-        let domains = desired.domains.filter { $0.registration.registrar == .porkbun }
+        let domains = desired.domains.filter { $0.registration.registrar == registrar }
         let org = domains.compactMap { $0.zoho?.orgID }.first ?? "1"
         return (domains, org)
     }
