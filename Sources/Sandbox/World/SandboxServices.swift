@@ -11,6 +11,8 @@ public struct SandboxServiceContext: Sendable {
     public let faultSeed: UInt64
     /// This service's part of a `--state` file, if one was loaded.
     public let savedState: Data?
+    /// The seed's Zoho organisation (nil: keep the saved one or the default).
+    public let zoho: SandboxZohoOrg?
 }
 
 /// A started service: where it listens and how a client logs in.

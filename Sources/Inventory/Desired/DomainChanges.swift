@@ -1,0 +1,76 @@
+import Foundation
+
+/// Which domains differ between two compiled desired states: the basis of
+/// PR-scoped plans (`--changed-since`), which observe only these.
+///
+/// A domain differs when anything the compiler derived for it differs: its
+/// records, Mailgun domain (credentials, webhooks, routes), Zoho domain and
+/// users, group, role, rotation, inbound mode, registration, or any of its
+/// mailboxes. Fleet-wide settings (defaults, accounts, warmup schedules) are
+/// compiled into each domain, so changing one marks exactly the domains it
+/// reaches. Source locations are ignored: moving a domain to another file or
+/// shifting its lines is not a change.
+public struct DomainChanges: Sendable, Hashable {
+    /// In the newer state only.
+    public var added: Set<String>
+    /// In the base state only.
+    public var removed: Set<String>
+    /// In both, with a different desired state.
+    public var modified: Set<String>
+
+    public init(added: Set<String> = [], removed: Set<String> = [], modified: Set<String> = []) {
+        self.added = added
+        self.removed = removed
+        self.modified = modified
+    }
+
+    /// Domains of the newer state to observe: added or modified.
+    public var changed: Set<String> { added.union(modified) }
+    /// Every domain that differs, including removed ones.
+    public var all: Set<String> { added.union(removed).union(modified) }
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && modified.isEmpty }
+}
+
+extension DesiredState {
+    /// The domains whose desired state differs from `base` (see `DomainChanges`).
+    public func domainChanges(since base: DesiredState) -> DomainChanges {
+        let mine = comparableDomains()
+        let theirs = base.comparableDomains()
+        var changes = DomainChanges()
+        for (name, facts) in mine {
+            if let old = theirs[name] {
+                if old != facts { changes.modified.insert(name) }
+            } else {
+                changes.added.insert(name)
+            }
+        }
+        for name in theirs.keys where mine[name] == nil { changes.removed.insert(name) }
+        return changes
+    }
+
+    /// Each domain with its mailboxes, keyed by name, as the canonical JSON of every
+    /// desired value with each `SourceLocation` (wherever it sits: records, secret
+    /// references, warmup stages…) encoded as null.
+    func comparableDomains() -> [String: Data] {
+        var facts: [String: ComparableDomain] = [:]
+        for d in domains { facts[d.name] = ComparableDomain(domain: d, mailboxes: []) }
+        // A mailbox whose domain is not compiled still counts for that name.
+        for m in mailboxes { facts[m.domain, default: ComparableDomain(domain: nil, mailboxes: [])].mailboxes.append(m) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.userInfo[SourceLocation.erasedInEncoding] = true
+        var out: [String: Data] = [:]
+        for (name, f) in facts {
+            // Every desired type is plain Codable data; should one ever fail to encode, the
+            // domain compares as changed (a scoped plan reads it) rather than as equal.
+            out[name] = (try? encoder.encode(f)) ?? Data("unencodable \(UUID())".utf8)
+        }
+        return out
+    }
+}
+
+/// What is compared for one domain (mailboxes keep the state's address order).
+struct ComparableDomain: Encodable {
+    var domain: DesiredDomain?
+    var mailboxes: [DesiredMailbox]
+}
