@@ -85,6 +85,10 @@ public struct MailObserver: Sendable {
                 out.blocked = "no zoho account \"\(z.account)\" configured"
                 return out
             }
+            guard c.region.rawValue == z.region.rawValue else {
+                out.blocked = "zoho account \"\(z.account)\" is configured for data centre \(c.region.rawValue), the inventory says \(z.region.rawValue)"
+                return out
+            }
             guard c.orgID == z.orgID else {
                 out.blocked = "zoho account \"\(z.account)\" is configured for organisation \(c.orgID), the inventory says \(z.orgID)"
                 return out

@@ -11,7 +11,6 @@ extension PlanBuilder {
     public mutating func addMail(_ domain: DesiredDomain, observed: MailObservation) throws -> MailPlan {
         let name = DomainName.normalize(domain.name)
         var plan = MailPlan(domain: name)
-        let readings: (mailgun: CachedReader.Reading<MailgunDomainReading>, routes: CachedReader.Reading<MailgunRoutesReading>)
         if let why = observed.blocked[name] {
             block(name, reason: why, role: domain.role)
             plan.blocked = why
@@ -24,10 +23,9 @@ extension PlanBuilder {
             plan.blocked = why
             return plan
         }
-        readings = (mg, routes)
-        try addMailgunDomain(domain, name: name, reading: readings.mailgun, plan: &plan)
+        addMailgunDomain(domain, name: name, reading: mg, plan: &plan)
         if domain.mailgun.ensure == .absent {
-            addRouteActions(domain, name: name, reading: readings.routes, dependsOn: [])
+            addRouteActions(domain, name: name, reading: routes, dependsOn: [])
         }
         if let z = domain.zoho, let zr = observed.zoho[name] {
             addZohoDomain(domain, z, name: name, reading: zr, plan: &plan)
@@ -114,7 +112,7 @@ extension PlanBuilder {
     // MARK: Mailgun
 
     mutating func addMailgunDomain(_ domain: DesiredDomain, name: String, reading: CachedReader.Reading<MailgunDomainReading>,
-                                   plan: inout MailPlan) throws {
+                                   plan: inout MailPlan) {
         let mg = domain.mailgun
         let address = MailObservationAddress.mailgun(name)
         let have = reading.value.domain
@@ -131,13 +129,12 @@ extension PlanBuilder {
         let action = addMailResource(address, desired: mg.ensure == .present ? ResourceState(want) : nil, observed: current,
                                      observedAt: address, observedHash: reading.hash, removeIfUndesired: mg.ensure == .absent,
                                      note: mg.ensure == .absent ? "retired domain" : nil, createExtras: extras)
+        if let action, action.operation == .create { plan.mailgunCreate = action.id }
         if let v = have?.dkimValue {
             plan.values[AfterApply.mailgunDKIM] = .string(v)
-        } else if let action, action.operation == .create {
-            plan.mailgunCreate = action.id
-            plan.values[AfterApply.mailgunDKIM] = .knownAfterApply(OutputReference(action: action.id, output: MailOutput.dkimValue))
+        } else if let create = plan.mailgunCreate {
+            plan.values[AfterApply.mailgunDKIM] = .knownAfterApply(OutputReference(action: create, output: MailOutput.dkimValue))
         }
-        if let action, action.operation == .create { plan.mailgunCreate = action.id }
     }
 
     /// Routes of the domain's mailboxes: the inventory's (create/update), and
