@@ -150,6 +150,21 @@ import Testing
         }
     }
 
+    @Test func unconfiguredAccountBlocksTheDomainAndItsZone() async throws {
+        try await MailEndToEndTests.withWorld { world, domains in
+            var accounts = world.accounts
+            accounts.mailgun["mailgun-eu"] = nil
+            let plan = try await world.plan(domains, accounts: accounts)
+            #expect(plan.summary(for: "acmehq.eu")?.blocked == "no mailgun account \"mailgun-eu\" configured")
+            #expect(plan.actions.allSatisfy { $0.address.domain != "acmehq.eu" })
+            #expect(plan.actions.contains { $0.id == "create:acme-mail.com/mailgunDomain/" })
+            // A Mailgun client of the wrong region for the pool blocks too.
+            accounts.mailgun["mailgun-eu"] = world.accounts.mailgun["mailgun-us"]
+            let wrong = try await world.plan(domains, accounts: accounts)
+            #expect(wrong.summary(for: "acmehq.eu")?.blocked?.contains("region us, the inventory says eu") == true)
+        }
+    }
+
     @Test func noPasswordSecretMeansNoCredentialButAVisibleWait() async throws {
         try await MailEndToEndTests.withWorld { world, domains in
             var noSecret = domains

@@ -1,6 +1,7 @@
 import DNSRecords
 import Inventory
 import Providers
+import Foundation
 import Store
 
 /// Observes the mail side of the inventory's domains through the
@@ -29,8 +30,17 @@ public struct MailObserver: Sendable {
     public func observe(_ domains: [DesiredDomain]) async throws -> MailObservation {
         let listings = Listings()
         let accounts = self.accounts, reader = self.reader
+        // One query for every cached mail observation (three per domain),
+        // unless the policy reads everything anyway.
+        var cached: [String: Observation] = [:]
+        if reader.policy != .full {
+            let kinds: [ResourceKind] = [.mailgunDomain, .mailgunRoute, .zohoDomain]
+            for o in try await reader.cache.load(kinds: kinds.map(\.rawValue)) { cached[o.address] = o }
+        }
+        let prefetched = cached
         let reads = try await boundedMap(domains, limit: concurrency) { d in
-            try await Self.read(d, accounts: accounts, reader: reader, listings: listings)
+            try await Self.read(d, accounts: accounts, reader: CachedMailReader(reader: reader, prefetched: prefetched),
+                                listings: listings)
         }
         var out = MailObservation()
         if let journal {
@@ -57,7 +67,7 @@ public struct MailObserver: Sendable {
         var zoho: CachedReader.Reading<ZohoDomainReading>?
     }
 
-    static func read(_ d: DesiredDomain, accounts: MailAccounts, reader: CachedReader, listings: Listings) async throws -> DomainRead {
+    static func read(_ d: DesiredDomain, accounts: MailAccounts, reader: CachedMailReader, listings: Listings) async throws -> DomainRead {
         let name = DomainName.normalize(d.name)
         var out = DomainRead(domain: name)
         let mg = d.mailgun
@@ -73,6 +83,10 @@ public struct MailObserver: Sendable {
         if let z = d.zoho {
             guard let c = accounts.zoho[z.account] else {
                 out.blocked = "no zoho account \"\(z.account)\" configured"
+                return out
+            }
+            guard c.region.rawValue == z.region.rawValue else {
+                out.blocked = "zoho account \"\(z.account)\" is configured for data centre \(c.region.rawValue), the inventory says \(z.region.rawValue)"
                 return out
             }
             guard c.orgID == z.orgID else {
@@ -141,6 +155,23 @@ public struct MailObserver: Sendable {
             account: desired.account, orgID: client.orgID, verified: domain.isVerified,
             hostingEnabled: domain.mailHostingEnabled?.isTrue ?? false, verificationCode: domain.CNAMEVerificationCode,
             dkim: dkim, users: users))
+    }
+}
+
+/// `CachedReader` over observations loaded in one query: a usable cached
+/// value is taken from `prefetched`; anything else goes through the reader
+/// (which reads the provider and saves the result).
+struct CachedMailReader: Sendable {
+    var reader: CachedReader
+    var prefetched: [String: Observation]
+
+    func read<Value: Codable & Sendable>(_ address: ResourceAddress, hash: @Sendable (Value) throws -> String,
+                                         fetch: @Sendable () async throws -> Value) async throws -> CachedReader.Reading<Value> {
+        if let cached = prefetched[address.description], !reader.policy.needsRead(cached, now: reader.now()),
+           let value = try? JSONDecoder().decode(Value.self, from: cached.state) {
+            return CachedReader.Reading(value: value, hash: cached.hash, observedAt: cached.observedAt, fromCache: true)
+        }
+        return try await reader.read(address, hash: hash, fetch: fetch)
     }
 }
 

@@ -1,5 +1,4 @@
 import DNSRecords
-import Foundation
 import Inventory
 import Providers
 
@@ -11,7 +10,6 @@ extension PlanBuilder {
     public mutating func addMail(_ domain: DesiredDomain, observed: MailObservation) throws -> MailPlan {
         let name = DomainName.normalize(domain.name)
         var plan = MailPlan(domain: name)
-        let readings: (mailgun: CachedReader.Reading<MailgunDomainReading>, routes: CachedReader.Reading<MailgunRoutesReading>)
         if let why = observed.blocked[name] {
             block(name, reason: why, role: domain.role)
             plan.blocked = why
@@ -24,10 +22,9 @@ extension PlanBuilder {
             plan.blocked = why
             return plan
         }
-        readings = (mg, routes)
-        try addMailgunDomain(domain, name: name, reading: readings.mailgun, plan: &plan)
+        addMailgunDomain(domain, name: name, reading: mg, plan: &plan)
         if domain.mailgun.ensure == .absent {
-            addRouteActions(domain, name: name, reading: readings.routes, dependsOn: [])
+            addRouteActions(domain, name: name, reading: routes, dependsOn: [])
         }
         if let z = domain.zoho, let zr = observed.zoho[name] {
             addZohoDomain(domain, z, name: name, reading: zr, plan: &plan)
@@ -111,190 +108,6 @@ extension PlanBuilder {
         }
     }
 
-    // MARK: Mailgun
-
-    mutating func addMailgunDomain(_ domain: DesiredDomain, name: String, reading: CachedReader.Reading<MailgunDomainReading>,
-                                   plan: inout MailPlan) throws {
-        let mg = domain.mailgun
-        let address = MailObservationAddress.mailgun(name)
-        let have = reading.value.domain
-        var want = MailState.mailgunAccount(mg)
-        want[MailState.dkimSelector] = .string(mg.dkimSelector)
-        let current = have.map { h -> ResourceState in
-            var s: [String: PlanValue] = [MailState.account: .string(h.account), MailState.region: .string(h.region.rawValue),
-                                          MailState.state: .string(h.state)]
-            s[MailState.dkimSelector] = .string(h.dkimSelector ?? "(none)")
-            return ResourceState(s)
-        }
-        var extras: [String: PlanValue] = [MailState.dkimKeySize: .int(mg.dkimKeySize)]
-        if let prefix = mg.trackingPrefix { extras[MailState.webPrefix] = .string(prefix) }
-        let action = addMailResource(address, desired: mg.ensure == .present ? ResourceState(want) : nil, observed: current,
-                                     observedAt: address, observedHash: reading.hash, removeIfUndesired: mg.ensure == .absent,
-                                     note: mg.ensure == .absent ? "retired domain" : nil, createExtras: extras)
-        if let v = have?.dkimValue {
-            plan.values[AfterApply.mailgunDKIM] = .string(v)
-        } else if let action, action.operation == .create {
-            plan.mailgunCreate = action.id
-            plan.values[AfterApply.mailgunDKIM] = .knownAfterApply(OutputReference(action: action.id, output: MailOutput.dkimValue))
-        }
-        if let action, action.operation == .create { plan.mailgunCreate = action.id }
-    }
-
-    /// Routes of the domain's mailboxes: the inventory's (create/update), and
-    /// routes we own (by description) that it no longer wants (delete).
-    mutating func addRouteActions(_ domain: DesiredDomain, name: String, reading: CachedReader.Reading<MailgunRoutesReading>,
-                                  dependsOn: [ActionID]) {
-        let observedAt = MailObservationAddress.routes(name)
-        hashes[observedAt] = reading.hash
-        let account = MailState.mailgunAccount(domain.mailgun)
-        let byDescription = Dictionary(grouping: reading.value.routes, by: \.description)
-        let retired = domain.mailgun.ensure == .absent
-        var wanted: Set<String> = []
-        for r in domain.mailgun.routes where r.ensure == .present && !retired {
-            wanted.insert(r.description)
-            var want = account
-            want[MailState.priority] = .int(r.priority)
-            want[MailState.expression] = .string(r.expression)
-            want[MailState.actions] = .string(MailState.list(r.actions))
-            // Duplicates (an earlier create whose answer was lost) differ from the one wanted.
-            want[MailState.copies] = .int(1)
-            let current = byDescription[r.description].map { Self.routeState($0, account: account) }
-            addMailResource(ResourceAddress(domain: name, kind: .mailgunRoute, identity: r.description), desired: ResourceState(want),
-                            observed: current, observedAt: observedAt, observedHash: reading.hash, dependsOn: dependsOn)
-        }
-        for (description, copies) in byDescription.sorted(by: { $0.key < $1.key }) where !wanted.contains(description) {
-            addMailResource(ResourceAddress(domain: name, kind: .mailgunRoute, identity: description), desired: nil,
-                            observed: Self.routeState(copies, account: account), observedAt: observedAt, observedHash: reading.hash,
-                            removeIfUndesired: true, note: retired ? "retired domain" : "mailbox no longer routed by the inventory")
-        }
-    }
-
-    static func routeState(_ copies: [MailgunRoute], account: [String: PlanValue]) -> ResourceState {
-        let first = copies[0]
-        var s = account
-        s[MailState.priority] = .int(first.priority)
-        s[MailState.expression] = .string(first.expression)
-        s[MailState.actions] = .string(MailState.list(first.actions))
-        s[MailState.copies] = .int(copies.count)
-        s[MailState.ids] = .string(copies.map(\.id).joined(separator: ","))
-        return ResourceState(s)
-    }
-
-    // MARK: Zoho
-
-    mutating func addZohoDomain(_ domain: DesiredDomain, _ z: DesiredZohoDomain, name: String,
-                                reading: CachedReader.Reading<ZohoDomainReading>, plan: inout MailPlan) {
-        let address = MailObservationAddress.zoho(name)
-        let have = reading.value.domain
-        let account = MailState.zohoAccount(z)
-        let current = have.map { h -> ResourceState in
-            ResourceState([MailState.account: .string(h.account), MailState.orgID: .string(h.orgID),
-                           MailState.verified: .bool(h.verified), MailState.hosting: .bool(h.hostingEnabled)])
-        }
-        if z.ensure == .absent {
-            // Users first: Zoho will not drop a domain that still hosts mail.
-            var userDeletes: [ActionID] = []
-            let retiring = Set(z.users.map { $0.address.lowercased() })
-            for u in have?.users ?? [] where retiring.contains(u.address) {
-                if let a = addMailResource(ResourceAddress(domain: name, kind: .zohoUser, identity: u.address), desired: nil,
-                                           observed: Self.userState(u, account: account), observedAt: address,
-                                           observedHash: reading.hash, removeIfUndesired: true, note: "retired domain") {
-                    userDeletes.append(a.id)
-                }
-            }
-            addMailResource(address, desired: nil, observed: current, observedAt: address, observedHash: reading.hash,
-                            removeIfUndesired: true, dependsOn: userDeletes, note: "retired domain")
-            return
-        }
-        let action = addMailResource(address, desired: ResourceState(account), observed: current, observedAt: address,
-                                     observedHash: reading.hash)
-        if let code = have?.verificationCode {
-            plan.values[AfterApply.zohoVerificationCode] = .string(z.verificationTXT(code: code))
-        } else if let action, action.operation == .create {
-            plan.values[AfterApply.zohoVerificationCode] =
-                .knownAfterApply(OutputReference(action: action.id, output: MailOutput.verificationTXT))
-        }
-        if let action, action.operation == .create { plan.zohoCreate = action.id }
-
-        // The DKIM key is added once Zoho has verified the domain (§3.7: verify, then DKIM).
-        let key = have?.dkim(selector: z.dkimSelector)
-        if let key, let pub = key.publicKey {
-            plan.values[AfterApply.zohoDKIM] = .string(pub)
-        } else if have?.verified == true {
-            var want = account
-            want[MailState.selector] = .string(z.dkimSelector)
-            if let a = addMailResource(Self.zohoDKIMAddress(name, z), desired: ResourceState(want), observed: nil,
-                                       observedAt: address, observedHash: reading.hash) {
-                plan.zohoDKIMCreate = a.id
-                plan.values[AfterApply.zohoDKIM] = .knownAfterApply(OutputReference(action: a.id, output: MailOutput.dkimValue))
-            }
-        }
-    }
-
-    mutating func addZohoFollowUps(_ domain: DesiredDomain, _ z: DesiredZohoDomain, name: String,
-                                   reading: CachedReader.Reading<ZohoDomainReading>, mail: MailPlan, recordActions: [ActionID]) {
-        guard z.ensure == .present else { return }
-        let address = MailObservationAddress.zoho(name)
-        let have = reading.value.domain
-        let account = MailState.zohoAccount(z)
-        let afterCreate = mail.zohoCreate.map { [$0] } ?? []
-        if mail.zohoCreate != nil || have.map({ !$0.verified || !$0.hostingEnabled }) == true {
-            add(PlanAction(.verify, address, after: ResourceState(account), dependsOn: recordActions + afterCreate, observed: address,
-                           note: "ownership by the TXT record, then mail hosting; the DKIM key and users follow once verified"))
-        }
-        let key = have?.dkim(selector: z.dkimSelector)
-        if mail.zohoDKIMCreate != nil || key.map({ !$0.verified || !$0.isDefault }) == true {
-            var s = account
-            s[MailState.selector] = .string(z.dkimSelector)
-            add(PlanAction(.verify, Self.zohoDKIMAddress(name, z), after: ResourceState(s),
-                           dependsOn: recordActions + (mail.zohoDKIMCreate.map { [$0] } ?? []), observed: address,
-                           note: "pending until Zoho sees the DKIM record"))
-        }
-        // Users only on a verified domain (Zoho refuses them before): until
-        // then they are not planned, and the verify above says so.
-        guard have?.verified == true else { return }
-        let secrets = Dictionary(domain.mailgun.smtpCredentials.map { ($0.login.lowercased(), $0.passwordSecret) },
-                                 uniquingKeysWith: { a, _ in a })
-        let existing = Dictionary((have?.users ?? []).map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        for u in z.users {
-            let login = u.address.lowercased()
-            let userAddress = ResourceAddress(domain: name, kind: .zohoUser, identity: login)
-            let current = existing[login].map { Self.userState($0, account: account) }
-            if u.ensure == .absent {
-                addMailResource(userAddress, desired: nil, observed: current, observedAt: address, observedHash: reading.hash,
-                                removeIfUndesired: true, note: "not in the inventory")
-                continue
-            }
-            var want = account
-            want[MailState.enabled] = .bool(true)
-            var extras: [String: PlanValue] = [:]
-            if let display = u.displayName { extras[MailState.displayName] = .string(display) }
-            if current == nil {
-                guard let secret = secrets[login] ?? nil else {
-                    add(PlanAction(.wait, userAddress, after: ResourceState(account), observed: address,
-                                   note: "no smtp_password_secret configured: the mailbox's initial password cannot be derived"))
-                    continue
-                }
-                extras[MailState.passwordSecret] = .string("env:\(secret.name)")
-            }
-            addMailResource(userAddress, desired: ResourceState(want), observed: current, observedAt: address,
-                            observedHash: reading.hash, createExtras: extras)
-        }
-    }
-
-    static func zohoDKIMAddress(_ name: String, _ z: DesiredZohoDomain) -> ResourceAddress {
-        ResourceAddress(domain: name, kind: .zohoDomain, identity: "dkim:\(z.dkimSelector)")
-    }
-
-    static func userState(_ u: ObservedZohoUser, account: [String: PlanValue]) -> ResourceState {
-        var s = account
-        s[MailState.enabled] = .bool(u.enabled)
-        s[MailState.zuid] = .string(u.zuid)
-        s[MailState.accountID] = .string(u.accountID)
-        return ResourceState(s)
-    }
-
-    // MARK: plumbing
 
     /// `addResource` for a resource observed as part of a larger cached
     /// observation (`observedAt`, whose hash goes into the fingerprint): the
@@ -313,38 +126,5 @@ extension PlanBuilder {
         if action.operation == .create { for (k, v) in createExtras { action.after?[k] = v } }
         actions.append(action)
         return action
-    }
-}
-
-/// Attribute names of mail resource states. `account` (and `region` /
-/// `orgID`) ride in every action so a driver picks its client from the
-/// action alone: a saved plan is applied later by another process.
-enum MailState {
-    static let account = "account", region = "region", orgID = "orgID", state = "state"
-    static let dkimSelector = "dkimSelector", dkimKeySize = "dkimKeySize", webPrefix = "webPrefix"
-    static let passwordSecret = "passwordSecret", passwordVersion = "passwordVersion"
-    static let url = "url", priority = "priority", expression = "expression", actions = "actions"
-    static let copies = "copies", ids = "ids"
-    static let verified = "verified", hosting = "hosting", selector = "selector"
-    static let enabled = "enabled", zuid = "zuid", accountID = "accountID", displayName = "displayName"
-
-    static func mailgunAccount(_ mg: DesiredMailgunDomain) -> [String: PlanValue] {
-        [account: .string(mg.account), region: .string(mg.region.rawValue)]
-    }
-
-    /// A route's actions as one value: a JSON array, unambiguous whatever the
-    /// actions contain, and one line in a rendered plan.
-    static func list(_ items: [String]) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.withoutEscapingSlashes]
-        return (try? e.encode(items)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    }
-
-    static func list(_ text: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
-    }
-
-    static func zohoAccount(_ z: DesiredZohoDomain) -> [String: PlanValue] {
-        [account: .string(z.account), orgID: .string(z.orgID)]
     }
 }

@@ -73,6 +73,8 @@ public struct MailgunDriver: ResourceDriver {
                 }
             } catch let e as OutcomeUnknown {
                 throw OutcomeUnknown(Self.redact(e.description, password))
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 throw MailDriverError(Self.redact(String(describing: error), password))
             }

@@ -96,6 +96,8 @@ public struct ZohoDriver: ResourceDriver {
                 guard try await Self.user(address, client) != nil else {
                     throw MailDriverError(MailgunDriver.redact(e.description, password))
                 }
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 throw MailDriverError(MailgunDriver.redact(String(describing: error), password))
             }

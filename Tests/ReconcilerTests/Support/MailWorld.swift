@@ -83,11 +83,11 @@ final class MailWorld: Sendable {
     var mailRequests: Int { mailgunUS.counters.totalRequests + mailgunEU.counters.totalRequests + zoho.counters.totalRequests }
 
     func plan(_ domains: [DesiredDomain], refresh: RefreshPolicy = .auto(maxAge: 3600),
-              passwordVersion: Int = SMTPPasswordDeriver.currentVersion) async throws -> Plan {
+              passwordVersion: Int = SMTPPasswordDeriver.currentVersion, accounts: MailAccounts? = nil) async throws -> Plan {
         let reader = CachedReader(cache: ObservationCache(store), policy: refresh)
         let registrar = try await RegistrarObserver(accounts: registrars, reader: reader, concurrency: 4)
             .observe(domains.map { .init(domain: $0.name, account: $0.registration.account) })
-        let mail = try await MailObserver(accounts: accounts, reader: reader, concurrency: 4, journal: ApplyJournal(store))
+        let mail = try await MailObserver(accounts: accounts ?? self.accounts, reader: reader, concurrency: 4, journal: ApplyJournal(store))
             .observe(domains)
         var b = PlanBuilder(inventoryHash: "mail-world")
         for d in domains {
