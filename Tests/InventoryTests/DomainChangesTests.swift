@@ -1,5 +1,5 @@
 import Foundation
-import Inventory
+@testable import Inventory
 import Testing
 
 /// `DesiredState.domainChanges(since:)`: the pure part of `--changed-since`,
@@ -48,6 +48,30 @@ import Testing
         let moved = try Self.compile(shifted)
         #expect(base != moved)   // the locations really differ
         #expect(moved.domainChanges(since: base).isEmpty)
+    }
+
+    /// The files of every `SourceLocation` object in a JSON tree.
+    static func locationFiles(_ node: Any) -> [String] {
+        if let d = node as? [String: Any] {
+            if Set(d.keys) == ["file", "line", "column"], let f = d["file"] as? String { return [f] }
+            return d.values.flatMap(locationFiles)
+        }
+        if let a = node as? [Any] { return a.flatMap(locationFiles) }
+        return []
+    }
+
+    @Test func erasureLeavesNoSourceLocationBehind() throws {
+        // Guards the hand-written erasure: a location-bearing field added to the desired
+        // state (and used by the example inventory) shows up here as a real file name.
+        let state = try Self.compile(try Self.exampleFiles())
+        let raw = try JSONSerialization.jsonObject(with: JSONEncoder().encode(state.domains))
+        #expect(Set(Self.locationFiles(raw)).contains("fleet.yaml"))   // the unerased state has them
+        for (name, c) in state.comparableDomains() {
+            let domain = try JSONSerialization.jsonObject(with: JSONEncoder().encode(c.domain), options: .fragmentsAllowed)
+            let mailboxes = try JSONSerialization.jsonObject(with: JSONEncoder().encode(c.mailboxes))
+            let left = Set(Self.locationFiles(domain) + Self.locationFiles(mailboxes))
+            #expect(left.subtracting([SourceLocation.builtIn.file]).isEmpty, "\(name): a SourceLocation survived erasure: \(left)")
+        }
     }
 
     @Test func editingOneDomainsRecordChangesOnlyThatDomain() throws {

@@ -60,6 +60,12 @@ struct GitProcess: Sendable {
             env["LC_ALL"] = "C"
             env["GIT_TERMINAL_PROMPT"] = "0"
             env["GIT_OPTIONAL_LOCKS"] = "0"
+            // The repository is the inventory directory's, found from `-C DIR`; variables a git
+            // hook or wrapper may have set would point git elsewhere (a relative GIT_DIR breaks -C).
+            for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX", "GIT_OBJECT_DIRECTORY",
+                         "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES"] {
+                env[name] = nil
+            }
             process.environment = env
             process.standardInput = input
             process.standardOutput = out

@@ -57,9 +57,7 @@ public final class MailgunEmulator: Sendable {
     /// generators as JSON; `start(savedState:)` restores them. Synchronous so a
     /// world can save from anywhere, even a signal path.
     public func exportState() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(state.snapshot())
+        try SandboxServiceFactory.stateJSON(state.snapshot())
     }
 
     // MARK: inspection (tests, the sandbox demo)

@@ -49,6 +49,14 @@ public struct SandboxServiceFactory: Sendable {
 }
 
 extension SandboxServiceFactory {
+    /// A service's state as the world file keeps it: JSON with sorted keys, so an
+    /// unchanged world saves to the same bytes.
+    public static func stateJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(value)
+    }
+
     public static let porkbun = SandboxServiceFactory(apiName: PorkbunEmulator.apiName) { ctx in
         let state = try ctx.savedState.map { try JSONDecoder().decode(PorkbunEmulatorState.self, from: $0) } ?? PorkbunEmulatorState()
         let emulator = PorkbunEmulator(state: state, dnsView: ctx.dnsView, limits: ctx.limits ? .porkbun : .unlimited,
@@ -59,7 +67,7 @@ extension SandboxServiceFactory {
             apiName: PorkbunEmulator.apiName, server: server,
             descriptor: ["url": server.baseURL.absoluteString + PorkbunEmulator.basePath,
                          "apikey": emulator.apiKey, "secretapikey": emulator.secretKey],
-            counters: emulator.counters, exportState: { try JSONEncoder().encode(emulator.state.value) })
+            counters: emulator.counters, exportState: { try stateJSON(emulator.state.value) })
     }
 
     public static let namecheap = SandboxServiceFactory(apiName: NamecheapEmulator.apiName) { ctx in
@@ -73,6 +81,6 @@ extension SandboxServiceFactory {
             descriptor: ["url": server.baseURL.absoluteString + NamecheapEmulator.path,
                          "ApiUser": emulator.apiUser, "ApiKey": emulator.apiKey, "UserName": emulator.userName,
                          "ClientIp": "127.0.0.1"],
-            counters: emulator.counters, exportState: { try JSONEncoder().encode(emulator.state.value) })
+            counters: emulator.counters, exportState: { try stateJSON(emulator.state.value) })
     }
 }

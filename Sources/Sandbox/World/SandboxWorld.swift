@@ -91,30 +91,20 @@ public final class SandboxWorld: Sendable {
     /// Writes every service's state into one JSON object keyed by API name
     /// (atomically, so a crash never leaves half a file).
     public func saveState(to path: String) throws {
-        var all: [String: Any] = [:]
+        var parts: [String: Data] = [:]
         for s in services {
-            if let data = try s.exportState() { all[s.apiName] = try JSONSerialization.jsonObject(with: data) }
+            if let data = try s.exportState() { parts[s.apiName] = data }
         }
-        let data = try JSONSerialization.data(withJSONObject: all, options: [.sortedKeys, .prettyPrinted])
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try WorldStateFile.encode(parts).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     static func loadState(_ path: String) throws -> [String: Data]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let data: Data
-        let parsed: Any
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-            parsed = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw SandboxStateError(path: path, reason: "cannot read the saved world (\(error.localizedDescription)); move it away to start afresh")
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw SandboxStateError(path: path, reason: "cannot read the saved world (\(error.localizedDescription))")
         }
-        guard let object = parsed as? [String: Any] else {
-            throw SandboxStateError(path: path, reason: "not a JSON object keyed by API name")
-        }
-        var out: [String: Data] = [:]
-        for (k, v) in object { out[k] = try JSONSerialization.data(withJSONObject: v) }
-        return out
+        return try WorldStateFile.decode(data, path: path)
     }
 
     public func stop() async {

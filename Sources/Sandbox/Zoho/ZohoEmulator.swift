@@ -52,9 +52,7 @@ public final class ZohoEmulator: Sendable {
     /// generator) as JSON; `start(savedState:)` restores it. Synchronous so a world
     /// can save from anywhere.
     public func exportState() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(state.snapshot())
+        try SandboxServiceFactory.stateJSON(state.snapshot())
     }
 
     /// Region and organisation id recorded in a saved state, if it holds them.
