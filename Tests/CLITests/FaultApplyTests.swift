@@ -15,9 +15,9 @@ import Testing
             var runs = 0, converged = false
             while runs < 8 && !converged {
                 runs += 1
-                let apply = try f.reconcile(["--apply", "--auto-approve"])
+                let apply = try await f.reconcile(["--apply", "--auto-approve"])
                 outputs += [apply.stdout, apply.stderr]
-                let plan = try f.reconcile(["--plan", "--detailed-exitcode", "--refresh", "full", "--out", "plans/after.json"])
+                let plan = try await f.reconcile(["--plan", "--detailed-exitcode", "--refresh", "full", "--out", "plans/after.json"])
                 outputs += [plan.stdout, plan.stderr]
                 converged = apply.status == 0 && plan.status == 0
             }

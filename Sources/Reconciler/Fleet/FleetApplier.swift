@@ -36,10 +36,9 @@ public struct FleetApplier: Sendable {
                                    uniquingKeysWith: { a, _ in a })
         let registrars = planner.providers.registrars
         let zone: @Sendable (String) -> (any RegistrarDNSProvider)? = { d in accountOf[d].flatMap { registrars[$0] } }
-        let routes: [ResourceKind: any ResourceDriver] = [
-            .dnsRecord: RegistrarZoneDriver { zone($0) },
-            .nameservers: RegistrarDelegationDriver { zone($0) },
-        ]
+        var routes = planner.providers.mail.drivers(secret: planner.providers.secret)
+        routes[.dnsRecord] = RegistrarZoneDriver { zone($0) }
+        routes[.nameservers] = RegistrarDelegationDriver { zone($0) }
         return RoutingDriver(routes)
     }
 
@@ -54,10 +53,10 @@ public struct FleetApplier: Sendable {
         let handle = try await lock.acquire(.current(holder: "reconcile apply"), timeout: lockTimeout)
         do {
             let result = try await body()
-            try? lock.release(handle)
+            _ = try? lock.release(handle)
             return result
         } catch {
-            try? lock.release(handle)
+            _ = try? lock.release(handle)
             throw error
         }
     }
@@ -109,6 +108,13 @@ public struct FleetApplier: Sendable {
         case nothingToDo(Plan)
         case declined(Plan)
         case ran(Plan, ConvergeLoop.Result)
+
+        /// The plan shown (and approved).
+        public var firstPlan: Plan {
+            switch self {
+            case .nothingToDo(let p), .declined(let p), .ran(let p, _): p
+            }
+        }
     }
 }
 

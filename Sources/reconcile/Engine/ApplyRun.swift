@@ -40,6 +40,14 @@ struct ApplyRun {
             session.out("\nApply these changes? Only 'yes' is accepted: ")
             return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
         }
+        let status = try applied(outcome, session)
+        // A blocked domain (not in its account, unreadable) cannot converge: say so in the status.
+        let blocked = outcome.firstPlan.domains.filter { $0.blocked != nil }
+        for d in blocked { session.err("\(d.domain): blocked: \(d.blocked!)\n") }
+        return blocked.isEmpty ? status : max(status, 1)
+    }
+
+    func applied(_ outcome: FleetApplier.ConvergeOutcome, _ session: FleetSession) throws -> Int32 {
         switch outcome {
         case .nothingToDo(let plan):
             session.out(try session.render(plan, .text))
