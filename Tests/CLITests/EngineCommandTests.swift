@@ -146,4 +146,29 @@ import Testing
         } catch { await f.stop(); throw error }
         await f.stop()
     }
+
+    @Test func changedSincePlansOnlyTheDomainsWhoseInventoryChanged() async throws {
+        let f = try await EngineFixture.start()
+        do {
+            func git(_ args: [String]) throws {
+                let r = try CLIRunner.run("/usr/bin/env", ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"] + args, cwd: f.dir)
+                #expect(r.status == 0, "git \(args): \(r.stderr)")
+            }
+            try git(["init", "-q"])
+            try git(["add", "inventory"])
+            try git(["commit", "-qm", "base"])
+            try f.edit("groups/eu-outreach.yaml") { $0.replacingOccurrences(of: "mailboxes: [lena]", with: "mailboxes: [lena, nils]") }
+            let plan = try await f.reconcile(["--plan", "--changed-since", "HEAD", "--format", "json"])
+            #expect(plan.status == 0, "\(plan.stderr)")
+            let p = try JSONDecoder().decode(Plan.self, from: Data(plan.stdout.utf8))
+            #expect(Set(p.actions.map(\.address.domain)) == ["acmehq.eu"])
+            #expect(Set(p.domains.filter(\.notRead).map(\.domain)) == ["acme-mail.com", "acme-mail.de", "acme-outreach.net", "getacme.io", "try-acme.eu"])
+            #expect(plan.stderr.contains("--changed-since HEAD"))
+            #expect(plan.stderr.contains("1 of 6 domains changed"))
+            let bad = try await f.reconcile(["--plan", "--changed-since", "no-such-ref"])
+            #expect(bad.status == 1)
+            #expect(bad.stderr.contains("no-such-ref"))
+        } catch { await f.stop(); throw error }
+        await f.stop()
+    }
 }
