@@ -27,7 +27,7 @@ import Testing
             for round in 0..<Self.kills {
                 try change(f, round: round)
                 let before = try await snapshot(f)
-                try await killedApply(f, after: Double.random(in: 0...span, using: &rng))
+                try await killedApply(f, within: min(span, 0.25), using: &rng)
                 if try await unknownOutcomes(f) > 0 { unknown += 1 }
                 // Killed with some changes made and others not.
                 let after = try await snapshot(f)
@@ -81,8 +81,12 @@ import Testing
     static let porkbunDomains = ["acme-mail.com", "getacme.io", "acmehq.eu"]
     static let namecheapDomains = ["acme-outreach.net", "acme-mail.de", "try-acme.eu"]
 
-    /// Starts an apply and SIGKILLs it after `delay` seconds (or lets it end).
-    func killedApply(_ f: EngineFixture, after delay: Double) async throws {
+    /// Starts an apply and SIGKILLs it a random moment (up to `window`
+    /// seconds) after its first write reaches a registrar emulator — so the
+    /// kill lands among the apply's provider calls, not in start-up or
+    /// observation — or lets it end if it finishes first.
+    func killedApply(_ f: EngineFixture, within window: Double, using rng: inout some RandomNumberGenerator) async throws {
+        let before = writes(f)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
         p.arguments = ["--apply", "--auto-approve", "--allow-destructive", "--inventory", "inventory", "--progress", "never",
@@ -92,13 +96,22 @@ import Testing
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+        let deadline = Date().addingTimeInterval(30)
+        while p.isRunning && writes(f) == before && Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0...window, using: &rng) * 1e9))
         // SIGKILL: a child of Swift Testing has signals blocked, and a crash is what is being tested.
         kill(p.processIdentifier, SIGKILL)
         // Reaped off the cooperative pool (the emulators live in this process).
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async { p.waitUntilExit(); cont.resume() }
         }
+    }
+
+    /// Record writes the registrar emulators have answered so far.
+    func writes(_ f: EngineFixture) -> Int {
+        let porkbun = f.world.service("porkbun")!.counters!, namecheap = f.world.service("namecheap")!.counters!
+        return ["dns/create", "dns/edit", "dns/delete"].map(porkbun.requests).reduce(0, +)
+            + namecheap.requests("namecheap.domains.dns.sethosts")
     }
 
     func unknownOutcomes(_ f: EngineFixture) async throws -> Int {
