@@ -171,4 +171,31 @@ import Testing
         } catch { await f.stop(); throw error }
         await f.stop()
     }
+
+    @Test func aDomainItsAccountDoesNotHoldIsBlockedAndNeverBought() async throws {
+        let f = try await EngineFixture.start()
+        do {
+            // Added to the inventory after the world was seeded: nobody registered it.
+            try f.edit("groups/us-outreach.yaml") { $0 + """
+
+                  - name: not-bought-yet.com
+                    registrar: porkbun
+                    mailboxes: [zed]
+
+                """ }
+            let plan = try await f.reconcile(["--plan", "--progress", "always"])
+            #expect(plan.status == 0, "\(plan.stderr)")
+            #expect(plan.stdout.contains("not-bought-yet.com\n  blocked: not in account porkbun: register it first"), "\(plan.stdout)")
+            #expect(plan.stderr.contains("observed 6/6 domains"), "\(plan.stderr)")
+            let apply = try await f.reconcile(["--apply", "--auto-approve"])
+            #expect(apply.status == 1)
+            #expect(apply.stderr.contains("not-bought-yet.com: blocked: not in account porkbun: register it first"))
+            // Everything else converged all the same.
+            let again = try await f.reconcile(["--plan", "--detailed-exitcode"])
+            #expect(again.status == 0, "\(again.stdout)")
+            let held = try await f.porkbun.listAllDomains().map(\.domain)
+            #expect(!held.contains("not-bought-yet.com"))
+        } catch { await f.stop(); throw error }
+        await f.stop()
+    }
 }

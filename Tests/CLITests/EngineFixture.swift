@@ -71,7 +71,8 @@ struct EngineFixture {
 
     /// `reconcile ARGS --inventory inventory --progress never` in the fixture's directory.
     func reconcile(_ args: [String]) async throws -> CLIRunner.Output {
-        try await CLIRunner.runAsync(CLIRunner.binary, args + ["--inventory", "inventory", "--progress", "never", "--no-rate-limits"], cwd: dir,
+        let quiet = args.contains("--progress") ? [] : ["--progress", "never"]
+        return try await CLIRunner.runAsync(CLIRunner.binary, args + ["--inventory", "inventory", "--no-rate-limits"] + quiet, cwd: dir,
                           environment: environment)
     }
 
