@@ -15,10 +15,12 @@ public struct FleetApplier: Sendable {
     public var pause: TimeInterval
     /// Told about each step (`applying 12 actions…`), for the terminal.
     public var log: @Sendable (String) -> Void
+    /// (actions settled, actions in the plan) after each provider call.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(planner: FleetPlanner, safety: SafetyPolicy = SafetyPolicy(), lockTimeout: TimeInterval = 0,
                 concurrency: Int = 8, maxWait: TimeInterval = 0, pause: TimeInterval = 10,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                log: @escaping @Sendable (String) -> Void = { _ in }, progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.planner = planner
         self.safety = safety
         self.lockTimeout = lockTimeout
@@ -26,6 +28,7 @@ public struct FleetApplier: Sendable {
         self.maxWait = maxWait
         self.pause = pause
         self.log = log
+        self.progress = progress
     }
 
     public var redactor: SecretRedactor { SecretRedactor(secrets: planner.providers.secretValues) }
@@ -44,7 +47,7 @@ public struct FleetApplier: Sendable {
 
     var executor: ApplyExecutor {
         ApplyExecutor(store: planner.store, driver: driver, concurrency: concurrency, holder: "reconcile apply",
-                      redact: redactor.redact)
+                      redact: redactor.redact, progress: progress)
     }
 
     /// Holds the apply lock around `body`.
