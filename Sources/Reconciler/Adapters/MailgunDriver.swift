@@ -8,7 +8,7 @@ import Providers
 /// was lost never duplicates (routes are not idempotent at Mailgun, §1.13);
 /// a write that may have happened surfaces as `OutcomeUnknown` for the
 /// executor to re-read with `probe`.
-public struct MailgunDriver: ResourceDriver {
+public struct MailgunDriver: PerActionDriver {
     public var clients: [String: MailgunClient]
     /// Resolves an `env:NAME` reference's NAME; values never leave this driver.
     public var secret: @Sendable (String) -> String?
@@ -18,18 +18,7 @@ public struct MailgunDriver: ResourceDriver {
         self.secret = secret
     }
 
-    public func perform(_ step: ExecutionStep) async throws -> StepResult {
-        var outputs: [String: String] = [:]
-        for action in step.actions {
-            switch try await perform(action) {
-            case .done(let out): outputs.merge(out) { _, new in new }
-            case .pending(let why): return .pending(why)
-            }
-        }
-        return .done(outputs: outputs)
-    }
-
-    func perform(_ a: PlanAction) async throws -> StepResult {
+    public func perform(_ a: PlanAction) async throws -> StepResult {
         let client = try self.client(a)
         let d = a.address.domain
         switch (a.address.kind, a.operation) {

@@ -5,7 +5,7 @@ import Providers
 /// its DKIM key (`<domain>/zohoDomain/dkim:<selector>`: create, verify +
 /// make default) and users. The client comes from the action's `account`.
 /// Creates read first, so a repeated step never duplicates.
-public struct ZohoDriver: ResourceDriver {
+public struct ZohoDriver: PerActionDriver {
     public var clients: [String: ZohoClient]
     /// Resolves an `env:NAME` reference's NAME (a user's initial password is
     /// derived from the SMTP master secret); values never leave this driver.
@@ -16,18 +16,7 @@ public struct ZohoDriver: ResourceDriver {
         self.secret = secret
     }
 
-    public func perform(_ step: ExecutionStep) async throws -> StepResult {
-        var outputs: [String: String] = [:]
-        for action in step.actions {
-            switch try await perform(action) {
-            case .done(let out): outputs.merge(out) { _, new in new }
-            case .pending(let why): return .pending(why)
-            }
-        }
-        return .done(outputs: outputs)
-    }
-
-    func perform(_ a: PlanAction) async throws -> StepResult {
+    public func perform(_ a: PlanAction) async throws -> StepResult {
         let client = try self.client(a)
         let d = a.address.domain
         let dkimSelector = Self.dkimSelector(a)
