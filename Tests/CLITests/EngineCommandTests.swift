@@ -25,6 +25,22 @@ import Testing
         #expect(again.stdout.contains("No changes."))
     }
 
+    @Test func fiftyDomainExampleFleetConvergesInTheSandbox() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try await CLIRunner.runAsync(CLIRunner.binary, ["example-fleet", "--domains", "50", "--out", "inventory"], cwd: dir).status == 0)
+        let args = ["--sandbox", "--no-rate-limits", "--progress", "never"]
+        let apply = try await CLIRunner.runAsync(CLIRunner.binary, ["--apply", "--auto-approve"] + args, cwd: dir)
+        #expect(apply.status == 0, "\(apply.stdout.suffix(2000))\n\(apply.stderr.suffix(2000))")
+        #expect(apply.stdout.contains("Apply complete"))
+        let plan = try await CLIRunner.runAsync(CLIRunner.binary, ["--plan", "--detailed-exitcode", "--refresh", "full"] + args, cwd: dir)
+        #expect(plan.status == 0, "\(plan.stdout.suffix(2000))")
+        #expect(plan.stdout.contains("No changes."))
+        // A second sandbox run reads the saved world back: still converged.
+        let drift = try await CLIRunner.runAsync(CLIRunner.binary, ["drift"] + args, cwd: dir)
+        #expect(drift.status == 0, "\(drift.stdout)\n\(drift.stderr)")
+    }
+
     @Test func driftNamesARecordChangedBehindOurBackAndApplyRepairsIt() async throws {
         let f = try await EngineFixture.start()
         do {
