@@ -69,8 +69,11 @@ public struct ZohoDriver: PerActionDriver {
             }
             return .done(outputs: [:])
         case (.zohoUser, .create, nil):
+            // No read first: the plan observed the user absent, and a listing
+            // costs pages of the whole organisation at 1 request/s. Zoho refuses a
+            // second account with the same address; an unknown outcome is re-read
+            // by the executor's probe.
             let address = a.address.identity
-            if try await Self.user(address, client) != nil { return .done(outputs: [:]) }
             let password = try self.password(for: address, a)
             let display = MailgunDriver.string(a.after?[MailState.displayName])
             let parts = display?.split(separator: " ", maxSplits: 1).map(String.init) ?? []
