@@ -231,7 +231,10 @@ struct BenchFleet {
         guard n > 0 else { return nil }
         switch api {
         case "porkbun": return Double(n - 1)
-        case "namecheap": return max(Double((n - 1) / 20) * 60, Double((n - 1) / 700) * 3600)
+        case "namecheap":
+            // Each full 700/h window costs the hour; the rest goes at 20 a minute.
+            let hours = (n - 1) / 700
+            return Double(hours) * 3600 + Double(((n - 1) % 700) / 20) * 60
         default: return nil
         }
     }
