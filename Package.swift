@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
                     exclude: ["Golden"]),
-        .testTarget(name: "CLITests", dependencies: ["Inventory", "Providers", "Sandbox", "Store", "Reconciler"]),
+        .testTarget(name: "CLITests", dependencies: ["Inventory", "Providers", "Sandbox", "Store", "Reconciler"],
+                    exclude: ["Golden"]),
     ]
 )

@@ -72,6 +72,8 @@ struct SandboxCommand: AsyncParsableCommand {
 
     /// Every inventory domain registered at its registrar account's API, as if
     /// just bought: the tool never buys domains, the sandbox pretends they were.
+    /// The Zoho emulator is the inventory's (first) zoho organisation: its region
+    /// and `org_id`, so clients built from the inventory reach it and verify.
     static func seed(fromInventory dir: String) throws -> SandboxSeed {
         let inventory: Inventory
         do { inventory = try InventoryLoader().load(directory: dir).inventory } catch {
@@ -83,7 +85,14 @@ struct SandboxCommand: AsyncParsableCommand {
             guard let kind = inventory.account(named: d.registrar)?.kind, kind.isRegistrar else { continue }
             domains[kind.rawValue, default: []].append(d.name)
         }
-        return SandboxSeed(domains: domains)
+        var zoho: SandboxZohoOrg?
+        if let account = inventory.sortedAccounts.first(where: { $0.zoho != nil }), let z = account.zoho {
+            do { zoho = try SandboxZohoOrg(region: z.region.rawValue, orgID: z.orgID) } catch {
+                FileHandle.standardError.write(Data("\(account.location): accounts.\(account.name): \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+        return SandboxSeed(domains: domains, zoho: zoho)
     }
 
     /// Suspends until SIGINT or SIGTERM arrives.

@@ -54,6 +54,17 @@ struct CLIRunner {
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
+    /// The same, awaiting the exit off the cooperative pool: a test that runs
+    /// emulators in its own process must not block a pool thread while the
+    /// child talks to them (on 2 cores that starves the emulators).
+    static func runAsync(_ exe: String, _ args: [String], cwd: String, environment: [String: String]? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Output, any Error>) in
+            DispatchQueue.global().async {
+                cont.resume(with: Result { try run(exe, args, cwd: cwd, environment: environment) })
+            }
+        }
+    }
+
     static func temporaryDirectory() throws -> String {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)

@@ -25,8 +25,10 @@ struct EngineFixture {
             guard let kind = inventory.account(named: d.registrar)?.kind, kind.isRegistrar else { continue }
             seed[kind.rawValue, default: []].append(d.name)
         }
+        // The Zoho emulator is the inventory's organisation (region and org id).
+        let zoho = try inventory.sortedAccounts.compactMap(\.zoho).first.map { try SandboxZohoOrg(region: $0.region.rawValue, orgID: $0.orgID) }
         let world = try await SandboxWorld.start(
-            seed: SandboxSeed(domains: seed), options: SandboxOptions(limits: false, faults: faults, faultSeed: faultSeed))
+            seed: SandboxSeed(domains: seed, zoho: zoho), options: SandboxOptions(limits: false, faults: faults, faultSeed: faultSeed))
         var env = ProcessInfo.processInfo.environment
         var endpoints: [String: String] = [:]
         var replacements: [(String, String)] = []
@@ -51,7 +53,6 @@ struct EngineFixture {
                 let d = world.service("zoho")!.descriptor
                 env[z.clientID.name] = d["client_id"]; env[z.clientSecret.name] = d["client_secret"]
                 env[z.refreshToken.name] = d["refresh_token"]
-                replacements.append(("org_id: \"\(z.orgID)\"", "org_id: \"\(d["org_id"]!)\""))
                 endpoints[account.name] = d["url"]
             }
         }
@@ -69,8 +70,9 @@ struct EngineFixture {
     }
 
     /// `reconcile ARGS --inventory inventory --progress never` in the fixture's directory.
-    func reconcile(_ args: [String]) throws -> CLIRunner.Output {
-        try CLIRunner.run(CLIRunner.binary, args + ["--inventory", "inventory", "--progress", "never", "--no-rate-limits"], cwd: dir,
+    func reconcile(_ args: [String]) async throws -> CLIRunner.Output {
+        let quiet = args.contains("--progress") ? [] : ["--progress", "never"]
+        return try await CLIRunner.runAsync(CLIRunner.binary, args + ["--inventory", "inventory", "--no-rate-limits"] + quiet, cwd: dir,
                           environment: environment)
     }
 
@@ -89,6 +91,19 @@ struct EngineFixture {
         let d = world.service("namecheap")!.descriptor
         return NamecheapClient(baseURL: URL(string: d["url"]!)!, credentials: NamecheapCredentials(
             apiUser: d["ApiUser"]!, apiKey: d["ApiKey"]!, userName: d["UserName"], clientIP: d["ClientIp"]!), budget: .unlimited())
+    }
+
+    func mailgun(_ region: Providers.MailgunRegion) -> MailgunClient {
+        let d = world.service("mailgun-\(region.rawValue)")!.descriptor
+        return MailgunClient(region: region, apiKey: d["api_key"]!, endpoint: URL(string: d["url"]!)!, budget: .unlimited())
+    }
+
+    var zoho: ZohoClient {
+        let d = world.service("zoho")!.descriptor
+        return ZohoClient(region: Providers.ZohoRegion(rawValue: d["region"]!)!, orgID: d["org_id"]!, clientID: d["client_id"]!,
+                          clientSecret: d["client_secret"]!, refreshToken: d["refresh_token"]!,
+                          mailEndpoint: URL(string: d["url"]!)!, accountsEndpoint: URL(string: d["accounts_url"]!)!,
+                          budget: .unlimited())
     }
 
     /// Edits a file of the fixture's inventory.

@@ -81,11 +81,22 @@ import Inventory
             inventory.domains.filter { inventory.account(named: $0.registrar)?.kind == kind }.map(\.name).sorted()
         }
         #expect(!expected(.porkbun).isEmpty && !expected(.namecheap).isEmpty)
-        try await Self.withSandbox(["--inventory", dir, "--no-limits"]) { _, porkbun, namecheap in
+        let zohoAccount = try #require(inventory.sortedAccounts.compactMap(\.zoho).first)
+        try await Self.withSandbox(["--inventory", dir, "--no-limits"]) { map, porkbun, namecheap in
             let pd = try await porkbun.listDomains().map(\.name).sorted()
             let nd = try await namecheap.listDomains().map(\.name).sorted()
             #expect(pd == expected(.porkbun))
             #expect(nd == expected(.namecheap))
+            // The Zoho emulator is the inventory's organisation (region eu, org_id 20104471):
+            // a client built from the inventory's account values reaches it.
+            let z = try #require(map["zoho"])
+            #expect(z["region"] == zohoAccount.region.rawValue)
+            #expect(z["org_id"] == zohoAccount.orgID)
+            let zoho = ZohoClient(region: try #require(ZohoRegion(rawValue: zohoAccount.region.rawValue)), orgID: zohoAccount.orgID,
+                                  clientID: z["client_id"]!, clientSecret: z["client_secret"]!, refreshToken: z["refresh_token"]!,
+                                  mailEndpoint: URL(string: z["url"]!)!, accountsEndpoint: URL(string: z["accounts_url"]!)!,
+                                  budget: .unlimited(), retry: fastRetry)
+            #expect(try await zoho.organizationZoid() == zohoAccount.orgID)
         }
     }
 }

@@ -22,4 +22,23 @@ public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStr
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.file, a.line, a.column) < (b.file, b.line, b.column)
     }
+
+    /// Set to `true` in an encoder's `userInfo` to encode every location as `null`:
+    /// comparing encodings then compares values, not where they were written
+    /// (`DesiredState.domainChanges(since:)`), however deep a location sits.
+    public static let erasedInEncoding = CodingUserInfoKey(rawValue: "inventory.sourceLocation.erased")!
+
+    private enum CodingKeys: String, CodingKey { case file, line, column }
+
+    public func encode(to encoder: any Encoder) throws {
+        if encoder.userInfo[Self.erasedInEncoding] as? Bool == true {
+            var c = encoder.singleValueContainer()
+            try c.encodeNil()
+            return
+        }
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(line, forKey: .line)
+        try c.encode(column, forKey: .column)
+    }
 }

@@ -20,16 +20,20 @@ public struct ApplyExecutor: Sendable {
     /// Applied to every provider error before it is journaled or reported,
     /// so a secret a provider echoes back (a key in a URL) never leaves.
     public var redact: @Sendable (String) -> String
+    /// Told after each step with (actions settled, actions in the plan), for
+    /// the terminal's progress line.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(store: StateStore, driver: any ResourceDriver, concurrency: Int = 4,
                 holder: String = "reconcile", now: @escaping @Sendable () -> Date = { Date() },
-                redact: @escaping @Sendable (String) -> String = { $0 }) {
+                redact: @escaping @Sendable (String) -> String = { $0 }, progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.store = store
         self.driver = driver
         self.concurrency = max(1, concurrency)
         self.holder = holder
         self.now = now
         self.redact = redact
+        self.progress = progress
     }
 
     var journal: ApplyJournal { ApplyJournal(store) }
@@ -196,6 +200,7 @@ public struct ApplyExecutor: Sendable {
                     }
                 }
                 if result == .succeeded { try await recordOwnership(of: done) }
+                progress?(outcome.count, plan.actions.count)
             }
         }
         // Steps never reached (an interruption, or a cycle between batches).

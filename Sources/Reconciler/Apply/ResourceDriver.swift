@@ -17,6 +17,25 @@ public protocol ResourceDriver: Sendable {
     func probe(_ action: PlanAction) async throws -> ProbeResult
 }
 
+/// A driver whose provider has no batch call (Mailgun, Zoho): a step's
+/// actions run one after the other; the first that waits makes the step wait.
+public protocol PerActionDriver: ResourceDriver {
+    func perform(_ action: PlanAction) async throws -> StepResult
+}
+
+extension PerActionDriver {
+    public func perform(_ step: ExecutionStep) async throws -> StepResult {
+        var outputs: [String: String] = [:]
+        for action in step.actions {
+            switch try await perform(action) {
+            case .done(let out): outputs.merge(out) { _, new in new }
+            case .pending(let why): return .pending(why)
+            }
+        }
+        return .done(outputs: outputs)
+    }
+}
+
 /// What the executor hands a driver.
 public struct ExecutionStep: Sendable, Hashable {
     public var actions: [PlanAction]

@@ -15,10 +15,12 @@ public struct FleetApplier: Sendable {
     public var pause: TimeInterval
     /// Told about each step (`applying 12 actions…`), for the terminal.
     public var log: @Sendable (String) -> Void
+    /// (actions settled, actions in the plan) after each provider call.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(planner: FleetPlanner, safety: SafetyPolicy = SafetyPolicy(), lockTimeout: TimeInterval = 0,
                 concurrency: Int = 8, maxWait: TimeInterval = 0, pause: TimeInterval = 10,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                log: @escaping @Sendable (String) -> Void = { _ in }, progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.planner = planner
         self.safety = safety
         self.lockTimeout = lockTimeout
@@ -26,6 +28,7 @@ public struct FleetApplier: Sendable {
         self.maxWait = maxWait
         self.pause = pause
         self.log = log
+        self.progress = progress
     }
 
     public var redactor: SecretRedactor { SecretRedactor(secrets: planner.providers.secretValues) }
@@ -36,16 +39,15 @@ public struct FleetApplier: Sendable {
                                    uniquingKeysWith: { a, _ in a })
         let registrars = planner.providers.registrars
         let zone: @Sendable (String) -> (any RegistrarDNSProvider)? = { d in accountOf[d].flatMap { registrars[$0] } }
-        let routes: [ResourceKind: any ResourceDriver] = [
-            .dnsRecord: RegistrarZoneDriver { zone($0) },
-            .nameservers: RegistrarDelegationDriver { zone($0) },
-        ]
+        var routes = planner.providers.mail.drivers(secret: planner.providers.secret)
+        routes[.dnsRecord] = RegistrarZoneDriver { zone($0) }
+        routes[.nameservers] = RegistrarDelegationDriver { zone($0) }
         return RoutingDriver(routes)
     }
 
     var executor: ApplyExecutor {
         ApplyExecutor(store: planner.store, driver: driver, concurrency: concurrency, holder: "reconcile apply",
-                      redact: redactor.redact)
+                      redact: redactor.redact, progress: progress)
     }
 
     /// Holds the apply lock around `body`.
@@ -54,10 +56,10 @@ public struct FleetApplier: Sendable {
         let handle = try await lock.acquire(.current(holder: "reconcile apply"), timeout: lockTimeout)
         do {
             let result = try await body()
-            try? lock.release(handle)
+            _ = try? lock.release(handle)
             return result
         } catch {
-            try? lock.release(handle)
+            _ = try? lock.release(handle)
             throw error
         }
     }
@@ -109,6 +111,13 @@ public struct FleetApplier: Sendable {
         case nothingToDo(Plan)
         case declined(Plan)
         case ran(Plan, ConvergeLoop.Result)
+
+        /// The plan shown (and approved).
+        public var firstPlan: Plan {
+            switch self {
+            case .nothingToDo(let p), .declined(let p), .ran(let p, _): p
+            }
+        }
     }
 }
 

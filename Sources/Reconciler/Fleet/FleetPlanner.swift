@@ -63,6 +63,10 @@ public struct FleetPlanner: Sendable {
         let observer = RegistrarObserver(accounts: providers.registrars, reader: reader, concurrency: concurrency,
                                          progress: progress)
         let seen = try await observer.observe(inScope.map { .init(domain: $0.name, account: $0.registration.account) })
+        // The mail side only for domains the registrar side could read.
+        let mail = try await MailObserver(accounts: providers.mail, reader: reader, concurrency: concurrency,
+                                          journal: ApplyJournal(store))
+            .observe(inScope.filter { seen.zones[$0.name] != nil })
         let owned = try await RecordOwnership(store).ownedByDomain()
 
         var b = PlanBuilder(inventoryHash: inventoryHash)
@@ -79,10 +83,17 @@ public struct FleetPlanner: Sendable {
             let reg = seen.registrations[d.name]
             let current = reg?.usesRegistrarDNS.map { Delegation(nameservers: reg?.nameservers ?? [], usesRegistrarDNS: $0) }
             let ns = try b.addDelegation(d.name, current: current, registrarNameservers: provider.registrarNameservers)
-            let (targets, absent) = TargetRecord.from(d.records, resolve: { _ in nil })
+            // Mailgun/Zoho domains first: their generated values (DKIM keys,
+            // the Zoho verification code) are records of the zone.
+            let m = try b.addMail(d, observed: mail)
+            // Mail side unreadable: the domain is blocked, and its zone is left
+            // alone (a record whose value the provider holds would look undesired).
+            if m.blocked != nil { continue }
+            let (targets, absent) = TargetRecord.from(d.records, resolve: m.resolve)
             let ours = Set(try (owned[d.name] ?? []).map(OwnershipKey.decode))
-            try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
-                          owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [])
+            let zoneDiff = try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
+                                         owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [])
+            try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zoneDiff.actions.map(\.id))
         }
         let plan = try b.build()
         var hashes: [String: String] = [:]

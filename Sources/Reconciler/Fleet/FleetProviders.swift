@@ -11,6 +11,7 @@ public struct FleetProviders: Sendable {
     public var registrars: [String: any RegistrarDNSProvider]
     public var mailgun: [String: MailgunClient]
     public var zoho: [String: ZohoClient]
+    public var mail: MailAccounts { MailAccounts(mailgun: mailgun, zoho: zoho) }
     /// Resolves `env:NAME` at apply time (the SMTP master secret).
     public var secret: @Sendable (String) -> String?
     /// Every secret value in use: redacted from anything the tool prints.

@@ -36,8 +36,10 @@ public final class MailgunEmulator: Sendable {
 
     public static func start(region: MailgunRegion, dns: DNSView, apiKey: String, signingKey: String,
                              faults: FaultProfile = .none, seed: UInt64 = 1,
-                             limits: ServerRateLimits = .unlimited, port: Int = 0) async throws -> MailgunEmulator {
-        let state = MailgunEmulatorState(region: region, dns: dns, seed: seed)
+                             limits: ServerRateLimits = .unlimited, port: Int = 0,
+                             savedState: Data? = nil) async throws -> MailgunEmulator {
+        let saved = try savedState.map { try JSONDecoder().decode(MailgunEmulatorState.Persisted.self, from: $0) }
+        let state = MailgunEmulatorState(region: region, dns: dns, seed: seed, restoring: saved)
         let injector = FaultInjector(profile: faults, seed: seed)
         let counters = RequestCounters()
         let limiter = ServerRateLimiter(limits: limits)
@@ -50,6 +52,13 @@ public final class MailgunEmulator: Sendable {
     }
 
     public func stop() async { await server.stop() }
+
+    /// Domains (DKIM keys, state, credentials, webhooks, suppressions), routes and id
+    /// generators as JSON; `start(savedState:)` restores them. Synchronous so a
+    /// world can save from anywhere, even a signal path.
+    public func exportState() throws -> Data {
+        try SandboxServiceFactory.stateJSON(state.snapshot())
+    }
 
     // MARK: inspection (tests, the sandbox demo)
 

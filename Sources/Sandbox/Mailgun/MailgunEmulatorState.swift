@@ -7,7 +7,7 @@ import Providers
 /// routes get generated ids, as at Mailgun, so a blindly repeated create *does*
 /// duplicate a route — the client must cope (§1.13).
 actor MailgunEmulatorState {
-    struct DomainState {
+    struct DomainState: Codable, Sendable, Equatable {
         var domain: MailgunDomain
         var selector: String
         var dkimValue: String
@@ -15,7 +15,25 @@ actor MailgunEmulatorState {
         var credentialCreated: [String: String] = [:]
         var webhooks: [String: [String]] = [:]
         var suppressions: [MailgunSuppressionList: [String: MailgunSuppression]] = [:]
-        var records: (sending: [MailgunDNSRecord], receiving: [MailgunDNSRecord])
+        var records = RecordSets()
+    }
+
+    /// The required records as last reported (with their `valid` flags).
+    struct RecordSets: Codable, Sendable, Equatable {
+        var sending: [MailgunDNSRecord] = []
+        var receiving: [MailgunDNSRecord] = []
+    }
+
+    /// Everything that survives a restart of the sandbox (`SandboxWorld` state file):
+    /// domains with their DKIM keys, state, credentials, webhooks and suppressions;
+    /// routes with their ids; and the id/selector generators, so ids stay unique
+    /// across runs. Sent messages and events are a run's log and are not kept.
+    struct Persisted: Codable, Sendable, Equatable {
+        var region: MailgunRegion
+        var domains: [String: DomainState] = [:]
+        var routes: [MailgunRoute] = []
+        var counter: UInt64 = 0
+        var selectorRoll: UInt64
     }
 
     struct SentMessage: Sendable {
@@ -30,29 +48,41 @@ actor MailgunEmulatorState {
 
     let region: MailgunRegion
     let dns: DNSView
-    private(set) var domains: [String: DomainState] = [:]
-    private(set) var routes: [MailgunRoute] = []
+    /// Behind a lock as well as the actor, so the world can save it synchronously
+    /// (`RunningService.exportState`) while the actor keeps check-and-insert atomic.
+    private let store: Locked<Persisted>
+    var domains: [String: DomainState] { store.value.domains }
+    var routes: [MailgunRoute] { store.value.routes }
     private(set) var messages: [SentMessage] = []
     private(set) var events: [String: [MailgunEvent]] = [:]
-    private var counter: UInt64 = 0
-    private var selectorRoll: UInt64
 
-    init(region: MailgunRegion, dns: DNSView, seed: UInt64) {
+    init(region: MailgunRegion, dns: DNSView, seed: UInt64, restoring saved: Persisted? = nil) {
         self.region = region
         self.dns = dns
-        self.selectorRoll = seed
+        var persisted = saved ?? Persisted(region: region, selectorRoll: seed)
+        persisted.region = region
+        self.store = Locked(persisted)
     }
 
+    /// The persisted part, readable from any thread.
+    nonisolated func snapshot() -> Persisted { store.value }
+
     func nextID() -> String {
-        counter += 1
-        return String(format: "67bcf633%08x%08x", UInt32(truncatingIfNeeded: selectorRoll), UInt32(counter))
+        let (roll, counter) = store.withValue { p -> (UInt64, UInt64) in
+            p.counter += 1
+            return (p.selectorRoll, p.counter)
+        }
+        return String(format: "67bcf633%08x%08x", UInt32(truncatingIfNeeded: roll), UInt32(truncatingIfNeeded: counter))
     }
 
     /// Selectors seen at Mailgun (§1.5); varied per domain so nothing can hard-code one.
     private func pickSelector() -> String {
         let options = ["smtp", "mx", "k1", "s1", "pic", "krs"]
-        selectorRoll = selectorRoll &* 6364136223846793005 &+ 1442695040888963407
-        return options[Int((selectorRoll >> 33) % UInt64(options.count))]
+        let roll = store.withValue { p -> UInt64 in
+            p.selectorRoll = p.selectorRoll &* 6364136223846793005 &+ 1442695040888963407
+            return p.selectorRoll
+        }
+        return options[Int((roll >> 33) % UInt64(options.count))]
     }
 
     func domain(_ name: String) -> DomainState? { domains[DomainName.normalize(name)] }
@@ -70,15 +100,15 @@ actor MailgunEmulatorState {
                                    useAutomaticSenderSecurity: false, webPrefix: webPrefix, webScheme: webScheme,
                                    wildcard: wildcard, encryptIncomingMessage: false, messageTTL: 0)
         let dkim = "k=rsa; p=\(pub)"
-        var state = DomainState(domain: domain, selector: sel, dkimValue: dkim, records: ([], []))
+        var state = DomainState(domain: domain, selector: sel, dkimValue: dkim)
         state.records = recordSet(state, valid: [:])
         state.credentials["postmaster@\(n)"] = UUID().uuidString
         state.credentialCreated["postmaster@\(n)"] = MailReply.rfc2822(now)
-        domains[n] = state
+        store.withValue { $0.domains[n] = state }
         return state
     }
 
-    func recordSet(_ s: DomainState, valid: [String: Bool]) -> (sending: [MailgunDNSRecord], receiving: [MailgunDNSRecord]) {
+    func recordSet(_ s: DomainState, valid: [String: Bool]) -> RecordSets {
         let n = s.domain.name
         func v(_ key: String) -> String { valid[key].map { $0 ? "valid" : "invalid" } ?? "unknown" }
         let sending = [
@@ -92,7 +122,7 @@ actor MailgunEmulatorState {
         let receiving = region.inboundMX.map {
             MailgunDNSRecord(recordType: "MX", name: nil, value: $0, priority: "10", valid: v("mx"), isActive: true, cached: [])
         }
-        return (sending, receiving)
+        return RecordSets(sending: sending, receiving: receiving)
     }
 
     /// Re-checks DNS from the world's DNS view. Active only when SPF and DKIM TXT
@@ -100,7 +130,7 @@ actor MailgunEmulatorState {
     /// "contains my include" so a merged Mailgun+Zoho record passes (§3.3).
     func verify(_ name: String) async -> DomainState? {
         let n = DomainName.normalize(name)
-        guard var s = domains[n] else { return nil }
+        guard let s = domains[n] else { return nil }
         let spfTXT = await dns.lookup(n, .TXT).map(\.value)
         let spfOK = spfTXT.contains { t in
             t.lowercased().hasPrefix("v=spf1") && t.lowercased().split(separator: " ").contains("include:\(region.spfInclude)")
@@ -110,33 +140,42 @@ actor MailgunEmulatorState {
         let cname = await dns.lookup("\(s.domain.webPrefix ?? "email").\(n)", .CNAME).map(\.value)
         let mx = await dns.lookup(n, .MX).map(\.value)
         let mxOK = region.inboundMX.allSatisfy { mx.contains($0) }
-        s.domain.state = spfOK && dkimOK ? "active" : "unverified"
-        s.records = recordSet(s, valid: ["spf": spfOK, "dkim": dkimOK, "cname": cname.contains(region.trackingTarget), "mx": mxOK])
-        domains[n] = s
-        return s
+        // Written back onto the current value: the DNS lookups above were suspension points.
+        let valid = ["spf": spfOK, "dkim": dkimOK, "cname": cname.contains(region.trackingTarget), "mx": mxOK]
+        update(n) { current in
+            current.domain.state = spfOK && dkimOK ? "active" : "unverified"
+            current.records = recordSet(current, valid: valid)
+        }
+        return domains[n]
     }
 
     static func squash(_ s: String) -> String { s.filter { !$0.isWhitespace && $0 != "\"" } }
 
     func deleteDomain(_ name: String) -> Bool {
-        domains.removeValue(forKey: DomainName.normalize(name)) != nil
+        store.withValue { $0.domains.removeValue(forKey: DomainName.normalize(name)) != nil }
     }
 
     func update(_ name: String, _ body: (inout DomainState) -> Void) {
         let n = DomainName.normalize(name)
-        guard var s = domains[n] else { return }
-        body(&s)
-        domains[n] = s
+        store.withValue { p in
+            guard var s = p.domains[n] else { return }
+            body(&s)
+            p.domains[n] = s
+        }
     }
 
     // MARK: routes
 
-    func addRoute(_ r: MailgunRoute) { routes.append(r) }
-    func replaceRoute(_ r: MailgunRoute) { if let i = routes.firstIndex(where: { $0.id == r.id }) { routes[i] = r } }
+    func addRoute(_ r: MailgunRoute) { store.withValue { $0.routes.append(r) } }
+    func replaceRoute(_ r: MailgunRoute) {
+        store.withValue { p in if let i = p.routes.firstIndex(where: { $0.id == r.id }) { p.routes[i] = r } }
+    }
     func deleteRoute(_ id: String) -> Bool {
-        guard let i = routes.firstIndex(where: { $0.id == id }) else { return false }
-        routes.remove(at: i)
-        return true
+        store.withValue { p in
+            guard let i = p.routes.firstIndex(where: { $0.id == id }) else { return false }
+            p.routes.remove(at: i)
+            return true
+        }
     }
 
     // MARK: messages and events

@@ -15,10 +15,11 @@ extension SandboxServiceFactory {
             let emulator = try await MailgunEmulator.start(
                 region: region, dns: ctx.dnsView, apiKey: mailgunSandboxKey, signingKey: mailgunSandboxSigningKey,
                 faults: ctx.faults, seed: ctx.faultSeed &+ (region == .us ? 11 : 12),
-                limits: ctx.limits ? MailgunEmulator.accountLimits : .unlimited)
+                limits: ctx.limits ? MailgunEmulator.accountLimits : .unlimited, savedState: ctx.savedState)
             return RunningService(apiName: "mailgun-\(region.rawValue)", server: emulator.server,
                                   descriptor: ["url": emulator.url.absoluteString, "region": region.rawValue,
-                                               "api_key": mailgunSandboxKey, "webhook_signing_key": mailgunSandboxSigningKey])
+                                               "api_key": mailgunSandboxKey, "webhook_signing_key": mailgunSandboxSigningKey],
+                                  counters: emulator.counters, exportState: { try emulator.exportState() })
         }
     }
 }

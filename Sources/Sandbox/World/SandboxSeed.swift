@@ -1,10 +1,20 @@
 /// Which domains each registrar emulator starts with, as freshly bought
-/// domains. A plain value so the inventory (or a flag) can fill it.
+/// domains, and which Zoho organisation the Zoho emulator is. A plain value
+/// so the inventory (or a flag) can fill it.
+///
+/// With a saved world, seed domains the state does not hold yet are registered
+/// on start (the operator added a domain to the inventory: the sandbox "buys"
+/// it); domains it holds are left as they are.
 public struct SandboxSeed: Sendable, Codable, Equatable {
     /// API name (`porkbun`, `namecheap`) → domain names.
     public var domains: [String: [String]]
+    /// The inventory's zoho account; nil keeps the saved organisation (or the default).
+    public var zoho: SandboxZohoOrg?
 
-    public init(domains: [String: [String]] = [:]) { self.domains = domains }
+    public init(domains: [String: [String]] = [:], zoho: SandboxZohoOrg? = nil) {
+        self.domains = domains
+        self.zoho = zoho
+    }
 
     public static let demo = SandboxSeed(domains: ["porkbun": ["acme-mail.com"], "namecheap": ["acme-outreach.net"]])
 

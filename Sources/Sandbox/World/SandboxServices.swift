@@ -11,6 +11,8 @@ public struct SandboxServiceContext: Sendable {
     public let faultSeed: UInt64
     /// This service's part of a `--state` file, if one was loaded.
     public let savedState: Data?
+    /// The seed's Zoho organisation (nil: keep the saved one or the default).
+    public let zoho: SandboxZohoOrg?
 }
 
 /// A started service: where it listens and how a client logs in.
@@ -47,6 +49,14 @@ public struct SandboxServiceFactory: Sendable {
 }
 
 extension SandboxServiceFactory {
+    /// A service's state as the world file keeps it: JSON with sorted keys, so an
+    /// unchanged world saves to the same bytes.
+    public static func stateJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(value)
+    }
+
     public static let porkbun = SandboxServiceFactory(apiName: PorkbunEmulator.apiName) { ctx in
         let state = try ctx.savedState.map { try JSONDecoder().decode(PorkbunEmulatorState.self, from: $0) } ?? PorkbunEmulatorState()
         let emulator = PorkbunEmulator(state: state, dnsView: ctx.dnsView, limits: ctx.limits ? .porkbun : .unlimited,
@@ -57,7 +67,7 @@ extension SandboxServiceFactory {
             apiName: PorkbunEmulator.apiName, server: server,
             descriptor: ["url": server.baseURL.absoluteString + PorkbunEmulator.basePath,
                          "apikey": emulator.apiKey, "secretapikey": emulator.secretKey],
-            counters: emulator.counters, exportState: { try JSONEncoder().encode(emulator.state.value) })
+            counters: emulator.counters, exportState: { try stateJSON(emulator.state.value) })
     }
 
     public static let namecheap = SandboxServiceFactory(apiName: NamecheapEmulator.apiName) { ctx in
@@ -71,6 +81,6 @@ extension SandboxServiceFactory {
             descriptor: ["url": server.baseURL.absoluteString + NamecheapEmulator.path,
                          "ApiUser": emulator.apiUser, "ApiKey": emulator.apiKey, "UserName": emulator.userName,
                          "ClientIp": "127.0.0.1"],
-            counters: emulator.counters, exportState: { try JSONEncoder().encode(emulator.state.value) })
+            counters: emulator.counters, exportState: { try stateJSON(emulator.state.value) })
     }
 }

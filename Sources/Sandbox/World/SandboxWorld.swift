@@ -42,14 +42,40 @@ public final class SandboxWorld: Sendable {
         do {
             for f in factories {
                 let ctx = SandboxServiceContext(dnsView: view, domains: seed.domains(for: f.apiName), limits: options.limits,
-                                                faults: options.faults, faultSeed: options.faultSeed, savedState: saved[f.apiName])
-                running.append(try await f.start(ctx))
+                                                faults: options.faults, faultSeed: options.faultSeed, savedState: saved[f.apiName],
+                                                zoho: seed.zoho)
+                do { running.append(try await f.start(ctx)) } catch let e as DecodingError {
+                    throw SandboxStateError(path: options.statePath ?? "(state)", reason: "the saved \(f.apiName) state does not load: \(e)")
+                }
             }
         } catch {
             for r in running { await r.server.stop() }
             throw error
         }
         return SandboxWorld(dnsView: view, services: running, options: options)
+    }
+
+    /// The state file of a world kept in a directory (`.reconcile/sandbox/world.json`).
+    public static let stateFileName = "world.json"
+
+    /// A world persisted in `home` (created if missing): loaded from
+    /// `<home>/world.json` when it exists, saved there by `save()` and `stop()`.
+    /// Seed domains the saved world does not hold yet are registered as freshly
+    /// bought; everything it holds is kept as it was.
+    public static func start(home: String, seed: SandboxSeed, options: SandboxOptions = SandboxOptions(),
+                             services factories: [SandboxServiceFactory] = defaultServices) async throws -> SandboxWorld {
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        var options = options
+        options.statePath = (home.hasSuffix("/") ? String(home.dropLast()) : home) + "/" + stateFileName
+        return try await start(seed: seed, options: options, services: factories)
+    }
+
+    /// Saves the world to its state file now (e.g. right after an apply), atomically.
+    public func save() throws {
+        guard let path = options.statePath else {
+            throw SandboxStateError(path: "(none)", reason: "this world has no state file (start it with home: or statePath)")
+        }
+        try saveState(to: path)
     }
 
     public func service(_ apiName: String) -> RunningService? { services.first { $0.apiName == apiName } }
@@ -65,23 +91,20 @@ public final class SandboxWorld: Sendable {
     /// Writes every service's state into one JSON object keyed by API name
     /// (atomically, so a crash never leaves half a file).
     public func saveState(to path: String) throws {
-        var all: [String: Any] = [:]
+        var parts: [String: Data] = [:]
         for s in services {
-            if let data = try s.exportState() { all[s.apiName] = try JSONSerialization.jsonObject(with: data) }
+            if let data = try s.exportState() { parts[s.apiName] = data }
         }
-        let data = try JSONSerialization.data(withJSONObject: all, options: [.sortedKeys, .prettyPrinted])
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try WorldStateFile.encode(parts).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     static func loadState(_ path: String) throws -> [String: Data]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw SandboxStateError(path: path, reason: "not a JSON object keyed by API name")
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw SandboxStateError(path: path, reason: "cannot read the saved world (\(error.localizedDescription))")
         }
-        var out: [String: Data] = [:]
-        for (k, v) in object { out[k] = try JSONSerialization.data(withJSONObject: v) }
-        return out
+        return try WorldStateFile.decode(data, path: path)
     }
 
     public func stop() async {

@@ -31,8 +31,9 @@ public final class ZohoEmulator: Sendable {
     public static func start(region: ZohoRegion = .com, dns: DNSView, clientID: String, clientSecret: String, refreshToken: String,
                              orgID: Int64 = 2_560_636_000_000_000_001, tokenLifetime: Double = 3600,
                              faults: FaultProfile = .none, seed: UInt64 = 1, limits: ServerRateLimits = .unlimited,
-                             port: Int = 0) async throws -> ZohoEmulator {
-        let state = ZohoEmulatorState(region: region, dns: dns, zoid: orgID, seed: seed)
+                             port: Int = 0, savedState: Data? = nil) async throws -> ZohoEmulator {
+        let saved = try savedState.map { try JSONDecoder().decode(ZohoEmulatorState.Persisted.self, from: $0) }
+        let state = ZohoEmulatorState(region: region, dns: dns, zoid: orgID, seed: seed, restoring: saved)
         let injector = FaultInjector(profile: faults, seed: seed)
         let counters = RequestCounters()
         let limiter = ServerRateLimiter(limits: limits)
@@ -46,6 +47,19 @@ public final class ZohoEmulator: Sendable {
     }
 
     public func stop() async { await server.stop() }
+
+    /// The organisation (domains with codes, flags and DKIM keys; users; tokens; id
+    /// generator) as JSON; `start(savedState:)` restores it. Synchronous so a world
+    /// can save from anywhere.
+    public func exportState() throws -> Data {
+        try SandboxServiceFactory.stateJSON(state.snapshot())
+    }
+
+    /// Region and organisation id recorded in a saved state, if it holds them.
+    static func savedOrganisation(_ data: Data?) -> SandboxZohoOrg? {
+        guard let data, let saved = try? JSONDecoder().decode(ZohoEmulatorState.Persisted.self, from: data) else { return nil }
+        return SandboxZohoOrg(region: saved.region, zoid: saved.zoid)
+    }
 
     /// Makes every issued access token expired (tests the refresh-once path).
     public func expireAccessTokens() async { await state.expireAllTokens() }

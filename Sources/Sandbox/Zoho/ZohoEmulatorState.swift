@@ -5,7 +5,7 @@ import Providers
 /// The Zoho Mail organization the emulator holds: domains with their
 /// verification codes and DKIM keys, users, and the OAuth tokens it issued.
 actor ZohoEmulatorState {
-    struct DKIMState {
+    struct DKIMState: Codable, Sendable, Equatable {
         var id: Int64
         var selector: String
         var publicKey: String
@@ -13,7 +13,7 @@ actor ZohoEmulatorState {
         var isVerified = false
     }
 
-    struct DomainState {
+    struct DomainState: Codable, Sendable, Equatable {
         var name: String
         var id: Int64
         var code: Int
@@ -25,7 +25,7 @@ actor ZohoEmulatorState {
         var dkim: [DKIMState] = []
     }
 
-    struct UserState {
+    struct UserState: Codable, Sendable, Equatable {
         var zuid: Int64
         var accountId: Int64
         var address: String
@@ -36,42 +36,66 @@ actor ZohoEmulatorState {
         var enabled = true
     }
 
+    /// Everything that survives a restart of the sandbox (`SandboxWorld` state file):
+    /// the organisation, its domains (verification code, verified flags, DKIM keys),
+    /// users, issued access tokens and the id generator, so ids stay unique across runs.
+    struct Persisted: Codable, Sendable, Equatable {
+        var region: ZohoRegion
+        var zoid: Int64
+        var domains: [String: DomainState] = [:]
+        var users: [Int64: UserState] = [:]
+        /// access token -> expiry (seconds since 1970).
+        var tokens: [String: Double] = [:]
+        var tokenIssues = 0
+        var next: Int64
+    }
+
     let region: ZohoRegion
     let dns: DNSView
     let zoid: Int64
-    var domains: [String: DomainState] = [:]
-    var users: [Int64: UserState] = [:]
-    /// access token -> expiry (seconds since 1970).
-    var tokens: [String: Double] = [:]
-    var tokenIssues = 0
-    private var next: Int64
+    /// Behind a lock as well as the actor, so the world can save it synchronously
+    /// (`RunningService.exportState`) while the actor keeps check-and-insert atomic.
+    private let store: Locked<Persisted>
+    var domains: [String: DomainState] { store.value.domains }
+    var users: [Int64: UserState] { store.value.users }
+    var tokenIssues: Int { store.value.tokenIssues }
 
-    init(region: ZohoRegion, dns: DNSView, zoid: Int64, seed: UInt64) {
+    /// A restored organisation keeps its domains, users and ids; region and zoid are
+    /// always the ones given (the seed decides which organisation the emulator is).
+    init(region: ZohoRegion, dns: DNSView, zoid: Int64, seed: UInt64, restoring saved: Persisted? = nil) {
         self.region = region
         self.dns = dns
         self.zoid = zoid
         // Ids above 2^53, as real ones are (§2.2).
-        self.next = 2_560_636_000_000_008_000 + Int64(seed % 1000)
+        var persisted = saved ?? Persisted(region: region, zoid: zoid, next: 2_560_636_000_000_008_000 + Int64(seed % 1000))
+        persisted.region = region
+        persisted.zoid = zoid
+        self.store = Locked(persisted)
     }
 
-    func nextID() -> Int64 { next += 1; return next }
+    /// The persisted part, readable from any thread.
+    nonisolated func snapshot() -> Persisted { store.value }
+
+    func nextID() -> Int64 { store.withValue { $0.next += 1; return $0.next } }
 
     func issueToken(lifetime: Double) -> String {
-        tokenIssues += 1
-        let t = "1000.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()).\(tokenIssues)"
-        tokens[t] = Date().timeIntervalSince1970 + lifetime
-        return t
+        store.withValue { p in
+            p.tokenIssues += 1
+            let t = "1000.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()).\(p.tokenIssues)"
+            p.tokens[t] = Date().timeIntervalSince1970 + lifetime
+            return t
+        }
     }
 
-    func tokenValid(_ t: String) -> Bool { (tokens[t] ?? 0) > Date().timeIntervalSince1970 }
-    func expireAllTokens() { for k in tokens.keys { tokens[k] = 0 } }
+    func tokenValid(_ t: String) -> Bool { (store.value.tokens[t] ?? 0) > Date().timeIntervalSince1970 }
+    func expireAllTokens() { store.withValue { p in for k in p.tokens.keys { p.tokens[k] = 0 } } }
 
     func addDomain(_ name: String) -> DomainState? {
         let n = DomainName.normalize(name)
         if domains[n] != nil { return nil }
         let d = DomainState(name: n, id: nextID(), code: Int(nextID() % 90_000_000) + 10_000_000,
                             created: Int64(Date().timeIntervalSince1970 * 1000))
-        domains[n] = d
+        store.withValue { $0.domains[n] = d }
         return d
     }
 
@@ -80,10 +104,12 @@ actor ZohoEmulatorState {
     @discardableResult
     func mutateDomain(_ name: String, _ body: (inout DomainState) -> Void) -> DomainState? {
         let n = DomainName.normalize(name)
-        guard var d = domains[n] else { return nil }
-        body(&d)
-        domains[n] = d
-        return d
+        return store.withValue { p in
+            guard var d = p.domains[n] else { return nil }
+            body(&d)
+            p.domains[n] = d
+            return d
+        }
     }
 
     /// Nil when the selector exists already (checked and inserted in one turn).
@@ -92,10 +118,10 @@ actor ZohoEmulatorState {
         guard var d = domains[n], !d.dkim.contains(where: { $0.selector == selector }) else { return nil }
         let k = DKIMState(id: nextID(), selector: selector, publicKey: publicKey)
         d.dkim.append(k)
-        domains[n] = d
+        store.withValue { $0.domains[n] = d }
         return (d, k)
     }
-    func removeDomain(_ name: String) { domains[DomainName.normalize(name)] = nil }
+    func removeDomain(_ name: String) { store.withValue { $0.domains[DomainName.normalize(name)] = nil } }
 
     // MARK: verification, only from the world's DNS view
 
@@ -129,10 +155,10 @@ actor ZohoEmulatorState {
         if users.values.contains(where: { $0.address == a }) { return nil }
         let u = UserState(zuid: nextID(), accountId: nextID(), address: a, firstName: first, lastName: last,
                           displayName: display, role: role)
-        users[u.zuid] = u
+        store.withValue { $0.users[u.zuid] = u }
         return u
     }
 
-    func setUser(_ u: UserState) { users[u.zuid] = u }
-    func removeUser(zuid: Int64) -> Bool { users.removeValue(forKey: zuid) != nil }
+    func setUser(_ u: UserState) { store.withValue { $0.users[u.zuid] = u } }
+    func removeUser(zuid: Int64) -> Bool { store.withValue { $0.users.removeValue(forKey: zuid) != nil } }
 }

@@ -7,7 +7,7 @@ import Providers
 /// The Zoho emulator's domains (mail-platforms.md §2.4)
 extension ZohoRoutes {
     func domainJSON(_ d: ZohoEmulatorState.DomainState) async -> [String: Any] {
-        let zoid = await state.zoid
+        let zoid = state.zoid
         return [
             "domainName": d.name, "domainId": String(d.id), "zoid": zoid, "verificationStatus": d.verified,
             // Mixed types on purpose (§2.2): mxstatus as a string, subDomainStripping as 0/1.

@@ -13,7 +13,8 @@ struct ApplyRun {
             let applier = FleetApplier(
                 planner: session.planner, safety: session.safetyPolicy(allowDestructive: options.allowDestructive),
                 lockTimeout: options.lockTimeout.seconds, concurrency: options.applyConcurrency,
-                maxWait: options.wait.seconds, log: { session.err($0 + "\n") })
+                maxWait: options.wait.seconds, log: { session.err($0 + "\n") },
+                progress: fleet.progress.mode.enabled(isTTY: isatty(2) != 0) ? applyProgress(tty: isatty(2) != 0) : nil)
             return try await applier.locked {
                 if let planFile { return try await applySaved(planFile, applier, session) }
                 return try await planAndApply(applier, session)
@@ -40,6 +41,14 @@ struct ApplyRun {
             session.out("\nApply these changes? Only 'yes' is accepted: ")
             return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
         }
+        let status = try applied(outcome, session)
+        // A blocked domain (not in its account, unreadable) cannot converge: say so in the status.
+        let blocked = outcome.firstPlan.domains.filter { $0.blocked != nil }
+        for d in blocked { session.err("\(d.domain): blocked: \(d.blocked!)\n") }
+        return blocked.isEmpty ? status : max(status, 1)
+    }
+
+    func applied(_ outcome: FleetApplier.ConvergeOutcome, _ session: FleetSession) throws -> Int32 {
         switch outcome {
         case .nothingToDo(let plan):
             session.out(try session.render(plan, .text))
@@ -72,5 +81,14 @@ struct ApplyRun {
             if case .pending = outcome { session.out("  \(id): \(outcome)\n") } else { session.err("  \(id): \(outcome)\n") }
         }
         session.out("Apply: \(summary.sentence).\n")
+    }
+}
+
+/// `applied 40/87 actions`: rewritten in place on a terminal, a line per
+/// step elsewhere.
+func applyProgress(tty: Bool) -> @Sendable (Int, Int) -> Void {
+    { done, total in
+        let line = "applied \(done)/\(total) actions"
+        stderr(tty ? "\r\u{1B}[K" + line + (done == total ? "\n" : "") : line + "\n")
     }
 }

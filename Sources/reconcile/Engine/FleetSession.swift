@@ -19,7 +19,7 @@ struct FleetSession {
 
     static func open(_ options: FleetOptions, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> FleetSession {
         let (inventory, desired) = try loadInventory(options.inventory)
-        let (scope, note) = try resolveScope(options, desired: desired, inventory: inventory)
+        let (scope, note) = try await resolveScope(options, desired: desired, inventory: inventory)
         var sandbox: SandboxSession? = nil
         var providers: FleetProviders
         do {
@@ -75,7 +75,7 @@ struct FleetSession {
 
     /// `--domain`, `--group` (their union) and `--changed-since` (intersected
     /// with them). Unknown names are errors, not silently empty plans.
-    static func resolveScope(_ o: FleetOptions, desired: DesiredState, inventory: Inventory) throws -> (FleetPlanner.Scope, String?) {
+    static func resolveScope(_ o: FleetOptions, desired: DesiredState, inventory: Inventory) async throws -> (FleetPlanner.Scope, String?) {
         let split = { (values: [String]) in values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty } }
         let known = Set(desired.domains.map(\.name))
         var picked: Set<String>? = nil
@@ -91,9 +91,9 @@ struct FleetSession {
         }
         var note: String? = nil
         if let ref = o.changedSince {
-            let changed = try ChangedScope.domains(changedSince: ref, inventoryDirectory: o.inventory, desired: desired)
-            picked = picked.map { $0.intersection(changed) } ?? changed
-            note = "--changed-since \(ref): \(changed.count) of \(known.count) domains changed; the others were not read"
+            let changed = try await ChangedScope.domains(changedSince: ref, inventoryDirectory: o.inventory, desired: desired)
+            picked = picked.map { $0.intersection(changed.domains) } ?? changed.domains
+            note = changed.note
         }
         return (FleetPlanner.Scope(domains: picked), note)
     }

@@ -9,16 +9,14 @@ import Sandbox
 /// through exactly the clients and adapters a real run uses.
 struct SandboxSession {
     static let home = ".reconcile/sandbox"
-    static var worldFile: String { home + "/world.json" }
 
     let world: SandboxWorld
 
     /// Starts the world; the inventory's domains are registered as if just
     /// bought (the tool itself never buys domains).
     static func start(inventoryDirectory: String, limits: Bool = true) async throws -> SandboxSession {
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let seed = try SandboxCommand.seed(fromInventory: inventoryDirectory)
-        let world = try await SandboxWorld.start(seed: seed, options: SandboxOptions(limits: limits, statePath: worldFile))
+        let world = try await SandboxWorld.start(home: home, seed: seed, options: SandboxOptions(limits: limits))
         return SandboxSession(world: world)
     }
 
@@ -26,8 +24,9 @@ struct SandboxSession {
     func stop() async { await world.stop() }
 
     /// The inventory with sandbox credentials: accounts rewritten where the
-    /// emulator insists on its own identifiers (Namecheap's API user, Zoho's
-    /// organisation), an environment with every referenced secret, and the
+    /// emulator insists on its own identifiers (Namecheap's API user and
+    /// allow-listed IP; the Zoho emulator already is the inventory's
+    /// organisation, from the seed), an environment with every referenced secret, and the
     /// emulators' URLs by account name.
     func bind(_ inventory: Inventory, environment base: [String: String])
         -> (inventory: Inventory, environment: [String: String], endpoints: [String: URL]) {
@@ -54,11 +53,9 @@ struct SandboxSession {
                 set(m.apiKey, d["api_key"])
                 if let key = m.webhookSigningKey { set(key, d["webhook_signing_key"]) }
                 endpoints[name] = d["url"].flatMap(URL.init(string:))
-            case .zoho(var z):
+            case .zoho(let z):
                 guard let d = world.service("zoho")?.descriptor else { continue }
                 set(z.clientID, d["client_id"]); set(z.clientSecret, d["client_secret"]); set(z.refreshToken, d["refresh_token"])
-                z.orgID = d["org_id"] ?? z.orgID
-                account.settings = .zoho(z)
                 endpoints[name] = d["url"].flatMap(URL.init(string:))
             }
             inventory.accounts[name] = account

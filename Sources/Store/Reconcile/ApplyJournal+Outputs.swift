@@ -1,0 +1,26 @@
+import Foundation
+import GRDB
+
+extension ApplyJournal {
+    /// The outputs of every applied entry (succeeded, or re-read and found in
+    /// effect) of the actions whose id contains `fragment`, from
+    /// any run and plan, oldest first (so a caller folding several ids of one
+    /// resource — its create, then updates — keeps the latest). What the tool
+    /// itself last set where a provider cannot show it (the SMTP password
+    /// version of a credential).
+    public func appliedOutputs(actionIDsContaining fragment: String) async throws -> [(actionID: String, outputs: [String: String])] {
+        try await pool.read { db in
+            var out: [(actionID: String, outputs: [String: String])] = []
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT action_id, outputs FROM reconcile_journal
+                WHERE instr(action_id, ?) > 0 AND state IN ('succeeded', 'recoveredApplied') AND outputs IS NOT NULL
+                ORDER BY seq
+                """, arguments: [fragment])
+            for row in rows {
+                let data: Data = row["outputs"]
+                out.append((row["action_id"], try JSONDecoder().decode([String: String].self, from: data)))
+            }
+            return out
+        }
+    }
+}

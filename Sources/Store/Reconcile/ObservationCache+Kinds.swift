@@ -1,0 +1,16 @@
+import Foundation
+import GRDB
+
+extension ObservationCache {
+    /// Every observation of these kinds, in one query: an observer that
+    /// reads several resources per domain (the mail platforms: three) loads
+    /// them at once instead of one query per resource.
+    public func load(kinds: [String]) async throws -> [Observation] {
+        guard !kinds.isEmpty else { return [] }
+        return try await pool.read { db in
+            let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM reconcile_observation WHERE kind IN (\(marks)) ORDER BY address",
+                                    arguments: StatementArguments(kinds)).map(Observation.init(row:))
+        }
+    }
+}
