@@ -59,7 +59,7 @@ struct BenchFleet {
 
     static func start(domains: Int, keep: [String: Int]? = nil, limits: Bool) async throws -> BenchFleet {
         let dir = try CLIRunner.temporaryDirectory()
-        let gen = try CLIRunner.run(binary, ["example-fleet", "--domains", "\(domains)", "--out", dir + "/inventory"], cwd: dir)
+        let gen = try await CLIRunner.runAsync(binary, ["example-fleet", "--domains", "\(domains)", "--out", dir + "/inventory"], cwd: dir)
         guard gen.status == 0 else { throw BenchError("example-fleet failed: \(gen.stderr)") }
         var inventory = try InventoryLoader().load(directory: dir + "/inventory").inventory
         if let keep {
@@ -151,9 +151,10 @@ struct BenchFleet {
 
     var common: [String] { ["--inventory", "inventory", "--state", "state.sqlite", "--progress", "never"] }
 
-    func reconcile(_ args: [String]) throws -> (CLIRunner.Output, Double) {
+    /// Waits off the cooperative pool: the emulators in this process need it.
+    func reconcile(_ args: [String]) async throws -> (CLIRunner.Output, Double) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let out = try CLIRunner.run(Self.binary, args + common, cwd: dir, environment: environment)
+        let out = try await CLIRunner.runAsync(Self.binary, args + common, cwd: dir, environment: environment)
         return (out, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
@@ -171,8 +172,8 @@ struct BenchFleet {
         let domains = registrarOf.count
         var phases: [(String, Double, [String: [String: RequestCounters.Counts]])] = []
         var before = snapshot()
-        func phase(_ name: String, _ args: [String], expect: Set<Int32>) throws -> CLIRunner.Output {
-            let (out, seconds) = try reconcile(args + extraArgs)
+        func phase(_ name: String, _ args: [String], expect: Set<Int32>) async throws -> CLIRunner.Output {
+            let (out, seconds) = try await reconcile(args + extraArgs)
             guard expect.contains(out.status) else {
                 throw BenchError("\(name): exit \(out.status)\n\(out.stdout.suffix(3000))\n\(out.stderr.suffix(3000))")
             }
@@ -183,13 +184,13 @@ struct BenchFleet {
                          Self.grandTotal(phases.last!.2).requests, out.status))
             return out
         }
-        _ = try phase("plan", ["--plan", "--format", "json", "--out", "plans/first.json", "--detailed-exitcode"], expect: [2])
+        _ = try await phase("plan", ["--plan", "--format", "json", "--out", "plans/first.json", "--detailed-exitcode"], expect: [2])
         let first = try Plan.load(from: dir + "/plans/first.json")
         var converged = false
         for round in 1...6 {
-            let apply = try phase("apply\(round)", ["--apply", "--auto-approve"], expect: [0, 1])
+            let apply = try await phase("apply\(round)", ["--apply", "--auto-approve"], expect: [0, 1])
             if apply.status != 0 { print("bench-engine \(label) apply\(round) reported failures: \(apply.stderr.suffix(400))") }
-            let check = try phase("check\(round)", ["--plan", "--detailed-exitcode"], expect: [0, 2])
+            let check = try await phase("check\(round)", ["--plan", "--detailed-exitcode"], expect: [0, 2])
             if check.status == 0 { converged = true; break }
         }
         let wall = phases.reduce(0) { $0 + $1.1 }
