@@ -219,19 +219,20 @@ struct BenchFleet {
                              phases.filter { $0.0.hasPrefix("apply") }.count, wall, t.requests, Double(t.requests) / Double(domains), t.throttled)
         if limits {
             let floor = perAPI.compactMap { Self.floor(api: $0.key, requests: Self.total($0.value).requests) }.max() ?? 0
-            summary += String(format: "; floor %.0f s (Porkbun 1/s, Namecheap 20/min, accounts in parallel); used share of the allowed rate %.0f %%",
+            summary += String(format: "; floor %.0f s (Porkbun 1/s, Namecheap 20/min, Zoho 1/s, Mailgun 300/min; accounts in parallel); used share of the allowed rate %.0f %%",
                               floor, wall > 0 ? floor / wall * 100 : 0)
         }
         print(summary)
     }
 
-    /// The least time the providers' published limits allow for `requests`
-    /// calls on one account (registrars.md A5, B5): Porkbun 1/s; Namecheap
-    /// 20 per minute (and 700/h).
+    /// The least time the limits allow for `requests` calls on one account
+    /// (registrars.md A5, B5): Porkbun 1/s; Namecheap 20 per minute (and
+    /// 700/h); Zoho and Mailgun at their clients' budgets (1/s, 300/min).
     static func floor(api: String, requests n: Int) -> Double? {
         guard n > 0 else { return nil }
         switch api {
-        case "porkbun": return Double(n - 1)
+        case "porkbun", "zoho": return Double(n - 1)   // Zoho: the client's 1/s (mail-platforms.md)
+        case "mailgun-us", "mailgun-eu": return Double((n - 1) / 300) * 60
         case "namecheap":
             // Each full 700/h window costs the hour; the rest goes at 20 a minute.
             let hours = (n - 1) / 700
