@@ -103,11 +103,7 @@ public enum NamecheapWire {
     /// `MM/DD/YYYY`.
     static func parseDate(_ s: String?) -> Date? {
         guard let s, !s.isEmpty else { return nil }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "MM/dd/yyyy"
-        return f.date(from: s)
+        return FixedFormatDate.monthFirst(s)
     }
 
     /// Error numbers (B4) and what they mean for us.

@@ -66,8 +66,12 @@ public struct PorkbunProvider: RegistrarDNSProvider {
             rows.filter { if case .managed(let r) = PorkbunRecordMapping.map($0, zone: domain) { return r.key == key }; return false }
         }
 
+        // Deleted rows leave the local picture instead of costing a re-read (1 request/s).
         for r in changes.delete {
-            for row in rowsMatching(r.key) { try await deleteGone(domain, row.id.value ?? "") }
+            for row in rowsMatching(r.key) {
+                try await deleteGone(domain, row.id.value ?? "")
+                rows.removeAll { $0.id == row.id }
+            }
         }
         for f in changes.deleteForeign {
             let matches = rows.filter {
@@ -76,9 +80,11 @@ public struct PorkbunProvider: RegistrarDNSProvider {
                 }
                 return false
             }
-            for row in matches { try await deleteGone(domain, row.id.value ?? "") }
+            for row in matches {
+                try await deleteGone(domain, row.id.value ?? "")
+                rows.removeAll { $0.id == row.id }
+            }
         }
-        if !changes.delete.isEmpty || !changes.deleteForeign.isEmpty { rows = try await client.retrieve(domain) }
 
         // An update edits in place (the id survives, no moment without the record).
         for u in changes.update {

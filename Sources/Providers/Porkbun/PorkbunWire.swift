@@ -68,10 +68,6 @@ public enum PorkbunWire {
 
     static func parseDate(_ s: String?) -> Date? {
         guard let s, !s.isEmpty else { return nil }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.date(from: s)
+        return FixedFormatDate.yearFirst(s)
     }
 }
