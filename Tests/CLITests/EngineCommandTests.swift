@@ -46,6 +46,7 @@ import Testing
         do {
             let apply = try await f.reconcile(["--apply", "--auto-approve"])
             #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+            #expect(try await f.converge())
             #expect(try await f.reconcile(["drift"]).status == 0)
 
             let rows = try await f.porkbun.retrieve("acme-mail.com")
@@ -58,6 +59,7 @@ import Testing
             #expect(drift.stdout.contains("_dmarc"))
 
             #expect(try await f.reconcile(["--apply", "--auto-approve"]).status == 0)
+            #expect(try await f.converge())
             #expect(try await f.reconcile(["drift"]).status == 0)
             let repaired = try await f.porkbun.retrieve("acme-mail.com").first { $0.name == "_dmarc.acme-mail.com" }
             #expect(repaired?.content.hasPrefix("v=DMARC1; p=none") == true)
@@ -82,7 +84,7 @@ import Testing
 
             #expect(try await f.porkbun.retrieve("acme-mail.com").contains { $0.content == "site-verification=porkbun-keep" })
             #expect(try await f.namecheap.getHosts("acme-outreach.net").hosts.contains { $0.address == "site-verification=namecheap-keep" })
-            #expect(try await f.reconcile(["--plan", "--detailed-exitcode"]).status == 0)
+            #expect(try await f.converge())
         } catch { await f.stop(); throw error }
         await f.stop()
     }
@@ -116,6 +118,7 @@ import Testing
         let f = try await EngineFixture.start()
         do {
             #expect(try await f.reconcile(["--apply", "--auto-approve"]).status == 0)
+            #expect(try await f.converge())
             try f.edit("fleet.yaml") { $0.replacingOccurrences(of: "  ttl: 3600 ", with: "  ttl: 7200 ") }
             let refused = try await f.reconcile(["--apply", "--auto-approve"])
             #expect(refused.status == 1)
@@ -123,7 +126,7 @@ import Testing
             #expect(try await f.reconcile(["--plan", "--detailed-exitcode"]).status == 2)
             let allowed = try await f.reconcile(["--apply", "--auto-approve", "--allow-destructive"])
             #expect(allowed.status == 0, "\(allowed.stdout)\n\(allowed.stderr)")
-            #expect(try await f.reconcile(["--plan", "--detailed-exitcode"]).status == 0)
+            #expect(try await f.converge(["--allow-destructive"]))
         } catch { await f.stop(); throw error }
         await f.stop()
     }

@@ -76,6 +76,18 @@ struct EngineFixture {
                           environment: environment)
     }
 
+    /// Applies until a plan shows no changes (at most `rounds` applies): on a
+    /// loaded machine a verification may still wait on DNS after the first
+    /// apply, which ends "waiting" — correct, but not yet converged.
+    @discardableResult
+    func converge(_ extra: [String] = [], rounds: Int = 4) async throws -> Bool {
+        for _ in 0..<rounds {
+            _ = try await reconcile(["--apply", "--auto-approve"] + extra)
+            if try await reconcile(["--plan", "--detailed-exitcode"]).status == 0 { return true }
+        }
+        return false
+    }
+
     func stop() async {
         await world.stop()
         try? FileManager.default.removeItem(atPath: dir)

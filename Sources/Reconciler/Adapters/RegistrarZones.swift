@@ -24,9 +24,11 @@ extension PlanBuilder {
     /// not count as destructive; every other row, foreign types included, is
     /// kept and listed.
     @discardableResult
+    /// `observedHash`: the zone's `ObservedHash.zone(_:)` when the caller has
+    /// it already (the observation cache stores it), saving a re-encode.
     public mutating func addZone(_ zone: ObservedZone, role: DomainRole, capabilities: ProviderCapabilities,
                                  desired: [TargetRecord], owned: Set<RecordKey>,
-                                 dependsOn: [ActionID] = []) throws -> ZoneDiff {
+                                 dependsOn: [ActionID] = [], observedHash: String? = nil) throws -> ZoneDiff {
         let defaults = Set(zone.registrarDefaults.compactMap { ref -> RecordKey? in
             if case .managed(let r) = ref { return r.key }
             return nil
@@ -34,9 +36,9 @@ extension PlanBuilder {
         let desiredKeys = Set(desired.compactMap { $0.record?.key })
         let rules = ZoneRules(capabilities)
         var diff = try addZone(zone.domain, role: role, rules: rules, desired: desired, observed: zone.records,
-                               owned: owned.union(defaults.subtracting(desiredKeys)), dependsOn: dependsOn)
+                               owned: owned.union(defaults.subtracting(desiredKeys)), dependsOn: dependsOn,
+                               observedHash: try observedHash ?? ObservedHash.zone(zone))
         let zoneAddress = ResourceAddress(domain: zone.domain, kind: .zone)
-        hashes[zoneAddress] = try ObservedHash.zone(zone)
 
         // Mark default deletions; add explicit deletions of foreign defaults.
         var marked: [PlanAction] = []

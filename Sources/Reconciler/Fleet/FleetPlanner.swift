@@ -92,7 +92,8 @@ public struct FleetPlanner: Sendable {
             let (targets, absent) = TargetRecord.from(d.records, resolve: m.resolve)
             let ours = Set(try (owned[d.name] ?? []).map(OwnershipKey.decode))
             let zoneDiff = try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
-                                         owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [])
+                                         owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [],
+                                         observedHash: zone.hash)
             try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zoneDiff.actions.map(\.id))
         }
         let plan = try b.build()

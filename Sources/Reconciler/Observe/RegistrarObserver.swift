@@ -47,14 +47,21 @@ public struct RegistrarObserver: Sendable {
         var result = Result()
         let wanted = Set(targets.map(\.domain))
         var held: Set<String> = []
-        for name in Set(targets.map(\.account)).sorted() {
-            guard let provider = accounts[name] else {
+        // Each account's listing concurrently: every account has its own rate budget.
+        let names = Set(targets.map(\.account)).sorted()
+        let accounts = self.accounts
+        let listings = try await boundedMap(names, limit: names.count) { name -> Swift.Result<[RegistrarDomain], ProviderError>? in
+            guard let provider = accounts[name] else { return nil }
+            do throws(ProviderError) { return .success(try await provider.listDomains()) } catch { return .failure(error) }
+        }
+        for (name, listing) in zip(names, listings) {
+            guard let listing else {
                 for t in targets where t.account == name { result.blocked[t.domain] = "no registrar account \"\(name)\" configured" }
                 continue
             }
             do {
-                let listed = try await provider.listDomains()
-                let domains = listed.map(\.name)
+                let listed = try listing.get()
+                let domains = listed.map { (r: RegistrarDomain) in r.name }
                 for r in listed where wanted.contains(r.name) { result.registrations[r.name] = r }
                 held.formUnion(domains)
                 result.unmanagedDomains += domains.filter { !wanted.contains($0) }
@@ -71,7 +78,7 @@ public struct RegistrarObserver: Sendable {
 
         let todo = readable.filter { held.contains($0.domain) }
         let counter = ProgressCounter(total: todo.count, started: reader.now())
-        let reader = self.reader, accounts = self.accounts, progress = self.progress
+        let reader = self.reader, progress = self.progress
         let readings = try await boundedMap(todo, limit: concurrency) { t -> (String, ZoneRead) in
             let provider = accounts[t.account]!
             let outcome: ZoneRead
