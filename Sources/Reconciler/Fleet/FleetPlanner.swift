@@ -44,9 +44,6 @@ public struct FleetPlanner: Sendable {
         /// The hash of every resource observed, acted on or not: what a saved
         /// plan's fingerprint is compared with.
         public var observedHashes: [String: String]
-        /// Fresh reads and cache hits, for the `--refresh` summary line.
-        public var readsFromCache: Int
-        public var reads: Int
 
         /// The fingerprint of the world now, over `plan`'s addresses.
         public func fingerprint(for saved: Plan) -> PlanFingerprint {
@@ -99,8 +96,7 @@ public struct FleetPlanner: Sendable {
         let plan = try b.build()
         var hashes: [String: String] = [:]
         for (address, hash) in b.hashes { hashes[address.description] = hash }
-        let cached = seen.zones.values.filter(\.fromCache).count
-        return Result(plan: plan, observedHashes: hashes, readsFromCache: cached, reads: seen.zones.count - cached)
+        return Result(plan: plan, observedHashes: hashes)
     }
 }
 

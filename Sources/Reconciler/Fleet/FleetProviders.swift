@@ -34,13 +34,11 @@ public struct FleetProviders: Sendable {
     public static func build(for inventory: Inventory, environment: [String: String],
                              endpoints: [String: URL] = [:], limits: Bool = true) throws(FleetSetupError) -> FleetProviders {
         var missing: [String] = []
-        var used: [String] = []
         func value(_ ref: SecretRef, _ account: String, _ field: String) -> String {
             guard let v = ref.resolve(in: environment) else {
                 missing.append("\(ref.location): accounts.\(account).\(field): \(ref) is not set in the environment")
                 return ""
             }
-            used.append(v)
             return v
         }
         var registrars: [String: any RegistrarDNSProvider] = [:]
@@ -75,14 +73,14 @@ public struct FleetProviders: Sendable {
                                         budget: limits ? nil : .unlimited())
             }
         }
-        // Secrets only some runs use (the SMTP master secret when credentials
-        // are written) are still redacted everywhere whenever they are set.
-        for ref in inventory.secretReferences { if let v = ref.resolve(in: environment) { used.append(v) } }
+        // Every secret the inventory references is redacted whenever it is set,
+        // including those only some runs use (the SMTP master secret).
+        let used = inventory.secretReferences.compactMap { $0.resolve(in: environment) }
         if !missing.isEmpty { throw FleetSetupError(problems: missing.sorted()) }
         let env = environment
         return FleetProviders(registrars: registrars, mailgun: mailgun, zoho: zoho,
                               secret: { name in env[name].flatMap { $0.isEmpty ? nil : $0 } },
-                              secretValues: used.filter { !$0.isEmpty })
+                              secretValues: used)
     }
 }
 
