@@ -19,7 +19,7 @@ import Testing
 
     @Test func warmupCapsBindWhenTheyAreSmallerThanThePause() throws {
         let fleet = makeFleet(groups: 1, mailboxesPerGroup: 10, pause: SecondsRange(30, 45),
-                              warmup: [WarmupStage(days: 7, daily: 10), WarmupStage(days: nil, daily: 150)], started: "2026-03-02")
+                              warmup: [Warmup.Stage(days: 7, daily: 10), Warmup.Stage(days: nil, daily: 150)], started: "2026-03-02")
         let c = CapacityModel.group(fleet.groups[0], fleet: fleet, start: monday, hours: 24)
         #expect(c.binding == .dailyCap)
         #expect(c.capacity == 100)

@@ -31,7 +31,7 @@ import Testing
         #expect(c.steps.count == 2)
         #expect(c.steps[1].delay == 3 * 86_400)
         #expect(c.steps[0].html == "<p>Hi {{first_name}}</p>")
-        #expect(c.window == SendingWindow(startMinute: 540, endMinute: 1020, weekdays: [2, 3, 4, 5, 6]))
+        #expect(c.window == WeeklyWindow(startMinute: 540, endMinute: 1020, weekdays: [2, 3, 4, 5, 6]))
         #expect(c.defaultTimeZone == "Europe/Berlin")
         #expect(c.stopOnReply && c.stopOnBounce)
     }

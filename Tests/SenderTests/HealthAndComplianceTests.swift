@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func warmupStageFollowsScheduleAndIsHeldWhileUnhealthy() throws {
-        let stages = [WarmupStage(days: 7, daily: 10), WarmupStage(days: 7, daily: 25), WarmupStage(days: nil, daily: 150)]
+        let stages = [Warmup.Stage(days: 7, daily: 10), Warmup.Stage(days: 7, daily: 25), Warmup.Stage(days: nil, daily: 150)]
         let m = SendingMailbox(address: "a@b.example", group: "g1", dailyMax: 100, interval: SecondsRange(30, 60), warmup: stages, warmupStarted: "2026-03-02")
         #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, now: monday - 1).cap == 0)
         #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, now: monday + 6 * 86_400).cap == 10)
@@ -97,9 +97,9 @@ import Testing
 
     @Test func healthMonitorHoldsStageInsideBandAndShiftsScheduleAfter() throws {
         let store = MemorySendingStore()
-        let stages = [WarmupStage(days: 2, daily: 10), WarmupStage(days: nil, daily: 50)]
+        let stages = [Warmup.Stage(days: 2, daily: 10), Warmup.Stage(days: nil, daily: 50)]
         var fleet = makeFleet(groups: 1, mailboxesPerGroup: 1, warmup: stages, started: "2026-03-02")
-        fleet.thresholds = HealthThresholds(disableBounceRate: 0.5, minimumSample: 100, windowDays: 1, healthyBounceRate: 0.05, healthyComplaintRate: 0.01)
+        fleet.thresholds = HealthBands(disableBounceRate: 0.5, minimumSample: 100, windowDays: 1, healthyBounceRate: 0.05, healthyComplaintRate: 0.01)
         let a = fleet.mailboxes[0].address
         let c = Campaign(id: "c", steps: [CampaignStep(subject: "s", text: "t")])
         _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(10), now: monday)

@@ -50,13 +50,13 @@ import Testing
         let g = fleet.groups[0]
         #expect(g.name == "g1" && g.hourlyCap == 200 && g.pause == SecondsRange(20, 40))
         #expect(g.smtp?.url == "smtp://smtp.eu.mailgun.org:587")
-        #expect(g.window == SendingWindow(startMinute: 540, endMinute: 1020, weekdays: [2, 3, 4, 5, 6]))
+        #expect(g.window == WeeklyWindow(startMinute: 540, endMinute: 1020, weekdays: [2, 3, 4, 5, 6]))
         #expect(g.windowTimeZone == "America/New_York")
         #expect(g.mailgun == MailgunAPI(baseURL: "https://api.eu.mailgun.net", apiKey: "env:MAILGUN_EU_API_KEY"))
         let alice = try #require(fleet.mailbox("alice@acme-mail.com"))
         #expect(alice.displayName == "Alice Doe" && alice.role == .active && alice.dailyMax == 120)
         #expect(alice.interval == SecondsRange(30, 60))
-        #expect(alice.warmup == [WarmupStage(days: 7, daily: 10), WarmupStage(days: nil, daily: 150)])
+        #expect(alice.warmup == [Warmup.Stage(days: 7, daily: 10), Warmup.Stage(days: nil, daily: 150)])
         #expect(alice.warmupStarted == "2026-11-01")
         #expect(alice.smtpUsername == "alice@acme-mail.com" && alice.smtpPassword == "env:SMTP_MASTER_SECRET")
         // The reference is the Mailgun master secret: the login password is derived from it.

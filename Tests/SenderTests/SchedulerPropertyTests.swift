@@ -16,7 +16,7 @@ import Testing
     func noLimitExceededNoSuppressedMailedStickyHolds(seed: UInt64) async throws {
         // Tight limits so every one of them binds at some point: small hourly cap, a warmup cap, fast pauses.
         let fleet = makeFleet(groups: 2, mailboxesPerGroup: 4, hourly: 40, pause: SecondsRange(5, 20), interval: SecondsRange(30, 90),
-                              dailyMax: 30, warmup: [WarmupStage(days: 1, daily: 12), WarmupStage(days: nil, daily: 50)], started: "2026-03-01")
+                              dailyMax: 30, warmup: [Warmup.Stage(days: 1, daily: 12), Warmup.Stage(days: nil, daily: 50)], started: "2026-03-01")
         var suppressed: Set<String> = []
         for i in stride(from: 0, to: 400, by: 7) { suppressed.insert("r\(i)@example.net") }
         let report = try await Simulator.run(fleet: fleet, hours: 30, seed: seed, start: monday,
@@ -36,7 +36,7 @@ import Testing
     func windowsHoldAcrossDSTChange(seed: UInt64) async throws {
         // 2026-03-08 is the US spring-forward day; 2026-03-29 the EU one. Start on Saturday 2026-03-07.
         let start: Double = 1_772_841_600
-        let window = SendingWindow(startMinute: 9 * 60, endMinute: 17 * 60, weekdays: [1, 2, 3, 4, 5, 6, 7])
+        let window = WeeklyWindow(startMinute: 9 * 60, endMinute: 17 * 60, weekdays: [1, 2, 3, 4, 5, 6, 7])
         let c = Campaign(id: "dst", steps: [CampaignStep(subject: "s", text: "t")], window: window, defaultTimeZone: "America/New_York")
         let fleet = makeFleet(groups: 1, mailboxesPerGroup: 6, hourly: 300, pause: SecondsRange(20, 40), interval: SecondsRange(30, 60), dailyMax: 10_000)
         var rs = recipients(3000, zone: nil)

@@ -5,7 +5,7 @@ import Store
 public struct Campaign: Codable, Sendable, Equatable {
     public var id: String
     public var steps: [CampaignStep]
-    public var window: SendingWindow
+    public var window: WeeklyWindow
     /// Recipients without a time zone of their own are read in this one.
     public var defaultTimeZone: String
     public var stopOnReply: Bool
@@ -13,7 +13,7 @@ public struct Campaign: Codable, Sendable, Equatable {
     /// The YAML named no window: the sending group's inventory window applies at enqueue.
     public var inheritsWindow: Bool
 
-    public init(id: String, steps: [CampaignStep], window: SendingWindow = .always, defaultTimeZone: String = "UTC",
+    public init(id: String, steps: [CampaignStep], window: WeeklyWindow = .always, defaultTimeZone: String = "UTC",
                 stopOnReply: Bool = true, stopOnBounce: Bool = true, inheritsWindow: Bool = false) {
         self.id = id; self.steps = steps; self.window = window; self.defaultTimeZone = defaultTimeZone
         self.stopOnReply = stopOnReply; self.stopOnBounce = stopOnBounce; self.inheritsWindow = inheritsWindow

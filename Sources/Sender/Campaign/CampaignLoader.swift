@@ -62,7 +62,7 @@ public enum CampaignLoader {
         if f.campaign.trimmingCharacters(in: .whitespaces).isEmpty { fail(["campaign"], "campaign", "must not be empty") }
         if f.steps.isEmpty { fail(["steps"], "steps", "at least one step is required") }
 
-        var window = SendingWindow.always
+        var window = WeeklyWindow.always
         var zone = "UTC"
         if let w = f.window {
             let start = minutes(w.from), end = minutes(w.to)
@@ -76,7 +76,7 @@ public enum CampaignLoader {
             if let tz = w.time_zone {
                 if TimeZone(identifier: tz) == nil { fail(["window", "time_zone"], "window.time_zone", "unknown IANA time zone '\(tz)'") } else { zone = tz }
             }
-            window = SendingWindow(startMinute: start ?? 0, endMinute: end ?? 1440, weekdays: Array(Set(days)))
+            window = WeeklyWindow(startMinute: start ?? 0, endMinute: end ?? 1440, weekdays: Array(Set(days)))
         }
         var stopOnReply = false, stopOnBounce = false
         for (i, s) in (f.stop_on ?? ["reply", "bounce"]).enumerated() {

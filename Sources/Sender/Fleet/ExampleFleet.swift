@@ -6,8 +6,8 @@ extension SendingFleet {
     /// 30–45 s group pause, 300/hour, 30–60 s mailbox interval, daily_max 150,
     /// the standard warmup schedule, mailboxes at staggered warmup ages.
     public static func example(domains: Int, now: Double) -> SendingFleet {
-        let stages = [WarmupStage(days: 7, daily: 10), WarmupStage(days: 7, daily: 25), WarmupStage(days: 7, daily: 50),
-                      WarmupStage(days: 7, daily: 100), WarmupStage(days: nil, daily: 150)]
+        let stages = [Warmup.Stage(days: 7, daily: 10), Warmup.Stage(days: 7, daily: 25), Warmup.Stage(days: 7, daily: 50),
+                      Warmup.Stage(days: 7, daily: 100), Warmup.Stage(days: nil, daily: 150)]
         let groups = (1...4).map { SendingGroup(name: "g\($0)", hourlyCap: 300, pause: SecondsRange(30, 45)) }
         var mailboxes: [SendingMailbox] = []
         let names = ["alice", "bob", "carol"]

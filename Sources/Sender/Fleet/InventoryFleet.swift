@@ -3,9 +3,10 @@ import Inventory
 import Providers
 
 /// The adapter from the inventory (Foundation's model) to the Sender's own
-/// input; the scheduler never sees the YAML shape. Names the two modules
-/// share (`WarmupStage`, `HealthThresholds`, `SendingWindow`) resolve to the
-/// Sender's here; the inventory's are only read through their properties.
+/// input; the scheduler never sees the YAML shape. The Sender's own types
+/// (`Warmup.Stage`, `HealthBands`, `WeeklyWindow`) are named apart from the
+/// inventory's (`WarmupStage`, `HealthThresholds`, `SendingWindow`), which
+/// are only read through their properties here.
 extension SendingFleet {
     /// Mailgun's SMTP relay per region (sending.md §6.1): STARTTLS on 587.
     public static func smtpURL(region: String) -> String {
@@ -15,14 +16,14 @@ extension SendingFleet {
     public init(inventory inv: Inventory) {
         var groups: [SendingGroup] = []
         var mailboxes: [SendingMailbox] = []
-        var thresholds = HealthThresholds()
+        var thresholds = HealthBands()
         for g in inv.groups {
             let limits = inv.effectiveLimits(for: g)
             let pool = inv.account(named: g.pool)
             let smtp = pool?.mailgun.map { SMTPEndpoint(url: Self.smtpURL(region: $0.region.rawValue)) }
             // Calendar weekdays count from Sunday = 1; the inventory's ISO ones from Monday = 1.
             let window = limits.window.map { w in
-                SendingWindow(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
+                WeeklyWindow(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
             }
             var group = SendingGroup(name: g.name, hourlyCap: limits.group.hourly,
                                      pause: SecondsRange(Double(limits.group.pause.min.seconds), Double(limits.group.pause.max.seconds)),
@@ -37,7 +38,7 @@ extension SendingFleet {
             thresholds.healthyComplaintRate = limits.health.complaintRate.fraction
             let password = pool.flatMap { inv.smtpPasswordSecret(forPool: $0) }.map { "env:\($0.name)" }
             for d in g.domains {
-                let stages = inv.warmupSchedule(for: d)?.stages.map { WarmupStage(days: $0.days, daily: $0.daily) } ?? []
+                let stages = inv.warmupSchedule(for: d)?.stages.map { Warmup.Stage(days: $0.days, daily: $0.daily) } ?? []
                 for m in d.mailboxes {
                     let address = m.address(in: d.name).lowercased()
                     mailboxes.append(SendingMailbox(

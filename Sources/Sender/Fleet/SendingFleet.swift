@@ -7,10 +7,10 @@ import Store
 public struct SendingFleet: Codable, Sendable, Equatable {
     public var groups: [SendingGroup]
     public var mailboxes: [SendingMailbox]
-    public var thresholds: HealthThresholds
+    public var thresholds: HealthBands
     public var unsubscribe: UnsubscribeSettings
 
-    public init(groups: [SendingGroup], mailboxes: [SendingMailbox], thresholds: HealthThresholds = HealthThresholds(),
+    public init(groups: [SendingGroup], mailboxes: [SendingMailbox], thresholds: HealthBands = HealthBands(),
                 unsubscribe: UnsubscribeSettings) {
         self.groups = groups; self.mailboxes = mailboxes; self.thresholds = thresholds; self.unsubscribe = unsubscribe
     }
@@ -49,14 +49,14 @@ public struct SendingGroup: Codable, Sendable, Equatable {
     public var pause: SecondsRange
     public var smtp: SMTPEndpoint?
     /// The inventory's sending window, for campaigns that do not name their own.
-    public var window: SendingWindow?
+    public var window: WeeklyWindow?
     /// The zone of that window for recipients without a time zone.
     public var windowTimeZone: String?
     /// The pool's Mailgun API, for the HTTP transport.
     public var mailgun: MailgunAPI?
 
     public init(name: String, hourlyCap: Int, pause: SecondsRange, smtp: SMTPEndpoint? = nil,
-                window: SendingWindow? = nil, windowTimeZone: String? = nil) {
+                window: WeeklyWindow? = nil, windowTimeZone: String? = nil) {
         self.name = name; self.hourlyCap = hourlyCap; self.pause = pause; self.smtp = smtp
         self.window = window; self.windowTimeZone = windowTimeZone
     }
@@ -89,7 +89,7 @@ public struct SendingMailbox: Codable, Sendable, Equatable {
     public var dailyMax: Int
     /// After a send, this mailbox waits a random time in this range.
     public var interval: SecondsRange
-    public var warmup: [WarmupStage]
+    public var warmup: [Warmup.Stage]
     /// The warmup's first day, `YYYY-MM-DD` (UTC); nil means fully warmed.
     public var warmupStarted: String?
     /// SMTP login for the group's pool (Mailgun credentials are per sending domain).
@@ -103,7 +103,7 @@ public struct SendingMailbox: Codable, Sendable, Equatable {
     public var smtpPasswordDerivation: Int?
 
     public init(address: String, displayName: String? = nil, group: String, role: MailboxRole = .active, dailyMax: Int,
-                interval: SecondsRange, warmup: [WarmupStage] = [], warmupStarted: String? = nil,
+                interval: SecondsRange, warmup: [Warmup.Stage] = [], warmupStarted: String? = nil,
                 smtpUsername: String? = nil, smtpPassword: String? = nil, smtpPasswordDerivation: Int? = nil) {
         self.address = address.lowercased(); self.displayName = displayName; self.group = group; self.role = role
         self.dailyMax = dailyMax; self.interval = interval; self.warmup = warmup; self.warmupStarted = warmupStarted
@@ -116,7 +116,7 @@ public struct SendingMailbox: Codable, Sendable, Equatable {
 
 /// Health bands (sending.md §1.6: the seed's 10 % disable threshold is the hard
 /// stop; an earlier band holds the warmup back).
-public struct HealthThresholds: Codable, Sendable, Equatable {
+public struct HealthBands: Codable, Sendable, Equatable {
     /// Bounce rate above which a mailbox is disabled (seed: 10 %).
     public var disableBounceRate: Double
     /// Attempts needed in the window before the rate is trusted.

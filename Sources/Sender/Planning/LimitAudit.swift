@@ -12,8 +12,8 @@ public struct LimitAudit {
         public var campaign: String
         public var step: Int
         public var timeZone: String
-        public var window: SendingWindow
-        public init(at: Double, group: String, mailbox: String, email: String, campaign: String, step: Int, timeZone: String, window: SendingWindow) {
+        public var window: WeeklyWindow
+        public init(at: Double, group: String, mailbox: String, email: String, campaign: String, step: Int, timeZone: String, window: WeeklyWindow) {
             self.at = at; self.group = group; self.mailbox = mailbox; self.email = email; self.campaign = campaign
             self.step = step; self.timeZone = timeZone; self.window = window
         }
@@ -75,7 +75,7 @@ public struct LimitAudit {
     }
 
     /// Local wall-clock check with Calendar components (not the scheduler's boundary arithmetic).
-    static func inWindow(_ w: SendingWindow, zone: String, at t: Double) -> Bool {
+    static func inWindow(_ w: WeeklyWindow, zone: String, at t: Double) -> Bool {
         if w.isAlways { return true }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: zone)!

@@ -16,7 +16,7 @@ let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 
 /// A small fleet with explicit limits; groups g1…gN, mailboxes mN@dN.example.
 func makeFleet(groups: Int = 1, mailboxesPerGroup: Int = 3, hourly: Int = 300, pause: SecondsRange = SecondsRange(30, 45),
-               interval: SecondsRange = SecondsRange(30, 60), dailyMax: Int = 150, warmup: [WarmupStage] = [],
+               interval: SecondsRange = SecondsRange(30, 60), dailyMax: Int = 150, warmup: [Warmup.Stage] = [],
                started: String? = nil, smtp: SMTPEndpoint? = nil, password: String? = nil) -> SendingFleet {
     var gs: [SendingGroup] = []
     var ms: [SendingMailbox] = []
@@ -28,7 +28,7 @@ func makeFleet(groups: Int = 1, mailboxesPerGroup: Int = 3, hourly: Int = 300, p
                                      smtpUsername: password == nil ? nil : "user", smtpPassword: password))
         }
     }
-    return SendingFleet(groups: gs, mailboxes: ms, thresholds: HealthThresholds(disableBounceRate: 0.10, minimumSample: 10),
+    return SendingFleet(groups: gs, mailboxes: ms, thresholds: HealthBands(disableBounceRate: 0.10, minimumSample: 10),
                         unsubscribe: UnsubscribeSettings(baseURL: "https://u.example.org/u", secret: "env:TEST_UNSUB_SECRET"))
 }
 

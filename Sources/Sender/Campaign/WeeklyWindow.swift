@@ -3,7 +3,7 @@ import Foundation
 /// Local hours and weekdays in which a recipient may be mailed, read in the
 /// recipient's own IANA time zone through Foundation's Calendar, so DST
 /// shifts move the window with the wall clock (unlike Reply.io, sending.md §3.1).
-public struct SendingWindow: Codable, Sendable, Equatable, Hashable {
+public struct WeeklyWindow: Codable, Sendable, Equatable, Hashable {
     /// Minutes after local midnight; `end` may be 1440.
     public var startMinute: Int
     public var endMinute: Int
@@ -14,7 +14,7 @@ public struct SendingWindow: Codable, Sendable, Equatable, Hashable {
         self.startMinute = startMinute; self.endMinute = endMinute; self.weekdays = weekdays.sorted()
     }
 
-    public static let always = SendingWindow(startMinute: 0, endMinute: 1440, weekdays: [1, 2, 3, 4, 5, 6, 7])
+    public static let always = WeeklyWindow(startMinute: 0, endMinute: 1440, weekdays: [1, 2, 3, 4, 5, 6, 7])
     public var isAlways: Bool { self == .always }
     public var hoursPerDay: Double { Double(endMinute - startMinute) / 60 }
 
@@ -49,7 +49,7 @@ public struct SendingWindow: Codable, Sendable, Equatable, Hashable {
 /// Caches window answers per (window, zone) until the next boundary, so the
 /// scheduler pays for Calendar arithmetic only when a window opens or closes.
 struct WindowBook {
-    struct Key: Hashable { var window: SendingWindow; var zone: String }
+    struct Key: Hashable { var window: WeeklyWindow; var zone: String }
     private var keys: [Key] = []
     private var index: [Key: Int] = [:]
     private var zones: [TimeZone] = []
@@ -57,7 +57,7 @@ struct WindowBook {
     private var until: [Double] = []
     private var from: [Double] = []
 
-    mutating func id(_ window: SendingWindow, zone: String) -> Int {
+    mutating func id(_ window: WeeklyWindow, zone: String) -> Int {
         let k = Key(window: window, zone: zone)
         if let i = index[k] { return i }
         let i = keys.count

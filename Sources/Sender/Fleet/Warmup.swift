@@ -1,16 +1,17 @@
 import Foundation
 import Inventory
 
-/// One step of a warmup schedule; the last stage has no end (`days == nil`).
-public struct WarmupStage: Codable, Sendable, Equatable {
-    public var days: Int?
-    public var daily: Int
-    public init(days: Int?, daily: Int) { self.days = days; self.daily = daily }
-}
-
 public enum Warmup {
+    /// One step of a warmup schedule; the last stage has no end (`days == nil`).
+    /// Nested so it never collides with the inventory's `WarmupStage` (the YAML shape).
+    public struct Stage: Codable, Sendable, Equatable {
+        public var days: Int?
+        public var daily: Int
+        public init(days: Int?, daily: Int) { self.days = days; self.daily = daily }
+    }
+
     /// The stage index on `day` days after the start (0-based), or nil before the start.
-    public static func stageIndex(_ stages: [WarmupStage], dayNumber: Int) -> Int? {
+    public static func stageIndex(_ stages: [Warmup.Stage], dayNumber: Int) -> Int? {
         guard dayNumber >= 0 else { return nil }
         guard !stages.isEmpty else { return nil }
         var remaining = dayNumber
