@@ -45,14 +45,13 @@ let package = Package(
         // observe → diff → plan → apply.
         .target(name: "Reconciler", dependencies: [
             "DNSRecords", "Inventory", "Providers", "Store",
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Scheduler under nested limits, warmup, transports, compliance headers.
         .target(name: "Sender", dependencies: [
-            "Inventory", "Store", "Providers", "CCurl",
+            "DNSRecords", "Inventory", "Store", "Providers", "CCurl",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
-            .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // libcurl with typed, non-variadic wrappers (SMTP transport).
@@ -60,17 +59,20 @@ let package = Package(
         .executableTarget(name: "reconcile", dependencies: [
             "DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Shared by the test targets: the one locator of the built binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DNSRecordsTests", dependencies: ["DNSRecords"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords", "Inventory"]),
-        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords", "Inventory", "TestSupport"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Providers", "DNSRecords"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers", "TestSupport"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
                     exclude: ["Golden"]),
-        .testTarget(name: "CLITests", dependencies: ["Inventory", "Providers", "Sandbox", "Store", "Reconciler"],
+        .testTarget(name: "CLITests", dependencies: ["DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "TestSupport"],
                     exclude: ["Golden"]),
     ]
 )

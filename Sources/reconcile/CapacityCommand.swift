@@ -9,12 +9,12 @@ struct CapacityCommand: AsyncParsableCommand {
 
     @OptionGroup var options: SendingOptions
     @Option(help: "Days to plan.") var days: Int = 1
-    @Option(help: "Use the seed-shaped example fleet with this many domains instead of --fleet.") var exampleDomains: Int?
+    @Option(help: "Use the example fleet of `example-fleet --domains N` (seed 1) instead of --fleet.") var exampleDomains: Int?
 
     func run() async throws {
         try await failing {
             let now = Date().timeIntervalSince1970
-            let fleet = try exampleDomains.map { SendingFleet.example(domains: $0, now: now) } ?? options.loadFleet()
+            let fleet = try exampleDomains.map { try SendingFleet.example(domains: $0) } ?? options.loadFleet()
             print(try CapacityReport.render(fleet: fleet, store: try options.openStore(), days: days, now: now))
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sender
 
 /// `reconcile example-fleet`: write a realistic inventory of the reference
 /// shape (4 groups, 2 mailboxes per domain) for demos and benchmarks.
@@ -24,7 +25,7 @@ struct ExampleFleet: ParsableCommand {
     }
 
     func run() throws {
-        let files = FleetGenerator(domains: domains, seed: seed).files()
+        let files = ExampleFleetGenerator(domains: domains, seed: seed).files()
         let fm = FileManager.default
         for (relative, text) in files {
             let path = out + "/" + relative

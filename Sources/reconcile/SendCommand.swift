@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Providers
 import Sender
 import Store
 
@@ -14,7 +15,7 @@ struct SendCommand: AsyncParsableCommand {
     var simulate = false
     @Option(help: "Simulated hours.") var hours: Double = 24
     @Option(help: "Random seed for the simulation.") var seed: UInt64 = 1
-    @Option(help: "Simulate the seed-shaped example fleet with this many domains instead of --fleet.")
+    @Option(help: "Simulate the example fleet of `example-fleet --domains N` (seed 1) instead of --fleet.")
     var exampleDomains: Int?
     @Flag(help: "Simulate the state file's queued messages instead of unlimited demand.")
     var outbox = false
@@ -35,7 +36,7 @@ struct SendCommand: AsyncParsableCommand {
 
     private func runSimulation() async throws {
         let start = UTCDay.startOfDay(Date().timeIntervalSince1970)
-        let fleet = try exampleDomains.map { SendingFleet.example(domains: $0, now: start) } ?? options.loadFleet()
+        let fleet = try exampleDomains.map { try SendingFleet.example(domains: $0) } ?? options.loadFleet()
         var demand: [(campaign: Campaign, group: String, recipients: [Enrollment])]?
         var suppressed: Set<String> = []
         if outbox {
@@ -91,7 +92,7 @@ struct SendCommand: AsyncParsableCommand {
                     try engine.maintain()
                     if engine.scheduler.pendingCount == 0 || until - Date().timeIntervalSince1970 > 60 { return }
                 }
-                await SystemClock().sleep(until: min(until, Date().timeIntervalSince1970 + 0.5))
+                try? await SystemClock().sleep(until: min(until, Date().timeIntervalSince1970 + 0.5))
             }
         }
         log.write(Data("send: stopped by signal after finishing the transaction in flight\n".utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `reconcile` binary as a subprocess, the way an operator or CI does.
 struct CLIRunner {
@@ -8,22 +9,9 @@ struct CLIRunner {
         var stderr: String
     }
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let repositoryRoot = ReconcileBinary.repositoryRoot.path
 
-    /// The binary next to the test bundle (same build directory), else the
-    /// one in `swift build --show-bin-path`.
-    static let binary: String = {
-        let fm = FileManager.default
-        var dirs: [String] = []
-        if let exe = ProcessInfo.processInfo.arguments.first {
-            dirs.append(URL(fileURLWithPath: exe).deletingLastPathComponent().path)
-        }
-        dirs.append(Bundle.main.bundleURL.deletingLastPathComponent().path)
-        for d in dirs where fm.isExecutableFile(atPath: d + "/reconcile") { return d + "/reconcile" }
-        let out = try? run("/usr/bin/env", ["swift", "build", "--show-bin-path"], cwd: repositoryRoot)
-        return (out?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ".build/debug") + "/reconcile"
-    }()
+    static let binary = ReconcileBinary.path
 
     static func reconcile(_ args: [String], cwd: String = repositoryRoot) throws -> Output {
         try run(binary, args, cwd: cwd)

@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 import Providers
 import Sandbox
@@ -129,7 +130,7 @@ import Testing
             let keys = hosts.map { "\($0.name) \($0.type) \($0.mxPref) \($0.address)" }
             #expect(Set(keys).count == keys.count, "round \(round): duplicate hosts at Namecheap in \(domain): \(keys.sorted())")
         }
-        for region in [Providers.MailgunRegion.us, .eu] {
+        for region in [MailgunRegion.us, .eu] {
             let client = f.mailgun(region)
             let routes = try await client.allRoutes().map { "\($0.description) \($0.expression)" }
             #expect(Set(routes).count == routes.count, "round \(round): duplicate Mailgun routes (\(region)): \(routes.sorted())")

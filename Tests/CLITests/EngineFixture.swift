@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 import Inventory
 import Providers
@@ -105,14 +106,14 @@ struct EngineFixture {
             apiUser: d["ApiUser"]!, apiKey: d["ApiKey"]!, userName: d["UserName"], clientIP: d["ClientIp"]!), budget: .unlimited())
     }
 
-    func mailgun(_ region: Providers.MailgunRegion) -> MailgunClient {
+    func mailgun(_ region: MailgunRegion) -> MailgunClient {
         let d = world.service("mailgun-\(region.rawValue)")!.descriptor
         return MailgunClient(region: region, apiKey: d["api_key"]!, endpoint: URL(string: d["url"]!)!, budget: .unlimited())
     }
 
     var zoho: ZohoClient {
         let d = world.service("zoho")!.descriptor
-        return ZohoClient(region: Providers.ZohoRegion(rawValue: d["region"]!)!, orgID: d["org_id"]!, clientID: d["client_id"]!,
+        return ZohoClient(region: ZohoRegion(rawValue: d["region"]!)!, orgID: d["org_id"]!, clientID: d["client_id"]!,
                           clientSecret: d["client_secret"]!, refreshToken: d["refresh_token"]!,
                           mailEndpoint: URL(string: d["url"]!)!, accountsEndpoint: URL(string: d["accounts_url"]!)!,
                           budget: .unlimited())

@@ -103,8 +103,8 @@ import Testing
 }
 
 @Suite struct ProviderRecordTests {
-    @Test(arguments: ZohoDataCentre.allCases)
-    func zohoMX(_ dc: ZohoDataCentre) {
+    @Test(arguments: ZohoRegion.allCases)
+    func zohoMX(_ dc: ZohoRegion) {
         let mx = MXSet.zoho(dc, domain: "Acme.com", ttl: 3600)
         #expect(mx.map(\.priority) == [10, 20, 50])
         #expect(mx.map(\.value) == ["mx", "mx2", "mx3"].map { "\($0).zoho.\(dc.rawValue)" })
@@ -117,9 +117,9 @@ import Testing
     }
 
     @Test func providerFacts() {
-        #expect(MailgunDNSRegion.us.trackingTarget == "mailgun.org")
-        #expect(MailgunDNSRegion.eu.trackingTarget == "eu.mailgun.org")
-        #expect(ZohoDataCentre.comAU.spfInclude == "zoho.com.au")
-        #expect(ZohoDataCentre.com.verificationTXT(code: "zb60906216") == "zoho-verification=zb60906216.zmverify.zoho.com")
+        #expect(MailgunRegion.us.trackingTarget == "mailgun.org")
+        #expect(MailgunRegion.eu.trackingTarget == "eu.mailgun.org")
+        #expect(ZohoRegion.comAU.spfInclude == "zoho.com.au")
+        #expect(ZohoRegion.com.verificationTXT(code: "zb60906216") == "zoho-verification=zb60906216.zmverify.zoho.com")
     }
 }

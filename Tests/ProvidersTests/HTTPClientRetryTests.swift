@@ -54,11 +54,11 @@ private func withScripted(_ faults: FaultInjector = FaultInjector(), _ body: (Sc
     await s.server.stop()
 }
 
-private func client(_ clock: any ProviderClock = VirtualClock(), attempts: Int = 4,
+private func client(_ clock: any FleetClock = VirtualClock(), attempts: Int = 4,
                     secrets: [String] = []) -> ProviderHTTPClient {
     ProviderHTTPClient(provider: "test", budget: .unlimited(clock: clock),
                        retry: RetryPolicy(maxAttempts: attempts, baseDelay: 0.5, maxDelay: 4, totalBudget: 60),
-                       clock: clock, random: SeededRandomSource(seed: 3), redactor: Redactor(secrets: secrets))
+                       clock: clock, random: SeededRandom(seed: 3), redactor: Redactor(secrets: secrets))
 }
 
 @Suite struct HTTPClientRetryTests {

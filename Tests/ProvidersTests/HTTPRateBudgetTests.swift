@@ -89,7 +89,7 @@ private func violations(_ slots: [Double], _ windows: [RateWindow]) -> Int {
 
     @Test func backoffIsJitteredExponentialAndCapped() {
         let policy = RetryPolicy(maxAttempts: 6, baseDelay: 1, maxDelay: 8, totalBudget: 100)
-        let random = SeededRandomSource(seed: 7)
+        let random = SeededRandom(seed: 7)
         for attempt in 1...6 {
             let cap = min(8, pow2(attempt - 1))
             let d = policy.delay(afterAttempt: attempt, random: random)

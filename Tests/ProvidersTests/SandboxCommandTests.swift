@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Inventory
 @testable import Providers
 @testable import Sandbox
@@ -9,15 +10,7 @@ import Inventory
 /// with SIGKILL (Swift Testing children inherit a blocked signal mask).
 @Suite struct SandboxCommandTests {
     /// The `reconcile` binary next to the test bundle (built by `swift build --build-tests`).
-    static var binary: URL? {
-        let exe = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        let dir = exe.deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent(), Bundle.main.bundleURL] {
-            let url = candidate.appendingPathComponent("reconcile")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
+    static var binary: URL? { ReconcileBinary.url }
 
     /// Reads one line on a dedicated thread (a blocking read must not sit on the cooperative pool).
     static func firstLine(_ handle: FileHandle) async -> String {
@@ -92,7 +85,7 @@ import Inventory
             let z = try #require(map["zoho"])
             #expect(z["region"] == zohoAccount.region.rawValue)
             #expect(z["org_id"] == zohoAccount.orgID)
-            let zoho = ZohoClient(region: try #require(ZohoRegion(rawValue: zohoAccount.region.rawValue)), orgID: zohoAccount.orgID,
+            let zoho = ZohoClient(region: zohoAccount.region, orgID: zohoAccount.orgID,
                                   clientID: z["client_id"]!, clientSecret: z["client_secret"]!, refreshToken: z["refresh_token"]!,
                                   mailEndpoint: URL(string: z["url"]!)!, accountsEndpoint: URL(string: z["accounts_url"]!)!,
                                   budget: .unlimited(), retry: fastRetry)

@@ -16,7 +16,7 @@ struct PorkbunRig {
     static func start(domains: [String] = ["acme-mail.com"], limits: ServerRateLimits = .unlimited,
                       faults: FaultInjector = FaultInjector(), budget: RateBudget = .unlimited(),
                       retry: RetryPolicy = fastRetry, timeout: Double = 5,
-                      apiKey: String? = nil, serverClock: any ProviderClock = SystemClock()) async throws -> PorkbunRig {
+                      apiKey: String? = nil, serverClock: any FleetClock = SystemClock()) async throws -> PorkbunRig {
         let emulator = PorkbunEmulator(limits: limits, faults: faults, clock: serverClock)
         await emulator.register(domains)
         let server = try await emulator.start()
@@ -34,7 +34,7 @@ struct PorkbunRig {
 
 func withPorkbun(domains: [String] = ["acme-mail.com"], limits: ServerRateLimits = .unlimited,
                  faults: FaultInjector = FaultInjector(), budget: RateBudget = .unlimited(), retry: RetryPolicy = fastRetry,
-                 timeout: Double = 5, serverClock: any ProviderClock = SystemClock(),
+                 timeout: Double = 5, serverClock: any FleetClock = SystemClock(),
                  _ body: (PorkbunRig) async throws -> Void) async throws {
     let rig = try await PorkbunRig.start(domains: domains, limits: limits, faults: faults, budget: budget, retry: retry,
                                          timeout: timeout, serverClock: serverClock)

@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 @testable import Providers
 import Testing

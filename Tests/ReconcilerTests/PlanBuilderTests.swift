@@ -1,5 +1,6 @@
 import DNSRecords
 import Foundation
+import Providers
 import Store
 import Testing
 @testable import Reconciler
@@ -110,32 +111,34 @@ import Testing
 }
 
 @Suite struct RedactionTests {
+    /// The CLI's output goes through the same `Redactor` as provider errors:
+    /// raw and URL-encoded secrets, and credentials by parameter name.
     @Test func providerErrorsNeverCarryASecretIntoJournalOrSummary() async throws {
-        let canary = "CANARY-sk_live_5f2b9c0e"
+        let canary = "CANARY/sk_live+5f2b9c0e"
+        let encoded = try #require(canary.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
         struct EchoedRequest: Error, CustomStringConvertible {
-            var url: String
-            var description: String { "HTTP 500 from \(url)" }
+            var description: String
         }
         struct Leaky: ResourceDriver {
-            let canary: String
+            let canary: String, encoded: String
             func perform(_ step: ExecutionStep) async throws -> StepResult {
-                // A provider error that echoes the request URL, key included.
-                throw EchoedRequest(url: "https://api.example/?key=\(canary)")
+                // A provider error that echoes the request URL (key encoded) and the body (key raw).
+                throw EchoedRequest(description: "HTTP 500 from https://api.example/?key=\(encoded) body {\"k\":\"\(canary)\"}")
             }
             func probe(_ action: PlanAction) async throws -> ProbeResult { .notApplied }
         }
         let tmp = TempStore(); defer { tmp.remove() }
         let store = try tmp.open()
-        let redactor = SecretRedactor(secrets: [canary, "abc"])
-        let summary = try await ApplyExecutor(store: store, driver: Leaky(canary: canary), redact: redactor.redact)
+        let redactor = Redactor(secrets: [canary, "abc"])
+        let summary = try await ApplyExecutor(store: store, driver: Leaky(canary: canary, encoded: encoded), redact: redactor.scrub)
             .apply(try mailgunPlan(["a.com"]), runID: "r")
         #expect(!summary.failed.isEmpty)
-        #expect(summary.outcomes.allSatisfy { !$0.1.description.contains(canary) })
-        #expect(summary.outcomes.contains { $0.1.description.contains("[redacted]") })
+        #expect(summary.outcomes.allSatisfy { !$0.1.description.contains(canary) && !$0.1.description.contains(encoded) })
+        #expect(summary.outcomes.contains { $0.1.description.contains(Redactor.mask) })
         let entries = try await ApplyJournal(store).entries(run: "r")
-        #expect(entries.allSatisfy { !($0.detail ?? "").contains(canary) })
-        // Short strings are not treated as secrets.
-        #expect(redactor.redact("abc def") == "abc def")
+        #expect(entries.allSatisfy { !($0.detail ?? "").contains(canary) && !($0.detail ?? "").contains(encoded) })
+        // Very short strings are not treated as secrets.
+        #expect(redactor.scrub("abc def") == "abc def")
     }
 }
 

@@ -1,5 +1,6 @@
 import DNSRecords
 import Foundation
+import Providers
 import Testing
 @testable import Reconciler
 
@@ -23,7 +24,7 @@ import Testing
         let actions = sampleActions()
         let reference = try Plan(actions: actions, domains: [], fingerprint: Fixtures.fingerprint()).actions.map(\.id)
         for seed in 0..<20 {
-            var g = SeededGenerator(seed: UInt64(seed))
+            var g = SplitMix64(seed: UInt64(seed))
             let shuffled = actions.shuffled(using: &g)
             #expect(try Plan(actions: shuffled, domains: [], fingerprint: Fixtures.fingerprint()).actions.map(\.id) == reference)
         }
@@ -136,15 +137,3 @@ import Testing
     }
 }
 
-/// SplitMix64: reproducible shuffles.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}

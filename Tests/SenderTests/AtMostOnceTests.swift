@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Sender
 import Store
 import Testing

@@ -3,17 +3,22 @@ import Sender
 import Store
 import Testing
 
+/// 2026-12-07 00:00:00 UTC, a Monday a week after the example fleet's latest warmup start.
+let decemberMonday: Double = 1_796_601_600
+
 @Suite struct CapacityTests {
     @Test func namesTheGroupPauseAsBindingForTheSeedNumbers() throws {
-        let fleet = SendingFleet.example(domains: 600, now: monday)
+        // The reference fleet of `example-fleet --domains 600`, a week after its last warmup start.
+        let fleet = try SendingFleet.example(domains: 600)
         let store = MemorySendingStore()
         let c = Campaign(id: "c", steps: [CampaignStep(subject: "s", text: "t")])
-        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(4000), now: monday)
-        let text = try CapacityReport.render(fleet: fleet, store: store, days: 2, now: monday + 3600)
-        let g1 = text.split(separator: "\n").filter { $0.contains("  2026-03-02:") }.first.map(String.init) ?? ""
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(4000), now: decemberMonday)
+        let text = try CapacityReport.render(fleet: fleet, store: store, days: 2, now: decemberMonday + 3600)
+        let g1 = text.split(separator: "\n").filter { $0.contains("  2026-12-07:") }.first.map(String.init) ?? ""
         #expect(g1.contains("demand 4000, capacity 2304 (1920–2880), shortfall 1696"))
         #expect(g1.contains("binding: the 30–45 s group pause caps the group at 80–120 mails/hour, under its 300/hour cap"))
-        #expect(text.contains("2026-03-03: demand 1696, capacity 2304"))
+        #expect(text.contains("2026-12-08: demand 1696, capacity 2304"))
+        #expect(text.contains("group g1: 286 active mailboxes, hourly cap 300, pause 30–45 s"))
         #expect(text.contains("every limit alone: group pause 2304 | group hourly cap 7200"))
     }
 

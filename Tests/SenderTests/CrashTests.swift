@@ -1,13 +1,15 @@
 import Foundation
+import Providers
 import Sender
 import Store
 import Testing
+import TestSupport
 
 /// The built `reconcile send` daemon against the real SMTP server, killed
 /// with SIGKILL at random points: nothing is ever delivered twice and no
 /// suppressed address is ever mailed.
 @Suite(.serialized) struct CrashTests {
-    static let binary = packageRoot.appendingPathComponent(".build/debug/reconcile")
+    static let binary = URL(fileURLWithPath: ReconcileBinary.path)
 
     func setUp(_ server: SMTPTestServer, recipients n: Int, suppressed: Set<String>) throws -> (dir: URL, state: String, fleet: String) {
         let dir = try temporaryDirectory("crash")
@@ -42,7 +44,7 @@ import Testing
         let suppressed = Set((0..<300).filter { $0 % 11 == 5 }.map { "r\($0)@example.net" })
         let (dir, state, fleet) = try setUp(server, recipients: 300, suppressed: suppressed)
         defer { try? FileManager.default.removeItem(at: dir) }
-        var rng = SeededRandom(seed: 20_261_129)
+        let rng = SeededRandom(seed: 20_261_129)
         var kills = 0
         var batch = 0
         let feeder = SQLiteSendingStore(try StateStore(path: state))

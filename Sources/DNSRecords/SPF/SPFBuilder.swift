@@ -17,13 +17,13 @@ public struct SPFBuilder: Sendable, Hashable {
         }
     }
 
-    public var mailgun: MailgunDNSRegion?
-    public var zoho: ZohoDataCentre?
+    public var mailgun: MailgunRegion?
+    public var zoho: ZohoRegion?
     public var includes: [Include]
     public var qualifier: SPFQualifier
     public var costs: SPFLookupCosts
 
-    public init(mailgun: MailgunDNSRegion? = nil, zoho: ZohoDataCentre? = nil, includes: [Include] = [],
+    public init(mailgun: MailgunRegion? = nil, zoho: ZohoRegion? = nil, includes: [Include] = [],
                 qualifier: SPFQualifier = .softfail, costs: SPFLookupCosts = .known) {
         self.mailgun = mailgun
         self.zoho = zoho

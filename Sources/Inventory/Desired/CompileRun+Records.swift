@@ -5,8 +5,8 @@ extension CompileRun {
     mutating func records(for d: Domain, path: String, pool: MailgunAccount, zoho: ZohoAccount?,
                           inbound: InboundPolicy, ensure: Presence) -> [DesiredRecord] {
         let ttl = inventory.defaults.ttl
-        let region = MailgunDNSRegion(rawValue: pool.region.rawValue) ?? .us
-        let dc = zoho.flatMap { ZohoDataCentre(rawValue: $0.region.rawValue) }
+        let region = pool.region
+        let dc = zoho?.region
         var managed: [DesiredRecord] = []
 
         switch inbound {
@@ -31,7 +31,7 @@ extension CompileRun {
                                          purpose: .tracking, location: d.location))
         }
         if zoho != nil {
-            managed.append(DesiredRecord(purpose: .zohoDKIM, name: DKIMRecord.name(selector: ZohoDataCentre.defaultDKIMSelector, domain: d.name),
+            managed.append(DesiredRecord(purpose: .zohoDKIM, name: DKIMRecord.name(selector: ZohoRegion.defaultDKIMSelector, domain: d.name),
                                          type: .TXT, ttl: ttl, value: .afterApply(source: AfterApply.zohoDKIM), location: d.location))
             managed.append(DesiredRecord(purpose: .zohoVerification, name: d.name, type: .TXT, ttl: ttl,
                                          value: .afterApply(source: AfterApply.zohoVerificationCode), location: d.location))
@@ -73,7 +73,7 @@ extension CompileRun {
     /// The merged SPF text, or nil (with a located error) when it cannot be
     /// published. It depends only on the providers, so it is built once per
     /// (region, data centre) pair; its problems are reported once too.
-    private mutating func spfRecord(mailgun: MailgunDNSRegion, zoho: ZohoDataCentre?, domain d: Domain, reportErrors: Bool) -> String? {
+    private mutating func spfRecord(mailgun: MailgunRegion, zoho: ZohoRegion?, domain d: Domain, reportErrors: Bool) -> String? {
         let key = mailgun.rawValue + "/" + (zoho?.rawValue ?? "-") + (reportErrors ? "" : "/quiet")
         if let cached = spfCache[key] { return cached }
         let text = buildSPF(mailgun: mailgun, zoho: zoho, domain: d, reportErrors: reportErrors)
@@ -81,7 +81,7 @@ extension CompileRun {
         return text
     }
 
-    private mutating func buildSPF(mailgun: MailgunDNSRegion, zoho: ZohoDataCentre?, domain d: Domain, reportErrors: Bool) -> String? {
+    private mutating func buildSPF(mailgun: MailgunRegion, zoho: ZohoRegion?, domain d: Domain, reportErrors: Bool) -> String? {
         let policy = inventory.defaults.spf
         let qualifier = SPFQualifier(rawValue: policy.qualifier.rawValue) ?? .softfail
         let includes = policy.includes

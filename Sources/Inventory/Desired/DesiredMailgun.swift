@@ -37,8 +37,6 @@ public struct DesiredMailgunDomain: Sendable, Hashable, Codable {
         self.webhooks = webhooks
         self.routes = routes
     }
-
-    public var dnsRegion: MailgunDNSRegion { MailgunDNSRegion(rawValue: region.rawValue) ?? .us }
 }
 
 /// One SMTP login per mailbox. The password is never in the desired state:

@@ -47,7 +47,7 @@ public enum AfterApply {
     /// The `publicKey` of the Zoho domain's DKIM entry (`v=DKIM1; k=rsa; p=…`, mail-platforms.md 2.4).
     public static let zohoDKIM = "zoho.domain.dkim"
     /// The Zoho domain's `CNAMEVerificationCode`; the TXT is
-    /// `ZohoDataCentre.verificationTXT(code:)` of it.
+    /// `ZohoRegion.verificationTXT(code:)` of it.
     public static let zohoVerificationCode = "zoho.domain.verification-code"
 }
 

@@ -15,7 +15,7 @@ public struct DesiredZohoDomain: Sendable, Hashable, Codable {
     public var users: [DesiredZohoUser]
 
     public init(ensure: Presence, account: String, region: ZohoRegion, orgID: String,
-                dkimSelector: String = ZohoDataCentre.defaultDKIMSelector,
+                dkimSelector: String = ZohoRegion.defaultDKIMSelector,
                 verificationCode: DesiredValue = .afterApply(source: AfterApply.zohoVerificationCode), users: [DesiredZohoUser]) {
         self.ensure = ensure
         self.account = account
@@ -26,10 +26,8 @@ public struct DesiredZohoDomain: Sendable, Hashable, Codable {
         self.users = users
     }
 
-    public var dataCentre: ZohoDataCentre { ZohoDataCentre(rawValue: region.rawValue) ?? .com }
-
     /// The apex TXT value for the verification code Zoho returned.
-    public func verificationTXT(code: String) -> String { dataCentre.verificationTXT(code: code) }
+    public func verificationTXT(code: String) -> String { region.verificationTXT(code: code) }
 }
 
 public struct DesiredZohoUser: Sendable, Hashable, Codable {

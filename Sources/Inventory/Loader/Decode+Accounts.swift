@@ -1,3 +1,4 @@
+import DNSRecords
 extension FileDecoder {
     static let accountKeys: [AccountKind: [String]] = [
         .porkbun: ["api_key", "secret_key"],

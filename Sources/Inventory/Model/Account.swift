@@ -1,3 +1,5 @@
+import DNSRecords
+
 /// A provider account the fleet uses. Registrars host the domains and their
 /// DNS; Mailgun accounts are sending pools; Zoho organisations host mailboxes.
 public struct Account: Sendable, Hashable, Codable {
@@ -78,11 +80,6 @@ public struct NamecheapAccount: Sendable, Hashable, Codable {
     }
 }
 
-public enum MailgunRegion: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
-    case us, eu
-    public var description: String { rawValue }
-}
-
 public struct MailgunAccount: Sendable, Hashable, Codable {
     public var region: MailgunRegion
     public var apiKey: SecretRef
@@ -99,12 +96,6 @@ public struct MailgunAccount: Sendable, Hashable, Codable {
         self.webhookSigningKey = webhookSigningKey
         self.smtpPasswordSecret = smtpPasswordSecret
     }
-}
-
-/// Zoho data centre: selects `mail.zoho.<region>` and `accounts.zoho.<region>` (mail-platforms.md 2.1).
-public enum ZohoRegion: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
-    case com, eu, `in`, comAU = "com.au"
-    public var description: String { rawValue }
 }
 
 public struct ZohoAccount: Sendable, Hashable, Codable {

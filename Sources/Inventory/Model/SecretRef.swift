@@ -1,3 +1,5 @@
+import Foundation
+
 /// A reference to a secret held outside the inventory (`env:NAME`).
 ///
 /// The inventory never holds secret values: a literal is a load error. The
@@ -34,4 +36,23 @@ public struct SecretRef: Sendable, Hashable, Codable, CustomStringConvertible {
     // Equality ignores where the reference was written.
     public static func == (a: SecretRef, b: SecretRef) -> Bool { a.name == b.name }
     public func hash(into h: inout Hasher) { h.combine(name) }
+}
+
+/// Why a secret reference gave no value. Names the reference, never a value.
+public struct SecretError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+}
+
+extension SecretRef {
+    /// The value behind reference text (`env:NAME`), as the Sender's fleet
+    /// JSON carries it; a literal is refused, an unset variable is named.
+    public static func resolve(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(SecretError) -> String {
+        guard let ref = parse(text) else {
+            throw SecretError(description: "secret must be an env:NAME reference, not a literal value")
+        }
+        guard let value = ref.resolve(in: environment) else {
+            throw SecretError(description: "environment variable \(ref.name) (referenced as \(ref)) is not set")
+        }
+        return value
+    }
 }

@@ -9,15 +9,15 @@ public struct ProviderHTTPClient: Sendable {
     public let transport: any HTTPTransport
     public let budget: RateBudget
     public let retry: RetryPolicy
-    public let clock: any ProviderClock
+    public let clock: any FleetClock
     public let random: any RandomSource
     public let redactor: Redactor
     public let classifier: ResponseClassifier
     public let logger: Logger
 
     public init(provider: String, transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget,
-                retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
-                random: any RandomSource = SystemRandomSource(), redactor: Redactor,
+                retry: RetryPolicy = RetryPolicy(), clock: any FleetClock = SystemClock(),
+                random: any RandomSource = SystemRandom(), redactor: Redactor,
                 classifier: ResponseClassifier = .generic, logger: Logger = Logger(label: "reconcile.http")) {
         self.provider = provider
         self.transport = transport

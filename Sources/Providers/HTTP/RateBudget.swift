@@ -19,29 +19,29 @@ public actor RateBudget {
     /// Extra spacing added to each window, absorbing the jitter between the
     /// moment we send and the moment the provider counts the request.
     public nonisolated let margin: Double
-    private let clock: any ProviderClock
+    private let clock: any FleetClock
     private var grants: [Double] = []   // ascending slot times, pruned to the longest window
     private var pausedUntil: Double = -.infinity
     public private(set) var granted = 0
 
-    public init(windows: [RateWindow], margin: Double = 0, clock: any ProviderClock = SystemClock()) {
+    public init(windows: [RateWindow], margin: Double = 0, clock: any FleetClock = SystemClock()) {
         self.windows = windows.filter { $0.limit > 0 }
         self.margin = margin
         self.clock = clock
     }
 
     /// Porkbun: "1 request per second per API key" (registrars.md A5).
-    public static func porkbun(clock: any ProviderClock = SystemClock()) -> RateBudget {
+    public static func porkbun(clock: any FleetClock = SystemClock()) -> RateBudget {
         RateBudget(windows: [RateWindow(limit: 1, seconds: 1)], margin: 0.02, clock: clock)
     }
 
     /// Namecheap: 20/minute, 700/hour, 8000/day per user (registrars.md B5).
-    public static func namecheap(clock: any ProviderClock = SystemClock()) -> RateBudget {
+    public static func namecheap(clock: any FleetClock = SystemClock()) -> RateBudget {
         RateBudget(windows: [RateWindow(limit: 20, seconds: 60), RateWindow(limit: 700, seconds: 3600),
                              RateWindow(limit: 8000, seconds: 86400)], margin: 0.25, clock: clock)
     }
 
-    public static func unlimited(clock: any ProviderClock = SystemClock()) -> RateBudget {
+    public static func unlimited(clock: any FleetClock = SystemClock()) -> RateBudget {
         RateBudget(windows: [], clock: clock)
     }
 

@@ -46,7 +46,7 @@ public struct ResponseClassifier: Sendable {
 
     public static let generic = ResponseClassifier { _ in nil }
 
-    public func verdict(for response: ProviderResponse, clock: any ProviderClock) -> ResponseVerdict {
+    public func verdict(for response: ProviderResponse, clock: any FleetClock) -> ResponseVerdict {
         if let v = classify(response) { return v }
         let after = RetryAfter.seconds(response.header("retry-after"), now: clock.wallDate())
         if response.status == 429 {

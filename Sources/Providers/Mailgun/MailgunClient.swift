@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 
 /// The Mailgun API for one account in one region, on the shared HTTP layer.
@@ -19,8 +20,8 @@ public struct MailgunClient: Sendable {
     /// `endpoint` overrides the regional base URL (proxy, Sandbox emulator).
     public init(region: MailgunRegion, apiKey: String, endpoint: URL? = nil,
                 transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget? = nil,
-                sendBudget: RateBudget? = nil, retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
-                random: any RandomSource = SystemRandomSource(), timeout: Double = 30) {
+                sendBudget: RateBudget? = nil, retry: RetryPolicy = RetryPolicy(), clock: any FleetClock = SystemClock(),
+                random: any RandomSource = SystemRandom(), timeout: Double = 30) {
         self.region = region
         self.timeout = timeout
         self.baseURL = endpoint ?? region.apiBase
@@ -39,7 +40,7 @@ public struct MailgunClient: Sendable {
 
     /// 429 and 420 are both throttles (§1.3: 420 "recipient limit exceeded" seen in 2025);
     /// the wait comes from `Retry-After`, `retry-seconds` or the "try again after" text.
-    static func classifier(clock: any ProviderClock) -> ResponseClassifier {
+    static func classifier(clock: any FleetClock) -> ResponseClassifier {
         ResponseClassifier { response in
             guard response.status == 429 || response.status == 420 else { return nil }
             let body = MailgunErrorBody.parse(response.body, contentType: response.header("content-type"))

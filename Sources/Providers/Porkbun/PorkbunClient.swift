@@ -40,7 +40,7 @@ public struct PorkbunClient: Sendable {
     public init(baseURL: URL = PorkbunWire.productionURL, credentials: PorkbunCredentials,
                 budget: RateBudget = .porkbun(), retry: RetryPolicy = RetryPolicy(maxAttempts: 5, baseDelay: 1.2, maxDelay: 10),
                 timeout: Double = 30, transport: any HTTPTransport = URLSessionTransport(),
-                clock: any ProviderClock = SystemClock(), random: any RandomSource = SystemRandomSource(),
+                clock: any FleetClock = SystemClock(), random: any RandomSource = SystemRandom(),
                 logger: Logger = Logger(label: "reconcile.porkbun")) {
         self.baseURL = baseURL
         self.credentials = credentials

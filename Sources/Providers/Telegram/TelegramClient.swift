@@ -10,8 +10,8 @@ public struct TelegramClient: Sendable {
     let timeout: Double
 
     public init(botToken: String, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
-                budget: RateBudget? = nil, retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
-                random: any RandomSource = SystemRandomSource(), timeout: Double = 30) {
+                budget: RateBudget? = nil, retry: RetryPolicy = RetryPolicy(), clock: any FleetClock = SystemClock(),
+                random: any RandomSource = SystemRandom(), timeout: Double = 30) {
         self.timeout = timeout
         baseURL = endpoint ?? URL(string: "https://api.telegram.org")!
         token = botToken

@@ -11,13 +11,13 @@ public actor ZohoAccessTokens {
     private let clientID: String
     private let clientSecret: String
     private let refreshToken: String
-    private let clock: any ProviderClock
+    private let clock: any FleetClock
     private var cached: (token: String, expires: Double)?
     private var inFlight: Task<String, any Error>?
     public private(set) var refreshCount = 0
 
     init(http: ProviderHTTPClient, accountsBase: URL, clientID: String, clientSecret: String, refreshToken: String,
-         clock: any ProviderClock) {
+         clock: any FleetClock) {
         self.http = http
         var base = accountsBase.absoluteString
         while base.hasSuffix("/") { base.removeLast() }

@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 
 /// Zoho Mail organization admin API for one organization (mail-platforms.md §2).
@@ -16,8 +17,8 @@ public struct ZohoClient: Sendable {
     public init(region: ZohoRegion, orgID: String, clientID: String, clientSecret: String, refreshToken: String,
                 mailEndpoint: URL? = nil, accountsEndpoint: URL? = nil,
                 transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget? = nil,
-                retry: RetryPolicy = RetryPolicy(), clock: any ProviderClock = SystemClock(),
-                random: any RandomSource = SystemRandomSource(), timeout: Double = 30) {
+                retry: RetryPolicy = RetryPolicy(), clock: any FleetClock = SystemClock(),
+                random: any RandomSource = SystemRandom(), timeout: Double = 30) {
         self.region = region
         self.timeout = timeout
         self.orgID = orgID

@@ -1,3 +1,4 @@
+import DNSRecords
 import Providers
 
 /// What the mail platforms hold for the inventory's domains, as the planner

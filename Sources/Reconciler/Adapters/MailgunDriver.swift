@@ -201,7 +201,7 @@ public struct MailgunDriver: PerActionDriver {
     static func int(_ v: PlanValue) -> Int? { if case .int(let i) = v { return i } else { return nil } }
 
     static func redact(_ text: String, _ password: String) -> String {
-        text.replacingOccurrences(of: password, with: "[redacted]")
+        Redactor(secrets: [password]).scrub(text)
     }
 }
 

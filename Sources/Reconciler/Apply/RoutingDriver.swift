@@ -1,5 +1,5 @@
-/// Sends each step to the driver for its resource kind, so the CLI composes
-/// one driver per provider family (registrar zones, registrar delegation,
+/// Sends each step to the driver for its resource kind, so `FleetApplier`
+/// composes one driver per provider family (registrar zones, registrar delegation,
 /// Mailgun, Zoho) into the one the executor uses.
 public struct RoutingDriver: ResourceDriver {
     public var routes: [ResourceKind: any ResourceDriver]

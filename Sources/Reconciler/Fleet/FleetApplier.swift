@@ -31,7 +31,7 @@ public struct FleetApplier: Sendable {
         self.progress = progress
     }
 
-    public var redactor: SecretRedactor { SecretRedactor(secrets: planner.providers.secretValues) }
+    public var redactor: Redactor { Redactor(secrets: planner.providers.secretValues) }
 
     /// Routes each resource kind to its provider family's driver.
     public var driver: RoutingDriver {
@@ -47,7 +47,7 @@ public struct FleetApplier: Sendable {
 
     var executor: ApplyExecutor {
         ApplyExecutor(store: planner.store, driver: driver, concurrency: concurrency, holder: "reconcile apply",
-                      redact: redactor.redact, progress: progress)
+                      redact: redactor.scrub, progress: progress)
     }
 
     /// Holds the apply lock around `body`.

@@ -61,12 +61,10 @@ public struct FleetProviders: Sendable {
                     baseURL: endpoint ?? NamecheapWire.productionURL, credentials: credentials,
                     budget: limits ? .namecheap() : .unlimited()))
             case .mailgun(let m):
-                let region = Providers.MailgunRegion(rawValue: m.region.rawValue) ?? .us
-                mailgun[name] = MailgunClient(region: region, apiKey: value(m.apiKey, name, "api_key"), endpoint: endpoint,
+                mailgun[name] = MailgunClient(region: m.region, apiKey: value(m.apiKey, name, "api_key"), endpoint: endpoint,
                                               budget: limits ? nil : .unlimited())
             case .zoho(let z):
-                let region = Providers.ZohoRegion(rawValue: z.region.rawValue) ?? .com
-                zoho[name] = ZohoClient(region: region, orgID: z.orgID, clientID: value(z.clientID, name, "client_id"),
+                zoho[name] = ZohoClient(region: z.region, orgID: z.orgID, clientID: value(z.clientID, name, "client_id"),
                                         clientSecret: value(z.clientSecret, name, "client_secret"),
                                         refreshToken: value(z.refreshToken, name, "refresh_token"),
                                         mailEndpoint: endpoint, accountsEndpoint: endpoint,

@@ -4,7 +4,7 @@ import DNSRecords
 /// Assembles a plan from per-domain diffs and records, for the fingerprint,
 /// the hash of every observed resource an action was planned from.
 ///
-/// The CLI feeds it what the adapters produce (desired state from the
+/// `FleetPlanner` feeds it what the adapters produce (desired state from the
 /// inventory, observations from the providers or the cache), then calls
 /// `build()`; applying a saved plan re-observes `plan.touchedResources` and
 /// hashes them the same way (`ObservedHash`) to detect staleness.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What a plan was made from: the inventory and the observed state of every
@@ -18,18 +19,29 @@ public struct PlanFingerprint: Sendable, Hashable, Codable {
     /// One digest of the whole fingerprint (journal runs are keyed by it).
     public var digest: String {
         let lines = ["inventory \(inventory)"] + observed.keys.sorted().map { "\($0) \(observed[$0]!)" }
-        return SHA256.hex(lines.joined(separator: "\n"))
+        return Self.hex(Data(lines.joined(separator: "\n").utf8))
     }
 
     /// SHA-256 hex of bytes (the inventory files, concatenated in path order).
-    public static func hash(_ data: Data) -> String { SHA256.hex(data) }
+    public static func hash(_ data: Data) -> String { hex(data) }
 
     /// SHA-256 hex of a value's canonical JSON (sorted keys): the hash of an
     /// observed state. Equal values always hash equal.
     public static func hash(of value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return SHA256.hex(try encoder.encode(value))
+        return hex(try encoder.encode(value))
+    }
+
+    /// Lowercase hex of the SHA-256 digest (swift-crypto).
+    private static func hex(_ data: Data) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) {
+            out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Compares with the fingerprint of the world now; nil when fresh.

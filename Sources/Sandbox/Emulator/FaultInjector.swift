@@ -67,7 +67,7 @@ public enum Fault: Sendable, Equatable {
 public final class FaultInjector: Sendable {
     public let profile: FaultProfile
     public let seed: UInt64
-    private let random: SeededRandomSource
+    private let random: SeededRandom
     private let state = Locked<Bool>(true)
     /// When set, only these endpoints get faults (a test aiming at one call).
     public let onlyEndpoints: Set<String>?
@@ -76,7 +76,7 @@ public final class FaultInjector: Sendable {
         self.profile = profile
         self.seed = seed
         self.onlyEndpoints = onlyEndpoints
-        random = SeededRandomSource(seed: seed)
+        random = SeededRandom(seed: seed)
     }
 
     /// Turns injection on or off at run time (tests disable it to read back the truth).

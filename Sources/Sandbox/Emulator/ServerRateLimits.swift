@@ -43,7 +43,7 @@ public struct ServerRateLimits: Sendable, Codable, Equatable {
 /// Counts requests per key and says whether the next one is admitted.
 public final class ServerRateLimiter: Sendable {
     public let limits: ServerRateLimits
-    private let clock: any ProviderClock
+    private let clock: any FleetClock
     private struct KeyState {
         var admitted: [Double] = []
         var tokens: Double
@@ -53,7 +53,7 @@ public final class ServerRateLimiter: Sendable {
     }
     private let states = Locked<[String: KeyState]>([:])
 
-    public init(limits: ServerRateLimits, clock: any ProviderClock = SystemClock()) {
+    public init(limits: ServerRateLimits, clock: any FleetClock = SystemClock()) {
         self.limits = limits
         self.clock = clock
     }

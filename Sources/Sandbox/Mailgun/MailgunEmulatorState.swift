@@ -119,7 +119,7 @@ actor MailgunEmulatorState {
             MailgunDNSRecord(recordType: "CNAME", name: "\(s.domain.webPrefix ?? "email").\(n)", value: region.trackingTarget,
                              valid: v("cname"), isActive: true, cached: []),
         ]
-        let receiving = region.inboundMX.map {
+        let receiving = region.mxHosts.map {
             MailgunDNSRecord(recordType: "MX", name: nil, value: $0, priority: "10", valid: v("mx"), isActive: true, cached: [])
         }
         return RecordSets(sending: sending, receiving: receiving)
@@ -139,7 +139,7 @@ actor MailgunEmulatorState {
         let dkimOK = dkimTXT.contains { Self.squash($0) == Self.squash(s.dkimValue) }
         let cname = await dns.lookup("\(s.domain.webPrefix ?? "email").\(n)", .CNAME).map(\.value)
         let mx = await dns.lookup(n, .MX).map(\.value)
-        let mxOK = region.inboundMX.allSatisfy { mx.contains($0) }
+        let mxOK = region.mxHosts.allSatisfy { mx.contains($0) }
         // Written back onto the current value: the DNS lookups above were suspension points.
         let valid = ["spf": spfOK, "dkim": dkimOK, "cname": cname.contains(region.trackingTarget), "mx": mxOK]
         update(n) { current in

@@ -1,3 +1,4 @@
+import DNSRecords
 import Providers
 
 extension SandboxServiceFactory {

@@ -32,7 +32,7 @@ public final class NamecheapEmulator: Sendable {
     public init(apiUser: String = "sandbox", apiKey: String = "ncsandbox0000000000000000000000", userName: String? = nil,
                 allowedIPs: Set<String> = ["127.0.0.1"], state: NamecheapEmulatorState = NamecheapEmulatorState(),
                 dnsView: DNSView = DNSView(), limits: ServerRateLimits = .namecheap, faults: FaultInjector = FaultInjector(),
-                clock: any ProviderClock = SystemClock()) {
+                clock: any FleetClock = SystemClock()) {
         self.apiUser = apiUser
         self.apiKey = apiKey
         self.userName = userName ?? apiUser

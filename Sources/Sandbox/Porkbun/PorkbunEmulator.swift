@@ -25,7 +25,7 @@ public final class PorkbunEmulator: Sendable {
 
     public init(apiKey: String = "pk1_sandbox0000000000000000000000000000", secretKey: String = "sk1_sandbox0000000000000000000000000000",
                 state: PorkbunEmulatorState = PorkbunEmulatorState(), dnsView: DNSView = DNSView(),
-                limits: ServerRateLimits = .porkbun, faults: FaultInjector = FaultInjector(), clock: any ProviderClock = SystemClock()) {
+                limits: ServerRateLimits = .porkbun, faults: FaultInjector = FaultInjector(), clock: any FleetClock = SystemClock()) {
         self.apiKey = apiKey
         self.secretKey = secretKey
         self.state = Locked(state)

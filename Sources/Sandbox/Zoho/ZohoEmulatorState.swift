@@ -126,8 +126,8 @@ actor ZohoEmulatorState {
     // MARK: verification, only from the world's DNS view
 
     func txtVerified(_ d: DomainState) async -> Bool {
-        let want = region.verificationTXT(code: "zb\(d.code)")
-        return await dns.lookup(d.name, .TXT).contains { $0.value.trimmingCharacters(in: .whitespaces) == want }
+        let want = ZohoVerificationTXT(code: "zb\(d.code)", dataCentre: region.rawValue)
+        return await dns.lookup(d.name, .TXT).contains { ZohoVerificationTXT($0.value) == want }
     }
 
     func mxVerified(_ d: DomainState) async -> Bool {
@@ -139,7 +139,7 @@ actor ZohoEmulatorState {
     func spfVerified(_ d: DomainState) async -> Bool {
         await dns.lookup(d.name, .TXT).contains { r in
             let words = r.value.lowercased().split(separator: " ")
-            return words.first == "v=spf1" && words.contains("include:\(region.defaultSPFInclude)")
+            return words.first == "v=spf1" && words.contains("include:\(region.spfInclude)")
         }
     }
 

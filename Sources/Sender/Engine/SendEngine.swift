@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Store
 
 /// What one step of the engine did.
@@ -26,7 +27,7 @@ public final class SendEngine {
     public let fleet: SendingFleet
     public let store: any SendingStore
     public let transport: any MailTransport
-    public let clock: any SendClock
+    public let clock: any FleetClock
     public var scheduler: Scheduler
     let builder: MessageBuilder
     let health: HealthMonitor
@@ -47,7 +48,7 @@ public final class SendEngine {
     public var onSend: ((Admission, TransportResult) -> Void)?
 
     /// Recovers interrupted attempts, evaluates health and builds the index.
-    public init(fleet: SendingFleet, store: any SendingStore, transport: any MailTransport, clock: any SendClock,
+    public init(fleet: SendingFleet, store: any SendingStore, transport: any MailTransport, clock: any FleetClock,
                 random: any RandomSource, builder: MessageBuilder, maintenanceInterval: Double = 60) throws {
         self.fleet = fleet
         self.store = store
@@ -66,10 +67,8 @@ public final class SendEngine {
             if let r = try store.campaign(id: id) { campaigns[id] = try Campaign.from(record: r) }
         }
         self.campaigns = campaigns
-        var rng = random
-        _ = rng.nextUnit()
         self.scheduler = Scheduler(fleet: fleet, campaigns: campaigns, limiter: try store.limiterSnapshot(now: now),
-                                   health: try store.mailboxHealth(), suppressed: try store.suppressedEmails(), random: rng)
+                                   health: try store.mailboxHealth(), suppressed: try store.suppressedEmails(), random: random)
         scheduler.add(pending)
         groupWake = Array(repeating: -.infinity, count: fleet.groups.count)
         lastReason = Array(repeating: .noDemand, count: fleet.groups.count)
@@ -183,7 +182,7 @@ public final class SendEngine {
             switch try await step() {
             case .sent, .refused: continue
             case .idle(let until, _):
-                await clock.sleep(until: min(until, deadline, now + maxSleep))
+                try? await clock.sleep(until: min(until, deadline, now + maxSleep))
             }
         }
     }

@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 import Inventory
 import Providers
@@ -8,11 +9,6 @@ import Providers
 /// inventory's (`WarmupStage`, `HealthThresholds`, `SendingWindow`), which
 /// are only read through their properties here.
 extension SendingFleet {
-    /// Mailgun's SMTP relay per region (sending.md §6.1): STARTTLS on 587.
-    public static func smtpURL(region: String) -> String {
-        region == "eu" ? "smtp://smtp.eu.mailgun.org:587" : "smtp://smtp.mailgun.org:587"
-    }
-
     public init(inventory inv: Inventory) {
         var groups: [SendingGroup] = []
         var mailboxes: [SendingMailbox] = []
@@ -20,7 +16,7 @@ extension SendingFleet {
         for g in inv.groups {
             let limits = inv.effectiveLimits(for: g)
             let pool = inv.account(named: g.pool)
-            let smtp = pool?.mailgun.map { SMTPEndpoint(url: Self.smtpURL(region: $0.region.rawValue)) }
+            let smtp = pool?.mailgun.map { SMTPEndpoint(url: $0.region.smtpURL) }
             // Calendar weekdays count from Sunday = 1; the inventory's ISO ones from Monday = 1.
             let window = limits.window.map { w in
                 WeeklyWindow(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
@@ -29,14 +25,14 @@ extension SendingFleet {
                                      pause: SecondsRange(Double(limits.group.pause.min.seconds), Double(limits.group.pause.max.seconds)),
                                      smtp: smtp, window: window, windowTimeZone: limits.window?.timeZone)
             if let pool, let mg = pool.mailgun {
-                let base = pool.endpoint ?? (mg.region.rawValue == "eu" ? "https://api.eu.mailgun.net" : "https://api.mailgun.net")
-                group.mailgun = MailgunAPI(baseURL: base, apiKey: "env:\(mg.apiKey.name)")
+                let base = pool.endpoint ?? mg.region.apiBase.absoluteString
+                group.mailgun = MailgunAPI(baseURL: base, apiKey: mg.apiKey.description)
             }
             groups.append(group)
             thresholds.disableBounceRate = limits.health.disableBounceRate.fraction
             thresholds.minimumSample = limits.health.bounceMinimumSample
             thresholds.healthyComplaintRate = limits.health.complaintRate.fraction
-            let password = pool.flatMap { inv.smtpPasswordSecret(forPool: $0) }.map { "env:\($0.name)" }
+            let password = pool.flatMap { inv.smtpPasswordSecret(forPool: $0) }.map(\.description)
             for d in g.domains {
                 let stages = inv.warmupSchedule(for: d)?.stages.map { Warmup.Stage(days: $0.days, daily: $0.daily) } ?? []
                 for m in d.mailboxes {
@@ -55,7 +51,7 @@ extension SendingFleet {
             }
         }
         let base = (inv.monitoring.publicBaseURL ?? "https://unsubscribe.invalid").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        let secret = inv.monitoring.unsubscribeSecret.map { "env:\($0.name)" } ?? "env:RECONCILE_UNSUBSCRIBE_SECRET"
+        let secret = (inv.monitoring.unsubscribeSecret ?? SecretRef(env: "RECONCILE_UNSUBSCRIBE_SECRET")).description
         self.init(groups: groups, mailboxes: mailboxes, thresholds: thresholds,
                   unsubscribe: UnsubscribeSettings(baseURL: base + "/u", secret: secret))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Store
 
 /// The Sender's own narrow input: what the scheduler needs to know about the
@@ -39,6 +40,11 @@ public struct SecondsRange: Codable, Sendable, Equatable, CustomStringConvertibl
         func f(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v) }
         return lower == upper ? "\(f(lower)) s" : "\(f(lower))–\(f(upper)) s"
     }
+}
+
+extension RandomSource {
+    /// One draw from the range: a pause or an interval.
+    public func uniform(_ r: SecondsRange) -> Double { r.lower + (r.upper - r.lower) * nextUnit() }
 }
 
 public struct SendingGroup: Codable, Sendable, Equatable {

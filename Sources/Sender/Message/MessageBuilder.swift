@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 import Mustache
 import Store
 
@@ -26,7 +27,8 @@ public struct MessageBuilder: Sendable {
     public init(unsubscribe: UnsubscribeLink) { self.unsubscribe = unsubscribe }
 
     public static func make(fleet: SendingFleet, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MessageBuilder {
-        let secret = try SecretReference.resolve(fleet.unsubscribe.secret, environment: environment)
+        let secret: String
+        do { secret = try SecretRef.resolve(fleet.unsubscribe.secret, environment: environment) } catch { throw SenderError.configuration("\(error)") }
         return MessageBuilder(unsubscribe: UnsubscribeLink(baseURL: fleet.unsubscribe.baseURL, secret: secret))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Store
 
 /// A simulated run on the virtual clock with an accepting relay and the

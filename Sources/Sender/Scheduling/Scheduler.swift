@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Store
 
 /// The in-memory admission index: rebuilt from the store at start, then kept

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import Inventory
 import Providers
 import Store
 
@@ -56,7 +57,7 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
         }
         var password: String?
         if let ref = mailbox.smtpPassword {
-            do { password = try SecretReference.resolve(ref, environment: environment) } catch {
+            do { password = try SecretRef.resolve(ref, environment: environment) } catch {
                 return TransportResult(state: .deferred, code: nil, text: "\(error)", phase: .auth)
             }
             // Mailgun pools: the reference is the master secret; log in with the

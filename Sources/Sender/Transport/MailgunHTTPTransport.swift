@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -26,7 +27,7 @@ public struct MailgunHTTPTransport: MailTransport {
             return TransportResult(state: .deferred, code: nil, text: "group \(group.name) has no Mailgun API account", phase: .http)
         }
         let key: String
-        do { key = try SecretReference.resolve(apiKey, environment: environment) } catch {
+        do { key = try SecretRef.resolve(apiKey, environment: environment) } catch {
             return TransportResult(state: .deferred, code: nil, text: "\(error)", phase: .http)
         }
         guard let url = URL(string: "\(baseURL)/v3/\(mailbox.domain)/messages.mime") else {

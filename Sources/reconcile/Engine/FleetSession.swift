@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inventory
+import Providers
 import Reconciler
 import Store
 
@@ -13,7 +14,7 @@ struct FleetSession {
     let planner: FleetPlanner
     let scope: FleetPlanner.Scope
     let sandbox: SandboxSession?
-    let redactor: SecretRedactor
+    let redactor: Redactor
     /// Domains a `--changed-since` scope left out, for the summary line.
     let scopeNote: String?
 
@@ -46,7 +47,7 @@ struct FleetSession {
             let planner = FleetPlanner(desired: desired, inventoryHash: hash, providers: providers, store: store,
                                        concurrency: options.concurrency, progress: progress)
             return FleetSession(inventory: inventory, desired: desired, planner: planner, scope: scope, sandbox: sandbox,
-                                redactor: SecretRedactor(secrets: providers.secretValues), scopeNote: note)
+                                redactor: Redactor(secrets: providers.secretValues), scopeNote: note)
         } catch {
             await sandbox?.stop()
             if let e = error as? FleetSetupError { throw CLIError("cannot use the inventory's accounts:\n" + e.description) }

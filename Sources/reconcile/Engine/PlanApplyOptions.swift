@@ -31,8 +31,8 @@ extension FleetSession {
     }
 
     /// Prints to stdout with every secret value redacted.
-    func out(_ text: String) { FileHandle.standardOutput.write(Data(redactor.redact(text).utf8)) }
-    func err(_ text: String) { stderr(redactor.redact(text)) }
+    func out(_ text: String) { FileHandle.standardOutput.write(Data(redactor.scrub(text).utf8)) }
+    func err(_ text: String) { stderr(redactor.scrub(text)) }
 
     func render(_ plan: Plan, _ format: PlanFormat) throws -> String {
         switch format {

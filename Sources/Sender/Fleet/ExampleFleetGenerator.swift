@@ -1,13 +1,23 @@
 import Inventory
+import Providers
 
-/// Generates the text of an example fleet inventory: `fleet.yaml` with the
-/// accounts, defaults, warmup and the seed's limits, and one file per group.
-struct FleetGenerator {
-    let domains: Int
-    let seed: UInt64
+/// The one reference-fleet generator: the text of an example inventory,
+/// `fleet.yaml` with the accounts, defaults, warmup and the seed's limits,
+/// and one file per group. `reconcile example-fleet` writes it to disk;
+/// `SendingFleet.example` loads the same text, so `capacity` and
+/// `send --simulate` with `--example-domains N` plan the very fleet that
+/// `example-fleet --domains N` writes.
+public struct ExampleFleetGenerator: Sendable {
+    public let domains: Int
+    public let seed: UInt64
 
-    static let groupCount = 4
-    static let mailboxesPerDomain = 2
+    public init(domains: Int, seed: UInt64 = 1) {
+        self.domains = domains
+        self.seed = seed
+    }
+
+    public static let groupCount = 4
+    public static let mailboxesPerDomain = 2
 
     static let stems = ["acme", "brisk", "cobalt", "delta", "ember", "fable", "granite", "harbor", "indigo", "juniper",
                         "kestrel", "lumen", "maple", "nimbus", "onyx", "pioneer", "quartz", "ridge", "summit", "tundra",
@@ -23,7 +33,7 @@ struct FleetGenerator {
                             "Keller", "Lopez", "Moreau", "Novak", "Olsen", "Parker", "Quinn", "Rossi", "Schmidt", "Turner"]
 
     /// (relative path, text), sorted by path.
-    func files() -> [(String, String)] {
+    public func files() -> [(file: String, text: String)] {
         var rng = SplitMix64(seed: seed)
         let names = domainNames(&rng)
         var out = [("fleet.yaml", fleetYAML())]
@@ -33,7 +43,7 @@ struct FleetGenerator {
             let hi = g == Self.groupCount - 1 ? names.count : lo + perGroup
             out.append(("groups/g\(g + 1).yaml", groupYAML(index: g, names: Array(names[lo..<hi]), offset: lo, rng: &rng)))
         }
-        return out.sorted { $0.0 < $1.0 }
+        return out.sorted { $0.0 < $1.0 }.map { (file: $0.0, text: $0.1) }
     }
 
     /// `domains` distinct names: stem + suffix (+ a number when the word
@@ -120,5 +130,15 @@ struct FleetGenerator {
           unsubscribe_secret: env:UNSUBSCRIBE_SECRET
 
         """
+    }
+}
+
+extension SendingFleet {
+    /// The generated example fleet, loaded and adapted like any inventory.
+    public static func example(domains: Int, seed: UInt64 = 1) throws -> SendingFleet {
+        let files = ExampleFleetGenerator(domains: domains, seed: seed).files()
+        do { return SendingFleet(inventory: try InventoryLoader().load(files: files).inventory) } catch {
+            throw SenderError.configuration("\(error)")
+        }
     }
 }
