@@ -1,9 +1,5 @@
 import Foundation
 
-/// Defined once, in the root module: the inventory (its YAML values and the
-/// records it compiles), the provider clients, the emulators and the sender
-/// all read this enum, so a region can never be bridged by raw value.
-///
 /// A Mailgun region, and every fact that depends on it (mail-platforms.md
 /// 1.1, 1.5). Region is a property of each domain: every call about a domain
 /// goes to the API base of the region it was created in.
@@ -12,6 +8,10 @@ import Foundation
 /// are what the compiler can know before any call. EU's SPF include
 /// `eu.mailgun.org` is community evidence only (mail-platforms.md 6), so the
 /// emulators and the DNS checker compare "contains my include", not equality.
+///
+/// Defined once, in the root module: the inventory (its YAML values and the
+/// records it compiles), the provider clients, the emulators and the sender
+/// all read this enum, so a region is never bridged by raw value.
 public enum MailgunRegion: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     case us, eu
 

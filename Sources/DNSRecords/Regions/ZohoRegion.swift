@@ -1,9 +1,5 @@
 import Foundation
 
-/// Defined once, in the root module: the inventory (its YAML values and the
-/// records it compiles), the provider clients, the emulators and the sender
-/// all read this enum, so a region can never be bridged by raw value.
-///
 /// A Zoho data centre, and every fact that depends on it (mail-platforms.md
 /// 2.1, 2.4). The Mail API host and the OAuth accounts host share the
 /// region suffix (`mail.zoho.<dc>`, `accounts.zoho.<dc>`).
@@ -11,6 +7,10 @@ import Foundation
 /// MX hosts and priorities are consistent across guides and zone files. The
 /// SPF include for non-US data centres is unverified (mail-platforms.md 6);
 /// `zoho.<dc>` is what public zone files show.
+///
+/// Defined once, in the root module: the inventory (its YAML values and the
+/// records it compiles), the provider clients, the emulators and the sender
+/// all read this enum, so a region is never bridged by raw value.
 public enum ZohoRegion: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     case com, eu, `in`, comAU = "com.au", jp
 
