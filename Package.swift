@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "Inventory", dependencies: [
             "DNSRecords",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Provider clients (Porkbun, Namecheap, Mailgun, Zoho, Telegram) on a shared HTTP layer.
         .target(name: "Providers", dependencies: [
@@ -57,10 +58,18 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The application layer between the CLI and the modules: a fleet session
+        // (load once, scope, providers real or sandboxed), the loopback guard,
+        // the daemon's ServiceGroup. Testable without a subprocess.
+        .target(name: "App", dependencies: [
+            "Inventory", "Reconciler", "Sandbox", "Sender", "Store",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // libcurl with typed, non-variadic wrappers (SMTP transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .executableTarget(name: "reconcile", dependencies: [
-            "DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
+            "App", "DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -72,6 +81,7 @@ let package = Package(
         .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
                     exclude: ["Golden"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Inventory", "Reconciler", "Sandbox", "Sender", "Store"]),
         .testTarget(name: "CLITests", dependencies: ["Inventory", "Providers", "Sandbox", "Store", "Reconciler"],
                     exclude: ["Golden"]),
     ]

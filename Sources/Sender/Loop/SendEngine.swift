@@ -174,17 +174,40 @@ public final class SendEngine {
         }
     }
 
-    /// Runs until `shouldStop` says so; a stop request is honoured between
-    /// transactions, so the one in flight always finishes and is recorded.
-    public func run(until deadline: Double = .infinity, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws {
+    /// Why `run` returned.
+    public enum RunEnd: Sendable, Equatable {
+        case deadline
+        /// `shouldStop` said so (a graceful shutdown).
+        case stopped
+        /// `exitWhenIdle` and nothing is due within a minute.
+        case idle
+    }
+
+    /// Runs until `deadline`, until `shouldStop` says so, or — with
+    /// `exitWhenIdle` — until only retries or follow-ups more than a minute
+    /// away are left. A stop request is honoured between transactions, so
+    /// the one in flight always finishes and is recorded.
+    @discardableResult
+    public func run(until deadline: Double = .infinity, exitWhenIdle: Bool = false,
+                    shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RunEnd {
         while !shouldStop() {
             let now = clock.now()
-            if now >= deadline { return }
+            if now >= deadline { return .deadline }
             switch try await step() {
             case .sent, .refused: continue
             case .idle(let until, _):
+                if exitWhenIdle, nothingDueSoon(until) {
+                    // Re-read first: another process may have queued more.
+                    try maintain()
+                    if nothingDueSoon(until) { return .idle }
+                }
                 await clock.sleep(until: min(until, deadline, now + maxSleep))
             }
         }
+        return .stopped
+    }
+
+    private func nothingDueSoon(_ until: Double) -> Bool {
+        scheduler.pendingCount == 0 || until - clock.now() > 60
     }
 }

@@ -1,9 +1,9 @@
-import ArgumentParser
+import App
 import Foundation
 import Reconciler
 
 /// `reconcile --apply [PLANFILE]`.
-struct ApplyRun {
+struct ApplyCommand {
     var fleet: FleetOptions
     var options: ApplyOptions
     var planFile: String?
@@ -12,9 +12,9 @@ struct ApplyRun {
         try await withSession(fleet) { session in
             let applier = FleetApplier(
                 planner: session.planner, safety: session.safetyPolicy(allowDestructive: options.allowDestructive),
-                lockTimeout: options.lockTimeout.seconds, concurrency: options.applyConcurrency,
-                maxWait: options.wait.seconds, log: { session.err($0 + "\n") },
-                progress: fleet.progress.mode.enabled(isTTY: isatty(2) != 0) ? applyProgress(tty: isatty(2) != 0) : nil)
+                lockTimeout: options.lockTimeoutSeconds, concurrency: options.concurrency,
+                maxWait: options.waitSeconds, log: { session.err($0 + "\n") },
+                progress: fleet.progress.enabled(isTTY: isatty(2) != 0) ? applyProgress(tty: isatty(2) != 0) : nil)
             return try await applier.locked {
                 if let planFile { return try await applySaved(planFile, applier, session) }
                 return try await planAndApply(applier, session)
@@ -36,7 +36,7 @@ struct ApplyRun {
             session.out(try session.render(plan, .text))
             if autoApprove { return true }
             guard isatty(0) != 0 else {
-                throw CLIError("not applying: stdin is not a terminal, so nobody can confirm; pass --auto-approve")
+                throw AppError("not applying: stdin is not a terminal, so nobody can confirm; pass --auto-approve")
             }
             session.out("\nApply these changes? Only 'yes' is accepted: ")
             return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
@@ -81,14 +81,5 @@ struct ApplyRun {
             if case .pending = outcome { session.out("  \(id): \(outcome)\n") } else { session.err("  \(id): \(outcome)\n") }
         }
         session.out("Apply: \(summary.sentence).\n")
-    }
-}
-
-/// `applied 40/87 actions`: rewritten in place on a terminal, a line per
-/// step elsewhere.
-func applyProgress(tty: Bool) -> @Sendable (Int, Int) -> Void {
-    { done, total in
-        let line = "applied \(done)/\(total) actions"
-        stderr(tty ? "\r\u{1B}[K" + line + (done == total ? "\n" : "") : line + "\n")
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// `reconcile example-fleet`: write a realistic inventory of the reference
 /// shape (4 groups, 2 mailboxes per domain) for demos and benchmarks.
-struct ExampleFleet: ParsableCommand {
+struct ExampleFleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "example-fleet",
         abstract: "Write a generated fleet inventory (4 groups, 2 mailboxes per domain).",
@@ -23,7 +23,9 @@ struct ExampleFleet: ParsableCommand {
         guard domains <= 100_000 else { throw ValidationError("--domains must be at most 100000") }
     }
 
-    func run() throws {
+    func run() async throws { try await funnel { try write() } }
+
+    private func write() throws {
         let files = FleetGenerator(domains: domains, seed: seed).files()
         let fm = FileManager.default
         for (relative, text) in files {

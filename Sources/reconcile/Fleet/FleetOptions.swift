@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import Reconciler
@@ -28,7 +29,7 @@ struct FleetOptions: ParsableArguments {
     var maxAge: DurationArgument = DurationArgument(seconds: 600)
 
     @Option(help: "Progress on stderr while observing: auto (only on a terminal), always, never.")
-    var progress: ProgressChoice = .auto
+    var progress: ProgressMode = .auto
 
     @Option(help: "Concurrent zone reads (each account's rate budget still paces its calls).")
     var concurrency = 16
@@ -41,7 +42,13 @@ struct FleetOptions: ParsableArguments {
     @Flag(name: .customLong("no-rate-limits"), help: .hidden)
     var noRateLimits = false
 
-    var statePath: String { state ?? (sandbox ? SandboxSession.home + "/state.sqlite" : ".reconcile/state.sqlite") }
+    var scope: ScopeRequest { ScopeRequest(domains: domains, groups: groups, changedSince: changedSince) }
+
+    var request: FleetSession.Request {
+        FleetSession.Request(inventoryDirectory: inventory, statePath: state, scope: scope, sandbox: sandbox,
+                             rateLimits: !noRateLimits, concurrency: concurrency,
+                             progress: progress.enabled(isTTY: isatty(2) != 0) ? observeProgress(tty: isatty(2) != 0) : nil)
+    }
 
     var refreshPolicy: RefreshPolicy {
         switch refresh {
@@ -53,32 +60,5 @@ struct FleetOptions: ParsableArguments {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-
-    }
-}
-
-enum RefreshMode: String, ExpressibleByArgument, CaseIterable { case auto, full, none }
-
-enum ProgressChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, always, never
-    var mode: ProgressMode { ProgressMode(rawValue: rawValue)! }
-}
-
-enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
-
-/// `30s`, `10m`, `2h`, or plain seconds.
-struct DurationArgument: ExpressibleByArgument, Sendable {
-    var seconds: TimeInterval
-    init(seconds: TimeInterval) { self.seconds = seconds }
-    init?(argument: String) {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-        var text = argument.trimmingCharacters(in: .whitespaces).lowercased()
-        var factor = 1.0
-        if let last = text.last, let f = units[last] { factor = f; text.removeLast() }
-        guard let n = Double(text), n >= 0, n.isFinite else { return nil }
-        seconds = n * factor
-    }
-    var defaultValueDescription: String {
-        seconds.truncatingRemainder(dividingBy: 60) == 0 && seconds > 0 ? "\(Int(seconds / 60))m" : "\(Int(seconds))s"
     }
 }

@@ -1,9 +1,10 @@
+import App
 import Foundation
 import Reconciler
 
 /// `reconcile --plan`: observe, diff, print; exit 2 on changes with
 /// `--detailed-exitcode`.
-struct PlanRun {
+struct PlanCommand {
     var fleet: FleetOptions
     var format: PlanFormat
     var out: String?

@@ -5,8 +5,9 @@ import Inventory
 /// `reconcile validate`: load, check and compile the inventory into the
 /// desired state; print a summary, or every problem as
 /// FILE:LINE:COL: path: message and exit 1.
-struct Validate: ParsableCommand {
+struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check and compile the inventory and summarise it.",
         discussion: "Errors go to stderr as FILE:LINE:COL: field.path: message, all at once, sorted; the exit code is 1. With --format json the report (summary or errors) is one JSON object on stdout.")
 
@@ -16,43 +17,24 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    func run() throws {
-        do {
-            let result = try InventoryLoader().load(directory: inventory)
-            let desired: DesiredState
-            do {
-                desired = try DesiredStateCompiler().compile(result.inventory)
-            } catch {
-                throw InventoryError(error.diagnostics + result.warnings)
-            }
-            let warnings = (result.warnings + desired.warnings).sorted()
-            let summary = InventorySummary(result.inventory)
-            let compiled = DesiredStateSummary(desired)
-            switch format {
-            case .text:
-                print(SummaryText.render(summary, compiled: compiled, warnings: warnings), terminator: "")
-            case .json:
-                try printJSON(ValidateReport(ok: true, summary: summary, compiled: compiled, errors: [],
-                                             warnings: warnings.map(JSONDiagnostic.init)))
-            }
-        } catch let error as InventoryError {
-            switch format {
-            case .text:
-                var text = error.errors.map(\.description).joined(separator: "\n") + "\n"
-                for w in error.warnings { text += "\(w.location): \(w.path): warning: \(w.message)\n" }
-                text += "\(error.errors.count) error\(error.errors.count == 1 ? "" : "s")\n"
-                FileHandle.standardError.write(Data(text.utf8))
-            case .json:
-                try printJSON(ValidateReport(ok: false, summary: nil, compiled: nil, errors: error.errors.map(JSONDiagnostic.init),
-                                             warnings: error.warnings.map(JSONDiagnostic.init)))
-            }
+    func run() async throws {
+        let compiled: CompiledInventory
+        do { compiled = try InventoryLoader().loadAndCompile(directory: inventory) } catch {
+            guard format == .json else { return try await funnel { throw error } }
+            try printJSON(ValidateReport(ok: false, summary: nil, compiled: nil, errors: error.errors.map(JSONDiagnostic.init),
+                                         warnings: error.warnings.map(JSONDiagnostic.init)))
             throw ExitCode.failure
         }
+        let summary = InventorySummary(compiled.inventory)
+        let desired = DesiredStateSummary(compiled.desired)
+        switch format {
+        case .text:
+            print(SummaryText.render(summary, compiled: desired, warnings: compiled.warnings), terminator: "")
+        case .json:
+            try printJSON(ValidateReport(ok: true, summary: summary, compiled: desired, errors: [],
+                                         warnings: compiled.warnings.map(JSONDiagnostic.init)))
+        }
     }
-}
-
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
 }
 
 struct ValidateReport: Encodable {
@@ -77,10 +59,4 @@ struct JSONDiagnostic: Encodable {
         path = d.path
         message = d.message
     }
-}
-
-func printJSON(_ value: some Encodable) throws {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try enc.encode(value), as: UTF8.self))
 }

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import Providers
@@ -18,18 +19,20 @@ struct SandboxBenchCommand: AsyncParsableCommand {
     @Option(help: "Concurrent callers sharing each account's budget.")
     var callers = 4
 
-    func run() async throws {
+    func run() async throws { try await funnel { try await bench() } }
+
+    private func bench() async throws {
         let seed = SandboxSeed(domains: [
             "porkbun": (0..<porkbun).map { String(format: "bench%04d.com", $0) },
             "namecheap": (0..<namecheap).map { String(format: "bench%04d.net", $0) },
         ])
         let world = try await SandboxWorld.start(seed: seed, options: SandboxOptions(limits: true))
-        let p = world.service("porkbun")!.descriptor, n = world.service("namecheap")!.descriptor
-        let pb = PorkbunProvider(client: PorkbunClient(baseURL: URL(string: p["url"]!)!,
-                                                       credentials: PorkbunCredentials(apiKey: p["apikey"]!, secretKey: p["secretapikey"]!)))
-        let nc = NamecheapProvider(client: NamecheapClient(baseURL: URL(string: n["url"]!)!,
-                                                           credentials: NamecheapCredentials(apiUser: n["ApiUser"]!, apiKey: n["ApiKey"]!,
-                                                                                             userName: n["UserName"]!, clientIP: n["ClientIp"]!)))
+        guard case let (pURL, .porkbun(pKeys))? = world.login("porkbun"),
+              case let (nURL, .namecheap(nKeys))? = world.login("namecheap") else {
+            throw AppError("the sandbox world has no registrar emulators")
+        }
+        let pb = PorkbunProvider(client: PorkbunClient(baseURL: pURL, credentials: pKeys))
+        let nc = NamecheapProvider(client: NamecheapClient(baseURL: nURL, credentials: nKeys))
         async let a = Self.readAll(pb, seed.domains(for: "porkbun"), callers: callers)
         async let b = Self.readAll(nc, seed.domains(for: "namecheap"), callers: callers)
         let (pw, nw) = try await (a, b)

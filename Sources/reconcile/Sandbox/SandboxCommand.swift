@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import Inventory
@@ -43,85 +44,27 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let seed: SandboxSeed
-        if let seedDomains { seed = try SandboxSeed.parse(seedDomains) }
-        else if let state, FileManager.default.fileExists(atPath: state) { seed = SandboxSeed() }
-        else if let dir = inventory ?? (FileManager.default.fileExists(atPath: "inventory") ? "inventory" : nil) {
-            seed = try Self.seed(fromInventory: dir)
-        } else { seed = .demo }
-        let options = SandboxOptions(limits: !noLimits, faults: .uniform(faults, hangSeconds: hangSeconds),
-                                     faultSeed: faultSeed, statePath: state)
-        let world = try await SandboxWorld.start(seed: seed, options: options)
-        // Written straight to fd 1 so the line is out before anything else, buffered or not.
-        FileHandle.standardOutput.write(Data((world.descriptorJSON() + "\n").utf8))
-        FileHandle.standardError.write(Data("sandbox: \(world.services.count) services on 127.0.0.1; stop with Ctrl-C\n".utf8))
-        // Saved every two seconds as well, so even a SIGKILL loses at most that much.
-        let saver = state.map { path in
-            Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(nanoseconds: 2_000_000_000)
-                    try? world.saveState(to: path)
-                }
-            }
-        }
-        await waitForTermination()
-        saver?.cancel()
-        await world.stop()
-        FileHandle.standardError.write(Data("sandbox: stopped\(state.map { ", state saved to \($0)" } ?? "")\n".utf8))
-    }
-
-    /// Every inventory domain registered at its registrar account's API, as if
-    /// just bought: the tool never buys domains, the sandbox pretends they were.
-    /// The Zoho emulator is the inventory's (first) zoho organisation: its region
-    /// and `org_id`, so clients built from the inventory reach it and verify.
-    static func seed(fromInventory dir: String) throws -> SandboxSeed {
-        let inventory: Inventory
-        do { inventory = try InventoryLoader().load(directory: dir).inventory } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode.failure
-        }
-        var domains: [String: [String]] = [:]
-        for d in inventory.domains {
-            guard let kind = inventory.account(named: d.registrar)?.kind, kind.isRegistrar else { continue }
-            domains[kind.rawValue, default: []].append(d.name)
-        }
-        var zoho: SandboxZohoOrg?
-        if let account = inventory.sortedAccounts.first(where: { $0.zoho != nil }), let z = account.zoho {
-            do { zoho = try SandboxZohoOrg(region: z.region.rawValue, orgID: z.orgID) } catch {
-                FileHandle.standardError.write(Data("\(account.location): accounts.\(account.name): \(error)\n".utf8))
-                throw ExitCode.failure
-            }
-        }
-        return SandboxSeed(domains: domains, zoho: zoho)
-    }
-
-    /// Suspends until SIGINT or SIGTERM arrives.
-    private func waitForTermination() async {
-        let signals = [SIGINT, SIGTERM]
-        for s in signals { signal(s, SIG_IGN) }
-        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            let once = SignalOnce(cont)
-            for s in signals {
-                let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
-                source.setEventHandler { once.fire() }
-                source.resume()
-                once.keep(source)
-            }
+        try await funnel {
+            let options = SandboxOptions(limits: !noLimits, faults: .uniform(faults, hangSeconds: hangSeconds),
+                                         faultSeed: faultSeed, statePath: state)
+            let world = try await SandboxWorld.start(seed: try seed(), options: options)
+            // Written straight to fd 1 so the line is out before anything else, buffered or not.
+            FileHandle.standardOutput.write(Data((world.descriptorJSON() + "\n").utf8))
+            stderr("sandbox: \(world.services.count) services on 127.0.0.1; stop with Ctrl-C\n")
+            var daemon = Daemon()
+            daemon.add(SandboxService(world: world, statePath: state), name: "sandbox")
+            try await daemon.run()
+            stderr("sandbox: stopped\(state.map { ", state saved to \($0)" } ?? "")\n")
         }
     }
-}
 
-private final class SignalOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cont: CheckedContinuation<Void, Never>?
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(_ cont: CheckedContinuation<Void, Never>) { self.cont = cont }
-
-    func keep(_ s: any DispatchSourceSignal) { lock.withLock { sources.append(s) } }
-
-    func fire() {
-        let c: CheckedContinuation<Void, Never>? = lock.withLock { let c = cont; cont = nil; return c }
-        c?.resume()
+    /// `--seed-domains`, else a saved world as it is, else the inventory's domains, else the demo seed.
+    private func seed() throws -> SandboxSeed {
+        if let seedDomains { return try SandboxSeed.parse(seedDomains) }
+        if let state, FileManager.default.fileExists(atPath: state) { return SandboxSeed() }
+        if let dir = inventory ?? (FileManager.default.fileExists(atPath: "inventory") ? "inventory" : nil) {
+            return try SandboxSeed(InventoryLoader().load(directory: dir).inventory)
+        }
+        return .demo
     }
 }

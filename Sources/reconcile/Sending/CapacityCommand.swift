@@ -12,7 +12,7 @@ struct CapacityCommand: AsyncParsableCommand {
     @Option(help: "Use the seed-shaped example fleet with this many domains instead of --fleet.") var exampleDomains: Int?
 
     func run() async throws {
-        try await failing {
+        try await funnel {
             let now = Date().timeIntervalSince1970
             let fleet = try exampleDomains.map { SendingFleet.example(domains: $0, now: now) } ?? options.loadFleet()
             print(try CapacityReport.render(fleet: fleet, store: try options.openStore(), days: days, now: now))

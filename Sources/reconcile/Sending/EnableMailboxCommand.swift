@@ -12,7 +12,7 @@ struct EnableMailboxCommand: AsyncParsableCommand {
     @Option(help: "Why it is safe to send again.") var reason: String
 
     func run() async throws {
-        try await failing {
+        try await funnel {
             let h = try HealthMonitor.enable(address: address, reason: reason, store: try options.openStore(), now: Date().timeIntervalSince1970)
             print("\(h.address): enabled (\(reason))")
         }

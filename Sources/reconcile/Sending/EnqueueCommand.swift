@@ -13,7 +13,7 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Option(help: "The sending group whose mailboxes send it.") var group: String
 
     func run() async throws {
-        try await failing {
+        try await funnel {
             let fleet = try? options.loadFleet()
             let summary = try Enqueuer.enqueue(campaignPath: campaign, recipientsPath: recipients, group: group, fleet: fleet,
                                                store: try options.openStore(), now: Date().timeIntervalSince1970)

@@ -24,11 +24,3 @@ struct SendingOptions: ParsableArguments {
         SQLiteSendingStore(try StateStore(path: state))
     }
 }
-
-/// Prints a located error and exits 1 (diagnostics to stderr).
-func failing<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let e as SenderError {
-        FileHandle.standardError.write(Data("error: \(e)\n".utf8))
-        throw ExitCode(1)
-    }
-}

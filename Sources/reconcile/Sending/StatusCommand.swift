@@ -10,7 +10,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: SendingOptions
 
     func run() async throws {
-        try await failing {
+        try await funnel {
             print(try StatusReport.render(fleet: try options.loadFleet(), store: try options.openStore(), now: Date().timeIntervalSince1970))
         }
     }

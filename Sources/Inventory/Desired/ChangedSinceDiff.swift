@@ -8,7 +8,7 @@
 /// compiled into each domain, so changing one marks exactly the domains it
 /// reaches. Source locations are ignored: moving a domain to another file or
 /// shifting its lines is not a change.
-public struct DomainChanges: Sendable, Hashable {
+public struct ChangedSinceDiff: Sendable, Hashable {
     /// In the newer state only.
     public var added: Set<String>
     /// In the base state only.
@@ -30,11 +30,11 @@ public struct DomainChanges: Sendable, Hashable {
 }
 
 extension DesiredState {
-    /// The domains whose desired state differs from `base` (see `DomainChanges`).
-    public func domainChanges(since base: DesiredState) -> DomainChanges {
+    /// The domains whose desired state differs from `base` (see `ChangedSinceDiff`).
+    public func changedSinceDiff(since base: DesiredState) -> ChangedSinceDiff {
         let mine = comparableDomains()
         let theirs = base.comparableDomains()
-        var changes = DomainChanges()
+        var changes = ChangedSinceDiff()
         for (name, facts) in mine {
             if let old = theirs[name] {
                 if old != facts { changes.modified.insert(name) }
@@ -65,7 +65,7 @@ struct ComparableDomain: Hashable {
 }
 
 // Every `SourceLocation` reachable from a domain's desired state, set to `.builtIn`.
-// `DomainChangesTests` checks on the example inventory that none is left
+// `ChangedSinceDiffTests` checks on the example inventory that none is left
 // (a new location-bearing field must be added here).
 
 extension DesiredDomain {

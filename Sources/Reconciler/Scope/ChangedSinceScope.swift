@@ -3,7 +3,7 @@ import Inventory
 /// The scope of a PR-scoped plan (`--changed-since REF`): which domains of the
 /// current inventory differ from the inventory at REF and are observed, and
 /// which are not read at all (the plan lists them as such).
-public struct ChangedDomains: Sendable, Hashable {
+public struct ChangedSinceScope: Sendable, Hashable {
     /// The ref as given (`origin/main`).
     public var ref: String
     /// The commit it resolved to.
@@ -36,17 +36,28 @@ public struct ChangedDomains: Sendable, Hashable {
     /// Current domains not read, sorted (for the plan's "not read" list).
     public var notRead: [String] { unchanged.sorted() }
 
+    /// The line a scoped run prints on stderr: what was read, what was not and why.
+    public var note: String {
+        var note = "--changed-since \(ref) (\(commit.prefix(12))): \(changed.count) of "
+            + "\(changed.count + unchanged.count) domains changed and were read; the other \(unchanged.count) were not"
+        if !removed.isEmpty {
+            note += "; removed from the inventory since (now unmanaged, never touched): " + removed.sorted().joined(separator: ", ")
+        }
+        if let why = fallback { note += "; every domain counts as changed: \(why)" }
+        return note
+    }
+
     /// Every current domain changed (the fallback when REF's inventory is unusable).
-    static func everything(ref: String, commit: String, current: DesiredState, because reason: String) -> ChangedDomains {
-        ChangedDomains(ref: ref, commit: commit, changed: Set(current.domains.map(\.name)), removed: [], unchanged: [],
+    static func everything(ref: String, commit: String, current: DesiredState, because reason: String) -> ChangedSinceScope {
+        ChangedSinceScope(ref: ref, commit: commit, changed: Set(current.domains.map(\.name)), removed: [], unchanged: [],
                        fallback: reason)
     }
 
     /// The scope from the two compiled states.
-    static func between(base: DesiredState, current: DesiredState, ref: String, commit: String) -> ChangedDomains {
-        let diff = current.domainChanges(since: base)
+    static func between(base: DesiredState, current: DesiredState, ref: String, commit: String) -> ChangedSinceScope {
+        let diff = current.changedSinceDiff(since: base)
         let currentNames = Set(current.domains.map(\.name))
-        return ChangedDomains(ref: ref, commit: commit, changed: diff.changed.intersection(currentNames),
+        return ChangedSinceScope(ref: ref, commit: commit, changed: diff.changed.intersection(currentNames),
                               removed: diff.removed, unchanged: currentNames.subtracting(diff.changed))
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 @testable import Inventory
 import Testing
 
-/// `DesiredState.domainChanges(since:)`: the pure part of `--changed-since`,
+/// `DesiredState.changedSinceDiff(since:)`: the pure part of `--changed-since`,
 /// on the repository's example inventory edited in memory.
-@Suite struct DomainChangesTests {
+@Suite struct ChangedSinceDiffTests {
     /// The example inventory's files as (relative path, text).
     static func exampleFiles() throws -> [(file: String, text: String)] {
         let dir = Fixtures.repositoryInventory
@@ -26,8 +26,8 @@ import Testing
         }
     }
 
-    static func changes(_ edited: [(file: String, text: String)]) throws -> DomainChanges {
-        try compile(edited).domainChanges(since: try compile(try exampleFiles()))
+    static func changes(_ edited: [(file: String, text: String)]) throws -> ChangedSinceDiff {
+        try compile(edited).changedSinceDiff(since: try compile(try exampleFiles()))
     }
 
     static let allDomains: Set<String> = ["acme-mail.com", "acme-mail.de", "acme-outreach.net", "acmehq.eu", "getacme.io", "try-acme.eu"]
@@ -35,7 +35,7 @@ import Testing
     @Test func sameInventoryHasNoChanges() throws {
         let state = try Self.compile(try Self.exampleFiles())
         #expect(Set(state.domains.map(\.name)) == Self.allDomains)
-        #expect(state.domainChanges(since: state).isEmpty)
+        #expect(state.changedSinceDiff(since: state).isEmpty)
     }
 
     @Test func shiftedLinesAndRenamedFilesAreNotChanges() throws {
@@ -47,7 +47,7 @@ import Testing
         let base = try Self.compile(try Self.exampleFiles())
         let moved = try Self.compile(shifted)
         #expect(base != moved)   // the locations really differ
-        #expect(moved.domainChanges(since: base).isEmpty)
+        #expect(moved.changedSinceDiff(since: base).isEmpty)
     }
 
     /// The files of every `SourceLocation` object in a JSON tree.
@@ -108,7 +108,7 @@ import Testing
               - name: getacme.io
 
             """))
-        let removed = base.domainChanges(since: withNew)
+        let removed = base.changedSinceDiff(since: withNew)
         #expect(removed.removed == ["acme-new.com"])
         #expect(removed.changed.isEmpty)
         #expect(removed.all == ["acme-new.com"])
