@@ -62,7 +62,7 @@ let package = Package(
         // (load once, scope, providers real or sandboxed), the loopback guard,
         // the daemon's ServiceGroup. Testable without a subprocess.
         .target(name: "App", dependencies: [
-            "Inventory", "Reconciler", "Sandbox", "Sender", "Store",
+            "Inventory", "Providers", "Reconciler", "Sandbox", "Sender", "Store",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
