@@ -78,7 +78,11 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords", "Inventory"]),
-        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers"]),
+        .testTarget(name: "SenderTests", dependencies: [
+            "Sender", "Store", "Inventory", "Providers",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
                     exclude: ["Golden"]),
         .testTarget(name: "AppTests", dependencies: ["App", "Inventory", "Reconciler", "Sandbox", "Sender", "Store"]),
