@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // DNS record model, normalisation, SPF/DKIM/DMARC building and linting.
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "Inventory", dependencies: [
             "DNSRecords",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Provider clients (Porkbun, Namecheap, Mailgun, Zoho, Telegram) on a shared HTTP layer.
         .target(name: "Providers", dependencies: [
@@ -53,11 +55,20 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The application layer between the CLI and the modules: a fleet session
+        // (load once, scope, providers real or sandboxed), the loopback guard,
+        // the daemon's ServiceGroup. Testable without a subprocess.
+        .target(name: "App", dependencies: [
+            "Inventory", "Providers", "Reconciler", "Sandbox", "Sender", "Store",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // libcurl with typed, non-variadic wrappers (SMTP transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .executableTarget(name: "reconcile", dependencies: [
-            "DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
+            "App", "DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -69,9 +80,14 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords", "Inventory", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Providers", "DNSRecords"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers", "TestSupport"]),
+        .testTarget(name: "SenderTests", dependencies: [
+            "Sender", "Store", "Inventory", "Providers", "TestSupport",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
                     exclude: ["Golden"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Inventory", "Reconciler", "Sandbox", "Sender", "Store"]),
         .testTarget(name: "CLITests", dependencies: ["DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "TestSupport"],
                     exclude: ["Golden"]),
     ]

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The loaded inventory and the warnings that do not stop it from being used.
@@ -5,6 +6,11 @@ public struct LoadResult: Sendable {
     public var inventory: Inventory
     /// Sorted.
     public var warnings: [Diagnostic]
+    /// SHA-256 (hex) over every file as read — its path relative to the
+    /// directory, a NUL, its bytes, a NUL — in path order. Hashed from the very
+    /// bytes that were parsed, so a plan's inventory hash is always the hash
+    /// of what was compiled, and it does not depend on where the command runs.
+    public var contentHash: String
 }
 
 /// Loads every `*.yaml` file under a directory (recursively, sorted by path,
@@ -49,15 +55,17 @@ public struct InventoryLoader: Sendable {
             }
             sources.append((path, [UInt8](data)))
         }
-        return try load(sources: sources, diagnostics: diagnostics)
+        return try load(sources: sources, names: relative, diagnostics: diagnostics)
     }
 
     /// Loads in-memory files (`file` is the name used in diagnostics), in the given order.
     public func load(files: [(file: String, text: String)]) throws(InventoryError) -> LoadResult {
-        try load(sources: files.map { ($0.file, Array($0.text.utf8)) }, diagnostics: [])
+        try load(sources: files.map { ($0.file, Array($0.text.utf8)) }, names: files.map(\.file), diagnostics: [])
     }
 
-    private func load(sources: [(file: String, bytes: [UInt8]?)], diagnostics initial: [Diagnostic]) throws(InventoryError) -> LoadResult {
+    /// `names` are the paths the content hash records (relative to the directory).
+    private func load(sources: [(file: String, bytes: [UInt8]?)], names: [String],
+                      diagnostics initial: [Diagnostic]) throws(InventoryError) -> LoadResult {
         var diagnostics = initial
         let reader = YAMLReader(maxDepth: maxDepth, maxExpandedNodes: maxExpandedNodes)
         // Files are independent until the merge: decode them in parallel,
@@ -94,7 +102,16 @@ public struct InventoryLoader: Sendable {
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw InventoryError(diagnostics)
         }
-        return LoadResult(inventory: inventory, warnings: diagnostics)
+        return LoadResult(inventory: inventory, warnings: diagnostics, contentHash: Self.contentHash(sources, names: names))
+    }
+
+    static func contentHash(_ sources: [(file: String, bytes: [UInt8]?)], names: [String]) -> String {
+        var hasher = Crypto.SHA256()
+        for (name, source) in zip(names, sources).sorted(by: { $0.0 < $1.0 }) {
+            hasher.update(data: Array(name.utf8) + [0])
+            hasher.update(data: (source.bytes ?? []) + [0])
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     private func yamlFiles(in dir: String, diagnostics: inout [Diagnostic]) -> [String] {

@@ -25,7 +25,7 @@ public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStr
 
     /// Set to `true` in an encoder's `userInfo` to encode every location as `null`:
     /// comparing encodings then compares values, not where they were written
-    /// (`DesiredState.domainChanges(since:)`), however deep a location sits.
+    /// (`DesiredState.changedSinceDiff(since:)`), however deep a location sits.
     public static let erasedInEncoding = CodingUserInfoKey(rawValue: "inventory.sourceLocation.erased")!
 
     private enum CodingKeys: String, CodingKey { case file, line, column }

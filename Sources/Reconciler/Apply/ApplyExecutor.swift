@@ -65,160 +65,148 @@ public struct ApplyExecutor: Sendable {
         return (applied, absent)
     }
 
-    /// Applies `plan` (its safety and freshness are the caller's to check first).
+    /// Applies `plan` (its safety and freshness are the caller's to check first):
+    /// replay what an earlier run of the same plan did, then settle, launch
+    /// and record steps until none is running, then settle what was never
+    /// reached.
     public func apply(_ plan: Plan, runID: String = UUID().uuidString) async throws -> ApplySummary {
         try await recoverUnknownOutcomes()
-        let digest = plan.fingerprint.digest
-        try await journal.beginRun(runID, planDigest: digest, holder: holder, now: now())
-
-        let steps = Step.build(plan.actions)
-        var outcome: [ActionID: ActionOutcome] = [:]
-        var outputs: [ActionID: [String: String]] = [:]
-
-        // What an earlier run of this same plan already did.
-        for action in plan.actions {
-            guard let entry = try await journal.latest(planDigest: digest, actionID: action.id.rawValue) else { continue }
-            switch entry.state {
-            case .succeeded, .recoveredApplied:
-                outcome[action.id] = .alreadyApplied
-                outputs[action.id] = entry.outputs
-            case .started:
-                // Still unknown (its re-read failed above): running it again
-                // could duplicate it. It waits, with its dependents, for a
-                // run whose re-read succeeds.
-                outcome[action.id] = .unknown
-            default:
-                break
-            }
-        }
-
-        var waiting = Array(steps.indices)
-        var stepActions: [Int: [PlanAction]] = [:]
-        var running = 0
-        var stop = false
-        try await withThrowingTaskGroup(of: (Int, ActionOutcome, [String: String], Bool).self) { group in
+        var run = ApplyRunState(plan: plan, runID: runID)
+        try await journal.beginRun(runID, planDigest: run.digest, holder: holder, now: now())
+        try await replayEarlierRun(&run)
+        try await withThrowingTaskGroup(of: FinishedStep.self) { group in
             while true {
-                // Settle steps whose fate is decided by their dependencies.
-                var progressed = true
-                while progressed {
-                    progressed = false
-                    for (n, i) in waiting.enumerated().reversed() {
-                        let step = steps[i]
-                        // Settled already (done by an earlier run, or still unknown).
-                        if step.actions.allSatisfy({ outcome[$0.id] != nil }) {
-                            waiting.remove(at: n); progressed = true; continue
-                        }
-                        if let blocker = step.dependsOn.first(where: { d in
-                            // An interrupted dependency leaves its dependents unreached, not skipped.
-                            guard let o = outcome[d], o != .unknown else { return false }
-                            return !o.isDone
-                        }) {
-                            waiting.remove(at: n); progressed = true
-                            for a in step.actions where outcome[a.id] == nil {
-                                outcome[a.id] = .skipped(because: blocker)
-                                try await journal.finished(run: runID, planDigest: digest, actionID: a.id.rawValue,
-                                                           action: try encode(a), state: .skipped,
-                                                           detail: "\(blocker) did not succeed", now: now())
-                            }
-                        }
-                    }
-                }
-                // Launch ready steps in plan order, up to the concurrency bound.
-                while !stop, running < concurrency,
-                      let n = waiting.firstIndex(where: { steps[$0].dependsOn.allSatisfy { outcome[$0]?.isDone == true } }) {
-                    let i = waiting.remove(at: n)
-                    let todo = steps[i].actions.filter { outcome[$0.id] == nil }
-                    if todo.isEmpty { continue }
-                    var resolved: [PlanAction] = []
-                    var unresolved: [OutputReference] = []
-                    for var a in todo {
-                        if var after = a.after {
-                            unresolved += after.resolve(with: outputs)
-                            a.after = after
-                        }
-                        resolved.append(a)
-                    }
-                    if let missing = unresolved.first {
-                        for a in resolved {
-                            let why = "\(missing.action) gave no output \"\(missing.output)\""
-                            outcome[a.id] = .failed(why)
-                            try await journal.finished(run: runID, planDigest: digest, actionID: a.id.rawValue,
-                                                       action: try encode(a), state: .failed, detail: why, now: now())
-                        }
-                        continue
-                    }
-                    for a in resolved {
-                        try await journal.started(run: runID, planDigest: digest, actionID: a.id.rawValue,
-                                                  action: try encode(a), now: now())
-                    }
-                    running += 1
-                    let driver = self.driver, redact = self.redact
-                    let step = ExecutionStep(actions: resolved, batch: steps[i].batch)
-                    group.addTask {
-                        do {
-                            try Task.checkCancellation()
-                            switch try await driver.perform(step) {
-                            case .done(let out): return (i, .succeeded, out, false)
-                            case .pending(let why): return (i, .pending(why), [:], false)
-                            }
-                        } catch is CancellationError {
-                            return (i, .unknown, [:], true)
-                        } catch is OutcomeUnknown {
-                            // The write may have happened: keep "started" so the
-                            // next run re-reads it; independent work goes on.
-                            return (i, .unknown, [:], false)
-                        } catch {
-                            return (i, .failed(redact(String(describing: error))), [:], false)
-                        }
-                    }
-                    stepActions[i] = resolved
-                }
-                if running == 0 { break }
-                guard let (i, result, out, interrupted) = try await group.next() else { break }
-                running -= 1
-                let done = stepActions[i] ?? []
-                if result == .unknown {
-                    // Leave the journal at "started"; when interrupted, launch nothing more.
-                    if interrupted { stop = true }
-                    for a in done { outcome[a.id] = .unknown }
-                    continue
-                }
-                for a in done {
-                    outcome[a.id] = result
-                    switch result {
-                    case .succeeded:
-                        outputs[a.id] = out
-                        try await journal.finished(run: runID, planDigest: digest, actionID: a.id.rawValue,
-                                                   action: try encode(a), state: .succeeded, outputs: out, now: now())
-                    case .pending(let why):
-                        try await journal.finished(run: runID, planDigest: digest, actionID: a.id.rawValue,
-                                                   action: try encode(a), state: .pending, detail: why, now: now())
-                    case .failed(let why):
-                        try await journal.finished(run: runID, planDigest: digest, actionID: a.id.rawValue,
-                                                   action: try encode(a), state: .failed, detail: why, now: now())
-                    default: break
-                    }
-                }
-                if result == .succeeded { try await recordOwnership(of: done) }
-                progress?(outcome.count, plan.actions.count)
+                try await settleDecidedSteps(&run)
+                try await launchReadySteps(&run, into: &group)
+                if run.running == 0 { break }
+                guard let finished = try await group.next() else { break }
+                try await record(finished, &run)
             }
         }
-        // Steps never reached (an interruption, or a cycle between batches).
-        // Unknown outcomes propagate to every (transitive) dependent first.
-        var changed = true
-        while changed {
-            changed = false
-            for a in plan.actions where outcome[a.id] == nil && (stop || a.dependsOn.contains { outcome[$0] == .unknown }) {
-                outcome[a.id] = .unknown
-                changed = true
-            }
-        }
-        for a in plan.actions where outcome[a.id] == nil { outcome[a.id] = .failed("dependency cycle between batches") }
-        let summary = ApplySummary(runID: runID, outcomes: plan.actions.map { ($0.id, outcome[$0.id]!) })
+        run.settleUnreached()
+        let summary = run.summary
         let status = summary.interrupted ? "interrupted" : !summary.failed.isEmpty ? "failed"
             : summary.converged ? "converged" : "pending"
         try await journal.endRun(runID, status: status, now: now())
         return summary
+    }
+
+    /// What an earlier run of this same plan already did.
+    func replayEarlierRun(_ run: inout ApplyRunState) async throws {
+        for action in run.plan.actions {
+            guard let entry = try await journal.latest(planDigest: run.digest, actionID: action.id.rawValue) else { continue }
+            switch entry.state {
+            case .succeeded, .recoveredApplied:
+                run.outcome[action.id] = .alreadyApplied
+                run.outputs[action.id] = entry.outputs
+            case .started:
+                // Still unknown (its re-read failed): running it again could
+                // duplicate it. It waits, with its dependents, for a run whose
+                // re-read succeeds.
+                run.outcome[action.id] = .unknown
+            default:
+                break
+            }
+        }
+    }
+
+    /// Takes off the waiting list every step whose fate is decided without
+    /// running it: done already, or skipped because a dependency failed.
+    func settleDecidedSteps(_ run: inout ApplyRunState) async throws {
+        var progressed = true
+        while progressed {
+            progressed = false
+            for (n, i) in run.waiting.enumerated().reversed() {
+                let step = run.steps[i]
+                if step.actions.allSatisfy({ run.outcome[$0.id] != nil }) {
+                    run.waiting.remove(at: n); progressed = true; continue
+                }
+                guard let blocker = run.failedDependency(of: step) else { continue }
+                run.waiting.remove(at: n); progressed = true
+                for a in step.actions where run.outcome[a.id] == nil {
+                    run.outcome[a.id] = .skipped(because: blocker)
+                    try await journalFinished(a, run, .skipped, detail: "\(blocker) did not succeed")
+                }
+            }
+        }
+    }
+
+    /// Launches ready steps in plan order, up to the concurrency bound, with
+    /// their known-after-apply values resolved from earlier outputs.
+    func launchReadySteps(_ run: inout ApplyRunState, into group: inout ThrowingTaskGroup<FinishedStep, any Error>) async throws {
+        while run.running < concurrency, let i = run.nextReadyStep() {
+            let todo = run.steps[i].actions.filter { run.outcome[$0.id] == nil }
+            if todo.isEmpty { continue }
+            let (resolved, missing) = run.resolveOutputs(todo)
+            if let missing {
+                let why = "\(missing.action) gave no output \"\(missing.output)\""
+                for a in resolved {
+                    run.outcome[a.id] = .failed(why)
+                    try await journalFinished(a, run, .failed, detail: why)
+                }
+                continue
+            }
+            for a in resolved {
+                try await journal.started(run: run.runID, planDigest: run.digest, actionID: a.id.rawValue, action: try encode(a), now: now())
+            }
+            run.running += 1
+            run.launched[i] = resolved
+            let driver = self.driver, redact = self.redact
+            let step = ExecutionStep(actions: resolved, batch: run.steps[i].batch)
+            group.addTask { await Self.perform(step, index: i, driver: driver, redact: redact) }
+        }
+    }
+
+    /// One step through the driver; every error becomes an outcome.
+    static func perform(_ step: ExecutionStep, index i: Int, driver: any ResourceDriver,
+                        redact: @Sendable (String) -> String) async -> FinishedStep {
+        do {
+            try Task.checkCancellation()
+            switch try await driver.perform(step) {
+            case .done(let out): return FinishedStep(index: i, outcome: .succeeded, outputs: out)
+            case .pending(let why): return FinishedStep(index: i, outcome: .pending(why))
+            }
+        } catch is CancellationError {
+            return FinishedStep(index: i, outcome: .unknown, interrupted: true)
+        } catch is OutcomeUnknown {
+            // The write may have happened: keep "started" so the next run
+            // re-reads it; independent work goes on.
+            return FinishedStep(index: i, outcome: .unknown)
+        } catch {
+            return FinishedStep(index: i, outcome: .failed(redact(String(describing: error))))
+        }
+    }
+
+    /// Journals a finished step's actions and takes ownership of what it created.
+    func record(_ finished: FinishedStep, _ run: inout ApplyRunState) async throws {
+        run.running -= 1
+        let done = run.launched[finished.index] ?? []
+        let result = finished.outcome
+        if result == .unknown {
+            // The journal stays at "started"; when interrupted, launch nothing more.
+            if finished.interrupted { run.stopped = true }
+            for a in done { run.outcome[a.id] = .unknown }
+            return
+        }
+        for a in done {
+            run.outcome[a.id] = result
+            switch result {
+            case .succeeded:
+                run.outputs[a.id] = finished.outputs
+                try await journalFinished(a, run, .succeeded, outputs: finished.outputs)
+            case .pending(let why): try await journalFinished(a, run, .pending, detail: why)
+            case .failed(let why): try await journalFinished(a, run, .failed, detail: why)
+            default: break
+            }
+        }
+        if result == .succeeded { try await recordOwnership(of: done) }
+        progress?(run.outcome.count, run.plan.actions.count)
+    }
+
+    func journalFinished(_ a: PlanAction, _ run: ApplyRunState, _ state: JournalState,
+                         outputs: [String: String] = [:], detail: String? = nil) async throws {
+        try await journal.finished(run: run.runID, planDigest: run.digest, actionID: a.id.rawValue, action: try encode(a),
+                                   state: state, outputs: outputs, detail: detail, now: now())
     }
 
     /// The records the tool created are its own from now on (see RecordDiff).
@@ -242,32 +230,6 @@ public struct ApplyExecutor: Sendable {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return try e.encode(action)
-    }
-}
-
-/// A unit of execution: one action, or every action of a batch.
-struct Step: Sendable {
-    var actions: [PlanAction]
-    var batch: String?
-    /// Dependencies outside the step.
-    var dependsOn: [ActionID]
-
-    static func build(_ actions: [PlanAction]) -> [Step] {
-        var steps: [Step] = []
-        var batchIndex: [String: Int] = [:]
-        for a in actions {
-            if let b = a.batch, let i = batchIndex[b] {
-                steps[i].actions.append(a)
-            } else {
-                if let b = a.batch { batchIndex[b] = steps.count }
-                steps.append(Step(actions: [a], batch: a.batch, dependsOn: []))
-            }
-        }
-        for i in steps.indices {
-            let members = Set(steps[i].actions.map(\.id))
-            steps[i].dependsOn = Array(Set(steps[i].actions.flatMap(\.dependsOn)).subtracting(members)).sorted()
-        }
-        return steps
     }
 }
 

@@ -77,6 +77,12 @@ public struct FleetPlanner: Sendable {
                 b.block(d.name, reason: "no observation of the zone", role: d.role)
                 continue
             }
+            let refused = CapabilityAudit.problems(d.records, zone: d.name, provider: provider.name,
+                                                   capabilities: provider.capabilities)
+            if !refused.isEmpty {
+                b.block(d.name, reason: "records the registrar cannot hold: " + refused.joined(separator: "; "), role: d.role)
+                continue
+            }
             let reg = seen.registrations[d.name]
             let current = reg?.usesRegistrarDNS.map { Delegation(nameservers: reg?.nameservers ?? [], usesRegistrarDNS: $0) }
             let ns = try b.addDelegation(d.name, current: current, registrarNameservers: provider.registrarNameservers)
@@ -97,22 +103,5 @@ public struct FleetPlanner: Sendable {
         var hashes: [String: String] = [:]
         for (address, hash) in b.hashes { hashes[address.description] = hash }
         return Result(plan: plan, observedHashes: hashes)
-    }
-}
-
-extension FleetPlanner {
-    /// SHA-256 over the inventory files (path relative to `directory` and
-    /// content, in path order): any edit makes a saved plan stale, wherever
-    /// the command runs from.
-    public static func inventoryHash(files: [String], directory: String) throws -> String {
-        var data = Data()
-        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        for path in files.sorted() {
-            data.append(Data((path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path).utf8))
-            data.append(0)
-            data.append(try Data(contentsOf: URL(fileURLWithPath: path)))
-            data.append(0)
-        }
-        return PlanFingerprint.hash(data)
     }
 }

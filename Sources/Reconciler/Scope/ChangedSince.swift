@@ -13,7 +13,7 @@ import Inventory
 /// hidden entries skipped, sorted by path).
 ///
 /// When the inventory at REF is unusable every current domain counts as
-/// changed, and `ChangedDomains.fallback` says why: a scoped plan must never
+/// changed, and `ChangedSinceScope.fallback` says why: a scoped plan must never
 /// skip a domain because the base could not be read. That covers a directory
 /// that did not exist at REF (the inventory is new) and one that does not load
 /// or compile there (a broken base commit).
@@ -31,7 +31,7 @@ public struct ChangedSince: Sendable {
 
     /// The scope of a plan of `current` (the compiled inventory of `inventoryDirectory`)
     /// against the same directory's inventory at `ref`.
-    public func scope(ref: String, inventoryDirectory: String, current: DesiredState) async throws(ChangedSinceError) -> ChangedDomains {
+    public func scope(ref: String, inventoryDirectory: String, current: DesiredState) async throws(ChangedSinceError) -> ChangedSinceScope {
         let (top, prefix) = try await repository(of: inventoryDirectory)
         let commit = try await resolve(ref, in: top)
         let files = try await inventoryFiles(commit: commit, ref: ref, prefix: prefix, top: top)
@@ -53,7 +53,7 @@ public struct ChangedSince: Sendable {
     }
 
     /// Compiles the current inventory of `inventoryDirectory` first, then scopes it.
-    public func scope(ref: String, inventoryDirectory: String) async throws -> ChangedDomains {
+    public func scope(ref: String, inventoryDirectory: String) async throws -> ChangedSinceScope {
         let current = try compiler.compile(try loader.load(directory: inventoryDirectory).inventory)
         return try await scope(ref: ref, inventoryDirectory: inventoryDirectory, current: current)
     }

@@ -17,9 +17,9 @@ extension SandboxServiceFactory {
                 region: region, dns: ctx.dnsView, apiKey: mailgunSandboxKey, signingKey: mailgunSandboxSigningKey,
                 faults: ctx.faults, seed: ctx.faultSeed &+ (region == .us ? 11 : 12),
                 limits: ctx.limits ? MailgunEmulator.accountLimits : .unlimited, savedState: ctx.savedState)
-            return RunningService(apiName: "mailgun-\(region.rawValue)", server: emulator.server,
-                                  descriptor: ["url": emulator.url.absoluteString, "region": region.rawValue,
-                                               "api_key": mailgunSandboxKey, "webhook_signing_key": mailgunSandboxSigningKey],
+            return RunningService(apiName: "mailgun-\(region.rawValue)", server: emulator.server, url: emulator.url,
+                                  credentials: .mailgun(.init(region: region, apiKey: mailgunSandboxKey,
+                                                              webhookSigningKey: mailgunSandboxSigningKey)),
                                   counters: emulator.counters, exportState: { try emulator.exportState() })
         }
     }

@@ -5,7 +5,7 @@ extension SandboxServiceFactory {
         // Flood control as documented (≈1 message/s per chat) when the world enforces real limits.
         let emulator = try await TelegramEmulator.start(token: token, chatIDs: [chat], minInterval: ctx.limits ? 1 : 0,
                                                         faults: ctx.faults, seed: ctx.faultSeed &+ 14)
-        return RunningService(apiName: "telegram", server: emulator.server,
-                              descriptor: ["url": emulator.url.absoluteString, "bot_token": token, "chat_id": chat])
+        return RunningService(apiName: "telegram", server: emulator.server, url: emulator.url,
+                              credentials: .telegram(.init(botToken: token, chatID: chat)))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 
 /// Everything a service needs to start inside a sandbox world.
 public struct SandboxServiceContext: Sendable {
@@ -19,20 +20,31 @@ public struct SandboxServiceContext: Sendable {
 public struct RunningService: Sendable {
     public let apiName: String
     public let server: EmulatorServer
-    /// `url` plus the credentials under the real API's own field names.
-    public let descriptor: [String: String]
+    /// Where a client points (a base path included).
+    public let url: URL
+    public let credentials: SandboxCredentials
     /// The service's state for `--state`; nil when it keeps none.
     public let exportState: @Sendable () throws -> Data?
     /// Requests per endpoint (benchmarks read the throttled count here).
     public let counters: RequestCounters?
 
-    public init(apiName: String, server: EmulatorServer, descriptor: [String: String],
+    public init(apiName: String, server: EmulatorServer, url: URL, credentials: SandboxCredentials,
                 counters: RequestCounters? = nil, exportState: @escaping @Sendable () throws -> Data? = { nil }) {
         self.apiName = apiName
         self.server = server
-        self.descriptor = descriptor
+        self.url = url
+        self.credentials = credentials
         self.counters = counters
         self.exportState = exportState
+    }
+
+    /// `url` plus the credentials under the real API's own field names: the
+    /// world's JSON line, for scripts.
+    public var descriptor: [String: String] {
+        var d = credentials.fields
+        d["url"] = url.absoluteString
+        if case .zoho = credentials { d["accounts_url"] = url.absoluteString }
+        return d
     }
 }
 
@@ -65,8 +77,8 @@ extension SandboxServiceFactory {
         let server = try await emulator.start()
         return RunningService(
             apiName: PorkbunEmulator.apiName, server: server,
-            descriptor: ["url": server.baseURL.absoluteString + PorkbunEmulator.basePath,
-                         "apikey": emulator.apiKey, "secretapikey": emulator.secretKey],
+            url: URL(string: server.baseURL.absoluteString + PorkbunEmulator.basePath)!,
+            credentials: .porkbun(PorkbunCredentials(apiKey: emulator.apiKey, secretKey: emulator.secretKey)),
             counters: emulator.counters, exportState: { try stateJSON(emulator.state.value) })
     }
 
@@ -78,9 +90,9 @@ extension SandboxServiceFactory {
         let server = try await emulator.start()
         return RunningService(
             apiName: NamecheapEmulator.apiName, server: server,
-            descriptor: ["url": server.baseURL.absoluteString + NamecheapEmulator.path,
-                         "ApiUser": emulator.apiUser, "ApiKey": emulator.apiKey, "UserName": emulator.userName,
-                         "ClientIp": "127.0.0.1"],
+            url: URL(string: server.baseURL.absoluteString + NamecheapEmulator.path)!,
+            credentials: .namecheap(NamecheapCredentials(apiUser: emulator.apiUser, apiKey: emulator.apiKey,
+                                                         userName: emulator.userName, clientIP: "127.0.0.1")),
             counters: emulator.counters, exportState: { try stateJSON(emulator.state.value) })
     }
 }

@@ -8,11 +8,9 @@ extension SandboxServiceFactory {
             region: org.region, dns: ctx.dnsView, clientID: "1000.SANDBOXCLIENTID", clientSecret: "sandbox-client-secret",
             refreshToken: "1000.sandbox.refresh-token", orgID: org.zoid, faults: ctx.faults, seed: ctx.faultSeed &+ 13,
             savedState: ctx.savedState)
-        return RunningService(apiName: "zoho", server: emulator.server,
-                              descriptor: ["url": emulator.url.absoluteString, "accounts_url": emulator.url.absoluteString,
-                                           "region": emulator.region.rawValue, "org_id": emulator.orgID,
-                                           "client_id": emulator.clientID, "client_secret": emulator.clientSecret,
-                                           "refresh_token": emulator.refreshToken],
+        return RunningService(apiName: "zoho", server: emulator.server, url: emulator.url,
+                              credentials: .zoho(.init(region: emulator.region, orgID: emulator.orgID, clientID: emulator.clientID,
+                                                       clientSecret: emulator.clientSecret, refreshToken: emulator.refreshToken)),
                               counters: emulator.counters, exportState: { try emulator.exportState() })
     }
 }

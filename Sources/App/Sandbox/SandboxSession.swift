@@ -1,0 +1,73 @@
+import Foundation
+import Inventory
+import Sandbox
+
+/// `--sandbox`: every provider emulated in-process over one DNS view, the
+/// world kept in `.reconcile/sandbox/world.json` between runs. The
+/// inventory's accounts are pointed at the emulators and their `env:NAME`
+/// references filled with the emulators' credentials, so the run goes
+/// through exactly the clients and adapters a real run uses.
+public struct SandboxSession: Sendable {
+    public static let home = ".reconcile/sandbox"
+
+    public let world: SandboxWorld
+
+    /// Starts the world; the inventory's domains are registered as if just
+    /// bought (the tool itself never buys domains).
+    public static func start(inventory: Inventory, limits: Bool = true) async throws -> SandboxSession {
+        let world = try await SandboxWorld.start(home: home, seed: try SandboxSeed(inventory), options: SandboxOptions(limits: limits))
+        return SandboxSession(world: world)
+    }
+
+    /// Saves the world (atomically) and stops the emulators.
+    public func stop() async { await world.stop() }
+
+    /// The inventory with sandbox credentials: accounts rewritten where the
+    /// emulator insists on its own identifiers (Namecheap's API user and
+    /// allow-listed IP; the Zoho emulator already is the inventory's
+    /// organisation, from the seed), an environment with every referenced
+    /// secret, and the emulators' URLs by account name.
+    public func bind(_ inventory: Inventory, environment base: [String: String])
+        -> (inventory: Inventory, environment: [String: String], endpoints: [String: URL]) {
+        var inventory = inventory
+        var env: [String: String] = [:]
+        var endpoints: [String: URL] = [:]
+        for (name, var account) in inventory.accounts {
+            guard case let (url, credentials)? = world.login(Self.apiName(of: account.settings)) else { continue }
+            switch (account.settings, credentials) {
+            case (.porkbun(let p), .porkbun(let c)):
+                env[p.apiKey.name] = c.apiKey; env[p.secretKey.name] = c.secretKey
+            case (.namecheap(var n), .namecheap(let c)):
+                env[n.apiKey.name] = c.apiKey
+                (n.apiUser, n.username, n.clientIP) = (c.apiUser, c.userName, c.clientIP)
+                account.settings = .namecheap(n)
+            case (.mailgun(let m), .mailgun(let c)):
+                env[m.apiKey.name] = c.apiKey
+                if let key = m.webhookSigningKey { env[key.name] = c.webhookSigningKey }
+            case (.zoho(let z), .zoho(let c)):
+                env[z.clientID.name] = c.clientID; env[z.clientSecret.name] = c.clientSecret; env[z.refreshToken.name] = c.refreshToken
+            default: continue
+            }
+            endpoints[name] = url
+            inventory.accounts[name] = account
+        }
+        // Secrets no emulator issues (the SMTP master secret, the unsubscribe
+        // key): the caller's value, or a fixed sandbox one.
+        var merged = base
+        for (k, v) in env { merged[k] = v }
+        for ref in inventory.secretReferences where (merged[ref.name] ?? "").isEmpty {
+            merged[ref.name] = "sandbox-secret-\(ref.name.lowercased())"
+        }
+        return (inventory, merged, endpoints)
+    }
+
+    /// The emulator serving an account of this kind.
+    static func apiName(of settings: AccountSettings) -> String {
+        switch settings {
+        case .porkbun: "porkbun"
+        case .namecheap: "namecheap"
+        case .mailgun(let m): "mailgun-\(m.region.rawValue)"
+        case .zoho: "zoho"
+        }
+    }
+}

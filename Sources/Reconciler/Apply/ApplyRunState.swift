@@ -1,0 +1,110 @@
+import Foundation
+
+/// What one `ApplyExecutor.apply` knows as it goes: each action's outcome,
+/// the outputs later actions resolve their known-after-apply values from,
+/// the steps still waiting and those running.
+struct ApplyRunState {
+    let plan: Plan
+    let runID: String
+    let digest: String
+    let steps: [Step]
+    var outcome: [ActionID: ActionOutcome] = [:]
+    var outputs: [ActionID: [String: String]] = [:]
+    /// Indices into `steps`, in plan order.
+    var waiting: [Int]
+    /// The resolved actions of each launched step.
+    var launched: [Int: [PlanAction]] = [:]
+    var running = 0
+    /// Interrupted: launch nothing more.
+    var stopped = false
+
+    init(plan: Plan, runID: String) {
+        self.plan = plan
+        self.runID = runID
+        digest = plan.fingerprint.digest
+        steps = Step.build(plan.actions)
+        waiting = Array(steps.indices)
+    }
+
+    /// A dependency that ended other than done. An interrupted (unknown)
+    /// one leaves its dependents unreached, not skipped.
+    func failedDependency(of step: Step) -> ActionID? {
+        step.dependsOn.first { d in
+            guard let o = outcome[d], o != .unknown else { return false }
+            return !o.isDone
+        }
+    }
+
+    /// The first step whose dependencies are all done, taken off the waiting list.
+    mutating func nextReadyStep() -> Int? {
+        guard !stopped, let n = waiting.firstIndex(where: { steps[$0].dependsOn.allSatisfy { outcome[$0]?.isDone == true } })
+        else { return nil }
+        return waiting.remove(at: n)
+    }
+
+    /// `actions` with their known-after-apply values filled in, and the
+    /// first output that was missing, if any.
+    func resolveOutputs(_ actions: [PlanAction]) -> ([PlanAction], OutputReference?) {
+        var resolved: [PlanAction] = []
+        var unresolved: [OutputReference] = []
+        for var a in actions {
+            if var after = a.after {
+                unresolved += after.resolve(with: outputs)
+                a.after = after
+            }
+            resolved.append(a)
+        }
+        return (resolved, unresolved.first)
+    }
+
+    /// Steps never reached (an interruption, or a cycle between batches).
+    /// Unknown outcomes propagate to every (transitive) dependent first.
+    mutating func settleUnreached() {
+        var changed = true
+        while changed {
+            changed = false
+            for a in plan.actions where outcome[a.id] == nil && (stopped || a.dependsOn.contains { outcome[$0] == .unknown }) {
+                outcome[a.id] = .unknown
+                changed = true
+            }
+        }
+        for a in plan.actions where outcome[a.id] == nil { outcome[a.id] = .failed("dependency cycle between batches") }
+    }
+
+    var summary: ApplySummary { ApplySummary(runID: runID, outcomes: plan.actions.map { ($0.id, outcome[$0.id]!) }) }
+}
+
+/// A step back from the driver.
+struct FinishedStep: Sendable {
+    var index: Int
+    var outcome: ActionOutcome
+    var outputs: [String: String] = [:]
+    /// Cancelled mid-call.
+    var interrupted = false
+}
+
+/// A unit of execution: one action, or every action of a batch.
+struct Step: Sendable {
+    var actions: [PlanAction]
+    var batch: String?
+    /// Dependencies outside the step.
+    var dependsOn: [ActionID]
+
+    static func build(_ actions: [PlanAction]) -> [Step] {
+        var steps: [Step] = []
+        var batchIndex: [String: Int] = [:]
+        for a in actions {
+            if let b = a.batch, let i = batchIndex[b] {
+                steps[i].actions.append(a)
+            } else {
+                if let b = a.batch { batchIndex[b] = steps.count }
+                steps.append(Step(actions: [a], batch: a.batch, dependsOn: []))
+            }
+        }
+        for i in steps.indices {
+            let members = Set(steps[i].actions.map(\.id))
+            steps[i].dependsOn = Array(Set(steps[i].actions.flatMap(\.dependsOn)).subtracting(members)).sorted()
+        }
+        return steps
+    }
+}

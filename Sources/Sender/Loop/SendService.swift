@@ -1,0 +1,43 @@
+import Foundation
+import ServiceLifecycle
+import Store
+
+/// The sending daemon as a swift-service-lifecycle `Service`: the engine on
+/// the system clock, stopped by the group's graceful shutdown between two
+/// transactions (the one in flight finishes and is recorded). `reconcile
+/// send` runs it alone; `serve` runs it beside the other services.
+public struct SendService: Service {
+    public var fleet: SendingFleet
+    public var store: any SendingStore
+    public var transport: any MailTransport
+    /// Return (ending the group gracefully) once nothing is due within a minute.
+    public var exitWhenIdle: Bool
+    /// One line per send and the stop notice (stderr in the CLI).
+    public var log: @Sendable (String) -> Void
+    let builder: MessageBuilder
+
+    /// Fails here, before anything runs, when a secret the messages need is missing.
+    public init(fleet: SendingFleet, store: any SendingStore, transport: any MailTransport, exitWhenIdle: Bool = false,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                log: @escaping @Sendable (String) -> Void) throws {
+        self.fleet = fleet
+        self.store = store
+        self.transport = transport
+        self.exitWhenIdle = exitWhenIdle
+        self.log = log
+        self.builder = try MessageBuilder.make(fleet: fleet, environment: environment)
+    }
+
+    public func run() async throws {
+        let engine = try SendEngine(fleet: fleet, store: store, transport: transport, clock: SystemClock(),
+                                    random: SystemRandom(), builder: builder, maintenanceInterval: 5)
+        // Wakes at least twice a second to notice a shutdown.
+        engine.maxSleep = 0.5
+        let log = self.log
+        engine.onSend = { a, r in
+            log("sent row \(a.row) from \(a.mailbox): \(r.state.rawValue) \(r.code.map(String.init) ?? "-") [\(r.phase.rawValue)] \(r.text)")
+        }
+        let end = try await engine.run(exitWhenIdle: exitWhenIdle) { Task.isShuttingDownGracefully || Task.isCancelled }
+        if end == .stopped { log("send: stopped by signal after finishing the transaction in flight") }
+    }
+}

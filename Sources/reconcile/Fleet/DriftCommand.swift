@@ -1,0 +1,31 @@
+import App
+import ArgumentParser
+import Foundation
+import Reconciler
+
+/// `reconcile drift`: a full refresh and a short summary fit for an alert;
+/// exit 2 on drift, 1 when some domain could not be checked.
+struct DriftCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drift",
+        abstract: "Re-read the whole fleet and report what differs from the inventory (exit 2 on drift).")
+
+    @OptionGroup var fleet: FleetOptions
+
+    @Option(help: "Output: text (a short alert), markdown or json (the full plan).")
+    var format: PlanFormat = .text
+
+    func run() async throws {
+        try await withSession(fleet) { session in
+            let plan = try await session.planner.plan(scope: session.scope, refresh: .full).plan
+            switch format {
+            case .text: session.out(DriftReport().render(plan))
+            case .markdown, .json: session.out(try session.render(plan, format))
+            }
+            let blocked = plan.domains.filter { $0.blocked != nil }
+            for d in blocked { session.err("\(d.domain): not checked: \(d.blocked!)\n") }
+            if plan.actions.contains(where: \.operation.isChange) { return 2 }
+            return blocked.isEmpty ? 0 : 1
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import App
+import ArgumentParser
+import Foundation
+import Reconciler
+
+extension FleetSession {
+    /// Prints to stdout with every secret value redacted.
+    func out(_ text: String) { FileHandle.standardOutput.write(Data(redactor.scrub(text).utf8)) }
+    func err(_ text: String) { stderr(redactor.scrub(text)) }
+
+    func render(_ plan: Plan, _ format: PlanFormat) throws -> String {
+        switch format {
+        case .text: TextRenderer(colour: isatty(1) != 0).render(plan)
+        case .markdown: MarkdownRenderer().render(plan)
+        case .json: try JSONRenderer().render(plan) + "\n"
+        }
+    }
+}
+
+/// Opens a session, runs `body` through the error funnel (secrets redacted)
+/// and always closes the session; a non-zero code becomes the exit code.
+func withSession(_ options: FleetOptions, _ body: (FleetSession) async throws -> Int32) async throws {
+    let session = try await funnel { try await FleetSession.open(options.request) }
+    let code: Int32
+    do { code = try await funnel(redact: session.redactor.redact) { try await body(session) } } catch {
+        await session.close()
+        throw error
+    }
+    await session.close()
+    if code != 0 { throw ExitCode(code) }
+}

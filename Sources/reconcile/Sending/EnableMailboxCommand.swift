@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import Sender
+
+struct EnableMailboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enable-mailbox",
+        abstract: "Re-enable a mailbox the health check disabled (recorded as an event with your reason).")
+
+    @OptionGroup var options: SendingOptions
+    @Argument(help: "The mailbox address.") var address: String
+    @Option(help: "Why it is safe to send again.") var reason: String
+
+    func run() async throws {
+        try await funnel {
+            let h = try HealthMonitor.enable(address: address, reason: reason, store: try options.openStore(), now: Date().timeIntervalSince1970)
+            print("\(h.address): enabled (\(reason))")
+        }
+    }
+}
