@@ -1,4 +1,5 @@
 import Foundation
+import DNSRecords
 import Providers
 
 /// How a client logs in to one emulator, typed per service. The world's JSON

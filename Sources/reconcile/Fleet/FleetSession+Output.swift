@@ -22,7 +22,7 @@ extension FleetSession {
 func withSession(_ options: FleetOptions, _ body: (FleetSession) async throws -> Int32) async throws {
     let session = try await funnel { try await FleetSession.open(options.request) }
     let code: Int32
-    do { code = try await funnel(redact: session.redactor.redact) { try await body(session) } } catch {
+    do { code = try await funnel(redact: session.redactor.scrub) { try await body(session) } } catch {
         await session.close()
         throw error
     }
