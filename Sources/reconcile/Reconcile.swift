@@ -34,7 +34,8 @@ struct Reconcile: AsyncParsableCommand {
             """,
         subcommands: [Validate.self, ExampleFleet.self, DriftCommand.self,
                       SandboxCommand.self, SandboxBenchCommand.self,
-                      EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self]
+                      EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
+                      ForgetCommand.self]
     )
 }
 

@@ -26,7 +26,7 @@ struct FleetSession {
             if options.sandbox {
                 let s = try await SandboxSession.start(inventoryDirectory: options.inventory, limits: !options.noRateLimits)
                 sandbox = s
-                let bound = s.bind(inventory, environment: environment)
+                let bound = s.bind(inventory)
                 providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,
                                                      limits: !options.noRateLimits)
             } else {
