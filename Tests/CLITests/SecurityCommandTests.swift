@@ -60,7 +60,7 @@ import Testing
         let r = try await reconcile(["validate", "--inventory", "control-characters"], cwd: Self.fixtures + "/malformed")
         #expect(r.status == 1)
         let lines = r.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.contains("control-characters/groups/g1.yaml:9:39: mailboxes[0].display_name: "
+        #expect(lines.contains("control-characters/groups/g1.yaml:9:39: domains[0].mailboxes[0].display_name: "
             + "control character U+001B (ESC) at character 7: inventory strings may not hold control characters, "
             + "line separators or bidirectional controls (they reach API calls and mail headers)"))
         // Nothing raw reaches the terminal.
