@@ -34,7 +34,7 @@ let package = Package(
         ]),
         // Loopback emulators of every provider API, with fault injection.
         .target(name: "Sandbox", dependencies: [
-            "DNSRecords", "Providers",
+            "DNSRecords", "Providers", "Store",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -43,6 +43,7 @@ let package = Package(
         // SQLite state: migrations, observation cache, journal, outbox, send log, events.
         .target(name: "Store", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // observe → diff → plan → apply.
         .target(name: "Reconciler", dependencies: [

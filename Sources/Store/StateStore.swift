@@ -11,9 +11,12 @@ public struct StateStore: Sendable {
     public let path: String
 
     /// Opens (creating directories and the file if needed) and migrates.
-    public init(path: String) throws {
-        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    /// The file holds every recipient's address and CSV columns: it is
+    /// created 0600 in 0700 directories before SQLite opens it (SQLite gives
+    /// `-wal` and `-shm` the main file's mode), and an existing file that
+    /// others can read gets a warning through `warn`.
+    public init(path: String, warn: (String) -> Void = PrivateFiles.printWarning) throws {
+        try PrivateFiles.prepare(path, warn: warn)
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in

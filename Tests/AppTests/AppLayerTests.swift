@@ -60,7 +60,7 @@ import Testing
         let inventory = try Self.compiled().inventory
         let world = try await SandboxWorld.start(seed: try SandboxSeed(inventory), options: SandboxOptions(limits: false))
         do {
-            let bound = SandboxSession(world: world).bind(inventory, environment: [:])
+            let bound = SandboxSession(world: world).bind(inventory)
             for ref in bound.inventory.secretReferences { #expect(!(bound.environment[ref.name] ?? "").isEmpty, "\(ref.name)") }
             guard case let (url, .porkbun(keys))? = world.login("porkbun") else { Issue.record("no porkbun"); await world.stop(); return }
             #expect(bound.endpoints["porkbun"] == url)

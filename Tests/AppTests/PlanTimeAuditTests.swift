@@ -25,7 +25,7 @@ import Testing
         let compiled = try InventoryLoader().loadAndCompile(directory: dir.path)
         let world = try await SandboxWorld.start(seed: try SandboxSeed(compiled.inventory), options: SandboxOptions(limits: false))
         do {
-            let bound = SandboxSession(world: world).bind(compiled.inventory, environment: [:])
+            let bound = SandboxSession(world: world).bind(compiled.inventory)
             let providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,
                                                      limits: false)
             let store = try StateStore(path: dir.appendingPathComponent("state.sqlite").path)

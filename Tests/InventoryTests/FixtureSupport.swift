@@ -7,8 +7,8 @@ enum Fixtures {
 
     /// Loads `Fixtures/<name>`; the result's file names are made relative to
     /// the fixture directory so expectations do not depend on where the bundle lives.
-    static func load(_ name: String, loader: InventoryLoader = InventoryLoader()) -> Outcome {
-        let dir = root + "/" + name
+    static func load(_ name: String, loader: InventoryLoader = InventoryLoader(), directory: String? = nil) -> Outcome {
+        let dir = directory ?? root + "/" + name
         do {
             let r = try loader.load(directory: dir)
             return Outcome(result: r, errors: [], warnings: r.warnings.map { relative($0, dir) })

@@ -102,7 +102,19 @@ import Inventory
             "groups/g1.yaml:6:11: domains[0].role: unknown role 'retried': expected 'active', 'spare' or 'retired' (did you mean 'retired'?)",
             "groups/g1.yaml:7:24: domains[0].mailboxes[1]: invalid mailbox 'bad address': may only contain letters, digits and . _ + -",
             "groups/g1.yaml:8:11: domains[1].name: invalid domain name 'acme-mail': needs at least two labels (e.g. acme-mail.com)"]),
+        Case(fixture: "control-characters", errors: [
+            "fleet.yaml:3:26: accounts.namecheap.api_user: control character U+007F (DEL) at character 4" + controls,
+            "groups/g1.yaml:6:5: domains[0]: control character U+001B (ESC) at character 5" + controls,
+            "groups/g1.yaml:9:39: domains[0].mailboxes[0].display_name: control character U+001B (ESC) at character 7" + controls,
+            "groups/g1.yaml:10:18: domains[0].mailboxes[1].local: control character U+000D (CR) at character 4" + controls,
+            "groups/g1.yaml:11:39: domains[0].mailboxes[2].display_name: control character U+202E (RIGHT-TO-LEFT OVERRIDE) at character 1" + controls,
+            "groups/g1.yaml:12:38: domains[0].mailboxes[3].display_name: control character U+0009 (TAB) at character 5" + controls,
+            "groups/g1.yaml:13:38: domains[0].mailboxes[4].display_name: control character U+2028 (LINE SEPARATOR) at character 5" + controls,
+            "groups/g1.yaml:14:39: domains[0].mailboxes[5].display_name: control character U+0085 at character 6" + controls,
+            "groups/g1.yaml:15:38: domains[0].mailboxes[6].display_name: control character U+2067 (RIGHT-TO-LEFT ISOLATE) at character 6" + controls]),
     ]
+
+    static let controls = ": inventory strings may not hold control characters, line separators or bidirectional controls (they reach API calls and mail headers)"
 
     @Test(arguments: cases)
     func reportsExactLocatedErrors(_ c: Case) {

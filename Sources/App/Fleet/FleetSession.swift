@@ -62,7 +62,7 @@ public struct FleetSession: Sendable {
             if request.sandbox {
                 let s = try await SandboxSession.start(inventory: compiled.inventory, limits: request.rateLimits)
                 sandbox = s
-                let bound = s.bind(compiled.inventory, environment: environment)
+                let bound = s.bind(compiled.inventory)
                 providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,
                                                      limits: request.rateLimits)
             } else {

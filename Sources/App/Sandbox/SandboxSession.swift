@@ -11,12 +11,22 @@ public struct SandboxSession: Sendable {
     public static let home = ".reconcile/sandbox"
 
     public let world: SandboxWorld
+    /// Values for the secrets no emulator issues; never the environment's.
+    public let secrets: SandboxSecrets
+
+    public init(world: SandboxWorld, secrets: SandboxSecrets = SandboxSecrets()) {
+        self.world = world
+        self.secrets = secrets
+    }
 
     /// Starts the world; the inventory's domains are registered as if just
     /// bought (the tool itself never buys domains).
     public static func start(inventory: Inventory, limits: Bool = true) async throws -> SandboxSession {
         let world = try await SandboxWorld.start(home: home, seed: try SandboxSeed(inventory), options: SandboxOptions(limits: limits))
-        return SandboxSession(world: world)
+        do { return SandboxSession(world: world, secrets: try SandboxSecrets(home: home)) } catch {
+            await world.stop()
+            throw error
+        }
     }
 
     /// Saves the world (atomically) and stops the emulators.
@@ -26,8 +36,10 @@ public struct SandboxSession: Sendable {
     /// emulator insists on its own identifiers (Namecheap's API user and
     /// allow-listed IP; the Zoho emulator already is the inventory's
     /// organisation, from the seed), an environment with every referenced
-    /// secret, and the emulators' URLs by account name.
-    public func bind(_ inventory: Inventory, environment base: [String: String])
+    /// secret, and the emulators' URLs by account name. The process
+    /// environment is never read: a production secret set in the shell must
+    /// not reach the sandbox.
+    public func bind(_ inventory: Inventory)
         -> (inventory: Inventory, environment: [String: String], endpoints: [String: URL]) {
         var inventory = inventory
         var env: [String: String] = [:]
@@ -52,13 +64,11 @@ public struct SandboxSession: Sendable {
             inventory.accounts[name] = account
         }
         // Secrets no emulator issues (the SMTP master secret, the unsubscribe
-        // key): the caller's value, or a fixed sandbox one.
-        var merged = base
-        for (k, v) in env { merged[k] = v }
-        for ref in inventory.secretReferences where (merged[ref.name] ?? "").isEmpty {
-            merged[ref.name] = "sandbox-secret-\(ref.name.lowercased())"
+        // key): the world's own values (`SandboxSecrets`).
+        for ref in inventory.secretReferences where env[ref.name] == nil {
+            env[ref.name] = secrets.value(for: ref.name)
         }
-        return (inventory, merged, endpoints)
+        return (inventory, env, endpoints)
     }
 
     /// The emulator serving an account of this kind.

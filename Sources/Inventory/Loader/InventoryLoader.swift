@@ -14,10 +14,11 @@ public struct LoadResult: Sendable {
 }
 
 /// Loads every `*.yaml` file under a directory (recursively, sorted by path,
-/// hidden entries skipped), merges them and checks the whole. Problems are
+/// hidden entries skipped, symbolic links followed only inside the directory:
+/// `InventoryFiles`), merges them and checks the whole. Problems are
 /// collected across all files and thrown together as one `InventoryError`.
 public struct InventoryLoader: Sendable {
-    /// Files larger than this are refused unread.
+    /// Files larger than this are refused unread (the size of what a link leads to).
     public var maxFileBytes = 64 << 20
     /// Nesting limit of one YAML document.
     public var maxDepth = 64
@@ -34,28 +35,14 @@ public struct InventoryLoader: Sendable {
                                              "no such directory (pass --inventory DIR)")])
         }
         var diagnostics: [Diagnostic] = []
-        let relative = yamlFiles(in: dir, diagnostics: &diagnostics)
-        guard !relative.isEmpty else {
-            throw InventoryError(diagnostics + [Diagnostic(at: SourceLocation(file: dir, line: 1, column: 1), path: "inventory", "no *.yaml files in the directory")])
+        let files = InventoryFiles(maxFileBytes: maxFileBytes).read(directory: dir, diagnostics: &diagnostics)
+        guard !files.isEmpty else {
+            let refused = diagnostics.contains { $0.severity == .error }
+            throw InventoryError(refused ? diagnostics : diagnostics + [Diagnostic(at: SourceLocation(file: dir, line: 1, column: 1), path: "inventory", "no *.yaml files in the directory")])
         }
-        var sources: [(file: String, bytes: [UInt8]?)] = []
-        for rel in relative {
-            let path = dir + "/" + rel
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            if size > maxFileBytes {
-                diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), path: "file",
-                                              "file is larger than \(maxFileBytes >> 20) MiB"))
-                sources.append((path, nil))
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), path: "file", "cannot read the file"))
-                sources.append((path, nil))
-                continue
-            }
-            sources.append((path, [UInt8](data)))
-        }
-        return try load(sources: sources, names: relative, diagnostics: diagnostics)
+        let sources: [(file: String, bytes: [UInt8]?)] = files.map { ($0.path, $0.bytes) }
+        let names = files.map { String($0.path.dropFirst(dir.count + 1)) }
+        return try load(sources: sources, names: names, diagnostics: diagnostics)
     }
 
     /// Loads in-memory files (`file` is the name used in diagnostics), in the given order.
@@ -112,27 +99,6 @@ public struct InventoryLoader: Sendable {
             hasher.update(data: (source.bytes ?? []) + [0])
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-
-    private func yamlFiles(in dir: String, diagnostics: inout [Diagnostic]) -> [String] {
-        var out: [String] = []
-        func walk(_ rel: String, depth: Int) {
-            let full = rel.isEmpty ? dir : dir + "/" + rel
-            guard depth < 16, let names = try? FileManager.default.contentsOfDirectory(atPath: full) else { return }
-            for name in names where !name.hasPrefix(".") {
-                let r = rel.isEmpty ? name : rel + "/" + name
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: dir + "/" + r, isDirectory: &isDir) else { continue }
-                if isDir.boolValue { walk(r, depth: depth + 1) }
-                else if name.hasSuffix(".yaml") { out.append(r) }
-                else if name.hasSuffix(".yml") {
-                    diagnostics.append(Diagnostic(.warning, at: SourceLocation(file: dir + "/" + r, line: 1, column: 1), path: "file",
-                                                  "ignored: inventory files end in .yaml"))
-                }
-            }
-        }
-        walk("", depth: 0)
-        return out.sorted()
     }
 }
 

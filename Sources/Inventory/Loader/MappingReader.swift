@@ -27,6 +27,7 @@ struct MappingReader {
                 ctx.error(k, path, "keys must be strings, found \(k.kindName)")
                 continue
             }
+            guard ctx.refusingControlCharacters(name, k, path) != nil else { continue }
             if name == "<<", case .scalar(_, true) = k.value {
                 merged.append(contentsOf: MappingReader.mergeSources(v, path: path, ctx: ctx))
                 continue

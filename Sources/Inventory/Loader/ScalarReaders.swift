@@ -8,7 +8,14 @@ extension DecodeContext {
             error(node, path, "expected a string, found \(node.kindName)")
             return nil
         }
-        return s
+        return refusingControlCharacters(s, node, path)
+    }
+
+    /// The value, or nil after reporting a control character in it (`ControlCharacters`).
+    func refusingControlCharacters(_ s: String, _ node: YAMLNode, _ path: String) -> String? {
+        guard let (u, position) = ControlCharacters.first(in: s) else { return s }
+        error(node, path, ControlCharacters.message(u, at: position))
+        return nil
     }
 
     /// A non-empty string without surrounding whitespace.
@@ -68,6 +75,7 @@ extension DecodeContext {
             error(node, path, "expected a scalar, found \(node.kindName)")
             return nil
         }
+        guard refusingControlCharacters(s, node, path) != nil else { return nil }
         switch parse(s) {
         case .success(let v): return v
         case .failure(let e):
@@ -120,8 +128,10 @@ extension DecodeContext {
         return items
     }
 
-    /// Cuts long values in messages (a pasted blob should not flood the terminal).
+    /// Cuts long values in messages (a pasted blob should not flood the
+    /// terminal) and escapes control characters (they must not reach it raw).
     static func clip(_ s: String) -> String {
-        s.count <= 60 ? s : String(s.prefix(57)) + "..."
+        let s = ControlCharacters.escaped(s)
+        return s.count <= 60 ? s : String(s.prefix(57)) + "..."
     }
 }

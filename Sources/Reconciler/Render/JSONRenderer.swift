@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// The plan as JSON: the complete plan file (`--out plans/NAME.json`,
 /// `--format json`). Keys sorted, so equal plans give equal bytes.
@@ -17,11 +18,10 @@ public struct JSONRenderer: Sendable {
 }
 
 extension Plan {
-    /// Writes the plan file atomically (creating its directory).
+    /// Writes the plan file atomically (creating its directory), 0600: a
+    /// plan holds the fleet's addresses (`PrivateFiles`).
     public func save(to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try JSONRenderer().data(self).write(to: url, options: .atomic)
+        try PrivateFiles.write(try JSONRenderer().data(self), to: path)
     }
 
     /// Reads a plan file; a malformed file is an error naming the path.

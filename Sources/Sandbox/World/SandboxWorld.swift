@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Options for a whole sandbox world.
 public struct SandboxOptions: Sendable {
@@ -64,7 +65,7 @@ public final class SandboxWorld: Sendable {
     /// bought; everything it holds is kept as it was.
     public static func start(home: String, seed: SandboxSeed, options: SandboxOptions = SandboxOptions(),
                              services factories: [SandboxServiceFactory] = defaultServices) async throws -> SandboxWorld {
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try PrivateFiles.createDirectory(home)
         var options = options
         options.statePath = (home.hasSuffix("/") ? String(home.dropLast()) : home) + "/" + stateFileName
         return try await start(seed: seed, options: options, services: factories)
@@ -95,11 +96,13 @@ public final class SandboxWorld: Sendable {
         for s in services {
             if let data = try s.exportState() { parts[s.apiName] = data }
         }
-        try WorldStateFile.encode(parts).write(to: URL(fileURLWithPath: path), options: .atomic)
+        // 0600: the world holds the emulators' credentials and mailbox passwords.
+        try PrivateFiles.write(try WorldStateFile.encode(parts), to: path)
     }
 
     static func loadState(_ path: String) throws -> [String: Data]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        PrivateFiles.warnIfExposed(path)
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw SandboxStateError(path: path, reason: "cannot read the saved world (\(error.localizedDescription))")

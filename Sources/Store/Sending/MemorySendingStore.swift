@@ -31,7 +31,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
             var report = EnqueueReport()
             for r in recipients {
                 let email = r.email.lowercased()
-                if suppression[email] != nil { report.suppressed += 1; continue }
+                if isSuppressed(email) { report.suppressed += 1; continue }
                 if enrollments[campaign.id]?[email] != nil { report.alreadyEnrolled += 1; continue }
                 enrollments[campaign.id, default: [:]][email] = EnrollmentState(enrollment: r, stopped: nil)
                 addMessage(OutboxMessage(row: 0, campaign: campaign.id, email: email, step: 0, group: campaign.group, timeZone: r.timeZone,
@@ -69,7 +69,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
         try locked {
             guard var m = rows[r.messageRow] else { throw SendingStoreError.unknownMessage(r.messageRow) }
             guard m.state == .planned || m.state == .deferred else { return .refused("message is \(m.state.rawValue)") }
-            if suppression[m.email] != nil {
+            if isSuppressed(m.email) {
                 m.state = .stopped; rows[m.row] = m
                 return .refused("recipient suppressed")
             }
@@ -111,7 +111,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 eventLog.append(SendingEvent(at: at, kind: .hardBounce, email: m.email, mailbox: m.mailbox, messageID: m.messageID, detail: outcome.text))
             }
             guard outcome.state == .accepted, let c = campaigns[m.campaign], m.step + 1 < c.stepCount,
-                  suppression[m.email] == nil, enrollments[m.campaign]?[m.email]?.stopped == nil,
+                  !isSuppressed(m.email), enrollments[m.campaign]?[m.email]?.stopped == nil,
                   !rows.values.contains(where: { $0.campaign == m.campaign && $0.email == m.email && $0.step == m.step + 1 })
             else { return nil }
             return addMessage(OutboxMessage(row: 0, campaign: m.campaign, email: m.email, step: m.step + 1, group: m.group, timeZone: m.timeZone,
@@ -177,6 +177,46 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     }
 
     public func suppressedEmails() throws -> Set<String> { locked { Set(suppression.keys) } }
+
+    /// By address or, once erased, by hash (inside `locked`).
+    private func isSuppressed(_ email: String) -> Bool {
+        suppression[email] != nil || suppression[ErasedRecipient.hash(email)] != nil
+    }
+
+    public func forget(email: String, at: Double) throws -> ErasureReport {
+        locked {
+            let email = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let hash = ErasedRecipient.hash(email)
+            var report = ErasureReport(email: email)
+            report.wasSuppressed = isSuppressed(email)
+            suppression[hash] = suppression.removeValue(forKey: email) ?? suppression[hash] ?? "erasure request"
+            for (cid, byEmail) in enrollments {
+                guard var e = byEmail[email] else { continue }
+                e.enrollment.email = hash
+                e.enrollment.variables = [:]
+                e.enrollment.timeZone = nil
+                e.stopped = e.stopped ?? "erasure request"
+                enrollments[cid]?[email] = nil
+                enrollments[cid]?[hash] = e
+                report.enrollments += 1
+            }
+            for (row, m) in rows where m.email == email {
+                var m = m
+                m.email = hash
+                m.timeZone = nil
+                if m.state == .planned || m.state == .deferred { m.state = .stopped }
+                rows[row] = m
+                replies[row] = nil
+                report.messages += 1
+            }
+            for i in eventLog.indices where eventLog[i].email == email {
+                eventLog[i].email = hash
+                eventLog[i].detail = ""
+                report.events += 1
+            }
+            return report
+        }
+    }
 
     public func mailboxHealth() throws -> [String: MailboxHealthRecord] { locked { health } }
 

@@ -20,7 +20,7 @@ public struct SQLiteSendingStore: SendingStore {
             var report = EnqueueReport()
             for r in recipients {
                 let email = r.email.lowercased()
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM sending_suppression WHERE email = ?", arguments: [email]) == true {
+                if try Self.isSuppressed(db, email: email) {
                     report.suppressed += 1; continue
                 }
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM sending_enrollment WHERE campaign_id = ? AND email = ?",
@@ -70,7 +70,7 @@ public struct SQLiteSendingStore: SendingStore {
             }
             let m = Self.message(row)
             guard m.state == .planned || m.state == .deferred else { return .refused("message is \(m.state.rawValue)") }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM sending_suppression WHERE email = ?", arguments: [m.email]) == true {
+            if try Self.isSuppressed(db, email: m.email) {
                 try db.execute(sql: "UPDATE sending_message SET state = 'stopped', reply_text = 'recipient suppressed' WHERE row_id = ?", arguments: [m.row])
                 return .refused("recipient suppressed")
             }
@@ -133,10 +133,9 @@ public struct SQLiteSendingStore: SendingStore {
         let delays: [Double] = JSONCoding.decode(c["step_delays"]) ?? []
         let next = m.step + 1
         guard next < delays.count else { return nil }
-        let blocked = try Bool.fetchOne(db, sql: """
-            SELECT 1 FROM sending_suppression WHERE email = ?
-            UNION ALL SELECT 1 FROM sending_enrollment WHERE campaign_id = ? AND email = ? AND stopped_reason IS NOT NULL
-            """, arguments: [m.email, m.campaign, m.email]) == true
+        let blocked = try Self.isSuppressed(db, email: m.email) || Bool.fetchOne(db, sql: """
+            SELECT 1 FROM sending_enrollment WHERE campaign_id = ? AND email = ? AND stopped_reason IS NOT NULL
+            """, arguments: [m.campaign, m.email]) == true
         guard !blocked else { return nil }
         try db.execute(sql: """
             INSERT OR IGNORE INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before, mailbox)

@@ -42,7 +42,15 @@ public protocol SendingStore: Sendable {
     func record(event: SendingEvent) throws
 
     func suppress(email: String, reason: String, source: String?, at: Double) throws
+    /// Addresses suppressed, and the hashes of erased ones (`ErasedRecipient`).
     func suppressedEmails() throws -> Set<String>
+
+    /// An erasure request: in one transaction, deletes the recipient's
+    /// variables (CSV columns), replaces the address by its hash in the
+    /// outbox, the send log and the events, stops their planned messages and
+    /// keeps the suppression as the hash, so the address is never enqueued or
+    /// sent to again. Nothing that counts against a limit is removed.
+    func forget(email: String, at: Double) throws -> ErasureReport
 
     func mailboxHealth() throws -> [String: MailboxHealthRecord]
     /// Writes a mailbox's health and, when given, the event that explains it, together.

@@ -1,6 +1,7 @@
 import App
 import Foundation
 import Reconciler
+import Store
 
 /// `reconcile --plan`: observe, diff, print; exit 2 on changes with
 /// `--detailed-exitcode`.
@@ -11,13 +12,13 @@ struct PlanCommand {
     var detailedExitcode: Bool
 
     func run() async throws {
+        // A bad --out is found before the fleet is observed, in words.
+        if let out { try PrivateFiles.checkTarget(out) }
         try await withSession(fleet) { session in
             let result = try await session.planner.plan(scope: session.scope, refresh: fleet.refreshPolicy)
             session.out(try session.render(result.plan, format))
             if let note = session.scopeNote { session.err(note + "\n") }
             if let out {
-                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: out).deletingLastPathComponent().path,
-                                                        withIntermediateDirectories: true)
                 try result.plan.save(to: out)
                 session.err("plan saved to \(out); apply it with: reconcile --apply \(out)\n")
             }

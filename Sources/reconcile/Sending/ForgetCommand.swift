@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// `reconcile forget ADDRESS…`: an erasure request (GDPR art. 17). The
+/// store keeps only the address's hash, as a suppression.
+struct ForgetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Erase recipients from the state: their CSV columns go, the address is replaced by its hash, and stays suppressed.")
+
+    @Argument(help: "The recipients' addresses.")
+    var addresses: [String]
+
+    @Option(help: "The SQLite state file.")
+    var state: String = ".reconcile/state.sqlite"
+
+    func validate() throws {
+        guard !addresses.isEmpty else { throw ValidationError("give at least one ADDRESS") }
+        for a in addresses where !a.contains("@") { throw ValidationError("'\(a)' is not an email address") }
+    }
+
+    func run() async throws {
+        try await funnel {
+            let store = SQLiteSendingStore(try StateStore(path: state))
+            let now = Date().timeIntervalSince1970
+            for a in addresses { print(try store.forget(email: a, at: now)) }
+        }
+    }
+}
