@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords", "Inventory"]),
-        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers"]),
+        .testTarget(name: "SenderTests", dependencies: ["Sender", "Store", "Inventory", "Providers", "Sandbox"]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
                     exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["Inventory", "Providers", "Sandbox", "Store", "Reconciler"],
