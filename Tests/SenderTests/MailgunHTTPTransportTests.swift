@@ -69,6 +69,14 @@ import Testing
             emu.throttleNextSends(1)
             #expect(await transport(emu).send(ok, mailbox: mailbox, group: group).state == .accepted)
 
+            // messages.mime takes multipart only, as documented (mail-platforms.md §1.1).
+            let auth = "Basic " + Data("api:\(Self.apiKey)".utf8).base64EncodedString()
+            let form = try await URLSessionTransport().send(ProviderRequest(
+                method: "POST", url: emu.url.appendingPathComponent("v3/acme-mail.example/messages.mime"),
+                headers: ["Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"],
+                body: Data("to=ann%40example.net&message=x".utf8), timeout: 10, idempotent: false))
+            #expect(form.status == 400 && String(decoding: form.body, as: UTF8.self).contains("Invalid request content type"))
+
             // Without a fixed account the group's own pool is used.
             var pooled = group
             pooled.mailgun = MailgunAPI(baseURL: emu.url.absoluteString, apiKey: "env:MG_KEY")
