@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Providers", "DNSRecords"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "SenderTests", dependencies: [
-            "Sender", "Store", "Inventory", "Providers", "TestSupport",
+            "Sender", "Store", "Inventory", "Providers", "Sandbox", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),

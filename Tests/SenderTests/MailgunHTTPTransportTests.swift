@@ -1,71 +1,113 @@
 import Foundation
+import Providers
+import Sandbox
 import Sender
 import Store
 import Testing
 
-/// The thin Mailgun HTTP transport against a real HTTP server on loopback that
-/// answers like Mailgun's `messages.mime` (200 queued, 400 bad request, 500).
+/// The Mailgun HTTP transport (`messages.mime` through Providers' MailgunClient)
+/// against the Sandbox Mailgun emulator over real HTTP on loopback.
 @Suite(.serialized) struct MailgunHTTPTransportTests {
-    static let server = """
-        import http.server, json, os, signal, sys
-        signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        out = sys.argv[1]
-        class H(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                n = len(os.listdir(out))
-                with open(os.path.join(out, "%03d.req" % n), "wb") as f:
-                    f.write((self.path + "\\n" + self.headers.get("Authorization", "") + "\\n").encode() + body)
-                code = 400 if b"to\\"\\r\\n\\r\\nbad" in body else 500 if b"to\\"\\r\\n\\r\\nboom" in body else 200
-                reply = json.dumps({"id": "<mg-%d@example>" % n, "message": "Queued. Thank you."} if code == 200 else {"message": "no"}).encode()
-                self.send_response(code); self.send_header("Content-Length", str(len(reply))); self.end_headers(); self.wfile.write(reply)
-            def log_message(self, *a): pass
-        s = http.server.HTTPServer(("127.0.0.1", 0), H)
-        print("PORT %d" % s.server_address[1], flush=True)
-        s.serve_forever()
-        """
+    static let apiKey = "key-0123456789abcdef0123456789abcdef"
+    let mailbox = SendingMailbox(address: "alice@acme-mail.example", displayName: "Alice", group: "g1", dailyMax: 10, interval: SecondsRange(1, 1))
+    let group = SendingGroup(name: "g1", hourlyCap: 10, pause: SecondsRange(1, 1))
 
-    @Test func postsTheSameMIMEBytesAndClassifiesReplies() async throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = ["-c", Self.server, dir.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(5)))
-
-        let transport = MailgunHTTPTransport(baseURL: "http://127.0.0.1:\(port)", apiKey: "env:MG_KEY", environment: ["MG_KEY": "key-123"])
-        let mailbox = SendingMailbox(address: "alice@acme-mail.example", displayName: "Alice", group: "g1", dailyMax: 10, interval: SecondsRange(1, 1))
-        let group = SendingGroup(name: "g1", hourlyCap: 10, pause: SecondsRange(1, 1))
+    func message(_ to: String) throws -> BuiltMessage {
         let c = Campaign(id: "c", steps: [CampaignStep(subject: "Hello", text: "Hi")])
-        func message(_ to: String) throws -> BuiltMessage {
-            let m = OutboxMessage(row: 1, campaign: "c", email: to, step: 0, group: "g1", timeZone: nil, state: .reserved, notBefore: 0,
-                                  mailbox: mailbox.address, messageID: nil, attempts: 0)
-            return try testBuilder.build(record: MessageRecord(message: m, variables: [:], previousMessageID: nil), campaign: c,
-                                         mailbox: mailbox, group: "g1", messageID: "<id-\(to)>", date: monday)
+        let m = OutboxMessage(row: 1, campaign: "c", email: to, step: 0, group: "g1", timeZone: nil, state: .reserved, notBefore: 0,
+                              mailbox: mailbox.address, messageID: nil, attempts: 0)
+        return try testBuilder.build(record: MessageRecord(message: m, variables: [:], previousMessageID: nil), campaign: c,
+                                     mailbox: mailbox, group: "g1", messageID: "<id-\(to)>", date: monday)
+    }
+
+    /// An emulator whose sending domain is verified; faults start disabled.
+    func withEmulator(faults: FaultProfile = .none, _ body: (MailgunEmulator) async throws -> Void) async throws {
+        let dns = DNSView()
+        let emu = try await MailgunEmulator.start(region: .us, dns: dns, apiKey: Self.apiKey, signingKey: "sign", faults: faults, seed: 3)
+        emu.faults.setEnabled(false)
+        do {
+            let mg = MailgunClient(region: .us, apiKey: Self.apiKey, endpoint: emu.url, retry: .none)
+            _ = try await mg.createDomain(MailgunDomainSpec(name: "acme-mail.example", dkimKeySize: 1024))
+            await dns.publish(zone: "acme-mail.example", records: try await mg.requiredRecords("acme-mail.example").sending)
+            _ = try await mg.requireVerified("acme-mail.example")
+            try await body(emu)
+        } catch {
+            await emu.stop()
+            throw error
         }
-        let ok = try message("ann@example.net")
-        let r1 = await transport.send(ok, mailbox: mailbox, group: group)
-        #expect(r1.state == .accepted && r1.code == 200 && r1.text.contains("Queued"))
-        #expect(await transport.send(try message("bad@example.net"), mailbox: mailbox, group: group).state == .rejected)
-        #expect(await transport.send(try message("boom@example.net"), mailbox: mailbox, group: group).state == .deferred)
-        let missingKey = MailgunHTTPTransport(baseURL: "http://127.0.0.1:\(port)", apiKey: "env:MG_NOPE", environment: [:])
-        let r4 = await missingKey.send(ok, mailbox: mailbox, group: group)
-        #expect(r4.state == .deferred && r4.text.contains("MG_NOPE"))
+        await emu.stop()
+    }
 
-        // Without a fixed account the group's own pool is used.
-        var pooled = group
-        pooled.mailgun = MailgunAPI(baseURL: "http://127.0.0.1:\(port)", apiKey: "env:MG_KEY")
-        #expect(await MailgunHTTPTransport(environment: ["MG_KEY": "key-123"]).send(ok, mailbox: mailbox, group: pooled).state == .accepted)
-        #expect(await MailgunHTTPTransport(environment: ["MG_KEY": "key-123"]).send(ok, mailbox: mailbox, group: group).state == .deferred)
+    func transport(_ emu: MailgunEmulator, key: String = "env:MG_KEY", env: [String: String] = ["MG_KEY": apiKey]) -> MailgunHTTPTransport {
+        MailgunHTTPTransport(baseURL: emu.url.absoluteString, apiKey: key, environment: env,
+                             retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.05, maxDelay: 0.2, totalBudget: 5))
+    }
 
-        let first = try String(contentsOf: dir.appendingPathComponent("000.req"), encoding: .isoLatin1)
-        #expect(first.hasPrefix("/v3/acme-mail.example/messages.mime\nBasic \(Data("api:key-123".utf8).base64EncodedString())\n"))
-        #expect(first.contains(String(decoding: ok.data, as: UTF8.self)))
-        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)).count == 4)
+    @Test func postsTheSameMIMEBytesAndClassifiesAnswers() async throws {
+        try await withEmulator { emu in
+            let ok = try message("ann@example.net")
+            let r1 = await transport(emu).send(ok, mailbox: mailbox, group: group)
+            #expect(r1.state == .accepted && r1.code == 200 && r1.text.contains("Queued"), "\(r1)")
+            let sent = try #require(await emu.sentMessages().first)
+            #expect(sent.recipients == ["ann@example.net"])
+            #expect(sent.subject == "Hello")
+            // Mailgun reads its own headers out of our MIME: the tag and the variables.
+            #expect(sent.tags == ["c"])
+            #expect(sent.variables == ["campaign": "c", "group": "g1", "message_id": "<id-ann@example.net>", "step": "0"])
+            #expect(sent.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click")
+
+            // A 4xx about the message is final; a wrong key is a configuration error, named without the key.
+            let other = SendingMailbox(address: "bob@other.example", group: "g1", dailyMax: 10, interval: SecondsRange(1, 1))
+            let unknownDomain = await transport(emu).send(ok, mailbox: other, group: group)
+            #expect(unknownDomain.state == .rejected && unknownDomain.code == 404 && unknownDomain.text.contains("Domain not found"), "\(unknownDomain)")
+            let wrongKey = await transport(emu, env: ["MG_KEY": "key-wrong"]).send(ok, mailbox: mailbox, group: group)
+            #expect(wrongKey.state == .rejected && wrongKey.code == 401, "\(wrongKey)")
+            #expect(!wrongKey.text.contains("key-wrong"))
+            let missingKey = await transport(emu, key: "env:MG_NOPE", env: [:]).send(ok, mailbox: mailbox, group: group)
+            #expect(missingKey.state == .deferred && missingKey.text.contains("MG_NOPE"))
+            // Throttled: retried with the answer's wait, then accepted.
+            emu.throttleNextSends(1)
+            #expect(await transport(emu).send(ok, mailbox: mailbox, group: group).state == .accepted)
+
+            // messages.mime takes multipart only, as documented (mail-platforms.md §1.1).
+            let auth = "Basic " + Data("api:\(Self.apiKey)".utf8).base64EncodedString()
+            let form = try await URLSessionTransport().send(ProviderRequest(
+                method: "POST", url: emu.url.appendingPathComponent("v3/acme-mail.example/messages.mime"),
+                headers: ["Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"],
+                body: Data("to=ann%40example.net&message=x".utf8), timeout: 10, idempotent: false))
+            #expect(form.status == 400 && String(decoding: form.body, as: UTF8.self).contains("Invalid request content type"))
+
+            // Without a fixed account the group's own pool is used.
+            var pooled = group
+            pooled.mailgun = MailgunAPI(baseURL: emu.url.absoluteString, apiKey: "env:MG_KEY")
+            #expect(await MailgunHTTPTransport(environment: ["MG_KEY": Self.apiKey]).send(ok, mailbox: mailbox, group: pooled).state == .accepted)
+            #expect(await MailgunHTTPTransport(environment: ["MG_KEY": Self.apiKey]).send(ok, mailbox: mailbox, group: group).state == .deferred)
+            #expect(await emu.sentMessages().count == 3)
+        }
+    }
+
+    /// At most once: when the answer to the POST is lost (or is a 5xx), the message
+    /// may have gone out, so the outcome is `unknown` and the request is never repeated.
+    @Test func lostAnswerIsUnknownAndNeverResent() async throws {
+        try await withEmulator(faults: FaultProfile(drop: 1, afterExecutionShare: 1)) { emu in
+            emu.faults.setEnabled(true)
+            let r = await transport(emu).send(try message("ann@example.net"), mailbox: mailbox, group: group)
+            emu.faults.setEnabled(false)
+            #expect(r.state == .unknown, "\(r)")
+            #expect(emu.counters.requests("POST /v3/:id/:id") == 1)
+            #expect(await emu.sentMessages().count == 1)        // it did go out
+        }
+        try await withEmulator(faults: FaultProfile(serverError: 1)) { emu in
+            emu.faults.setEnabled(true)
+            let r = await transport(emu).send(try message("ann@example.net"), mailbox: mailbox, group: group)
+            emu.faults.setEnabled(false)
+            #expect(r.state == .unknown && (r.code == 500 || r.code == 502), "\(r)")
+            #expect(emu.counters.requests("POST /v3/:id/:id") == 1)
+        }
+        // Nothing listening: the request never left, so trying later is safe.
+        let closed = MailgunHTTPTransport(baseURL: "http://127.0.0.1:9", apiKey: "env:MG_KEY", environment: ["MG_KEY": Self.apiKey],
+                                          retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02, totalBudget: 2))
+        let r = await closed.send(try message("ann@example.net"), mailbox: mailbox, group: group)
+        #expect(r.state == .deferred, "\(r)")
     }
 }

@@ -28,7 +28,7 @@ import Testing
         let token = testBuilder.unsubscribe.token(for: "ann@example.net")
         #expect(h["list-unsubscribe"] == "<https://u.example.org/u/\(token)>, <mailto:jurgen@acme-mail.example?subject=unsubscribe%20\(token)>")
         #expect(h["list-unsubscribe-post"] == "List-Unsubscribe=One-Click")
-        #expect(h["x-mailgun-variables"] == #"{"campaign":"spring","group":"g1","message_id":"<abc@acme-mail.example>","step":"0"}"#)
+        #expect(h["x-mailgun-variables"] == #"{"campaign": "spring", "group": "g1", "message_id": "<abc@acme-mail.example>", "step": "0"}"#)
         #expect(h["content-type"] == "text/plain; charset=utf-8")
         #expect(h["in-reply-to"] == nil)
         // CRLF only, a visible unsubscribe line, the template rendered without HTML escaping.

@@ -9,6 +9,18 @@ extension MailgunClient {
         return try decode(MailgunSendResponse.self, r, operation: "messages.send", domain: domain)
     }
 
+    /// Sends a message we built ourselves (`POST /v3/{domain}/messages.mime`, §1.14), so
+    /// its headers and Message-ID are the same as over SMTP. Not idempotent, like `send`:
+    /// a timeout, a lost connection or a 5xx after the request left is `.outcomeUnknown`.
+    public func sendMIME(domain: String, to recipients: [String], mime: Data) async throws(ProviderError) -> MailgunSendResponse {
+        var body = MailgunMultipart()
+        for r in recipients { body.add("to", r) }
+        body.add("message", file: "message.mime", mime)
+        let r = try await call("POST", "/v3/\(Self.seg(domain))/messages.mime", multipart: body, idempotent: false,
+                               operation: "messages.mime", domain: domain, sending: true)
+        return try decode(MailgunSendResponse.self, r, operation: "messages.mime", domain: domain)
+    }
+
     /// Events of one message, following `paging.next` until an empty page (§1.11).
     /// `messageID` may carry angle brackets (as the send answer does); they are stripped.
     public func events(domain: String, messageID: String, limit: Int = 300) async throws(ProviderError) -> [MailgunEvent] {

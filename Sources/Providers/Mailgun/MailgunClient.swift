@@ -60,12 +60,18 @@ public struct MailgunClient: Sendable {
     }
 
     func call(_ method: String, _ path: String, query: [(String, String)] = [], form: [(String, String)]? = nil,
-              idempotent: Bool, operation: String, domain: String? = nil, sending: Bool = false) async throws(ProviderError) -> ProviderResponse {
+              multipart: MailgunMultipart? = nil, idempotent: Bool, operation: String, domain: String? = nil,
+              sending: Bool = false) async throws(ProviderError) -> ProviderResponse {
         var headers = ["Authorization": authorization, "Accept": "application/json"]
         var body: Data? = nil
         if let form {
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = MailgunForm.encode(form)
+        }
+        if let multipart {
+            let (contentType, data) = multipart.encoded()
+            headers["Content-Type"] = contentType
+            body = data
         }
         let request = ProviderRequest(method: method, url: url(path, query: query), headers: headers, body: body,
                                   timeout: timeout, idempotent: idempotent)

@@ -20,3 +20,29 @@ public enum MailgunForm {
         s.addingPercentEncoding(withAllowedCharacters: unreserved.union(CharacterSet(charactersIn: "@"))) ?? s
     }
 }
+
+/// `multipart/form-data` (RFC 7578), which `messages.mime` requires (mail-platforms.md §1.1).
+/// The boundary is random and checked against every part, so no content can end a part early.
+public struct MailgunMultipart: Sendable {
+    public var parts: [(name: String, filename: String?, data: Data)] = []
+    public init() {}
+
+    public mutating func add(_ name: String, _ value: String) { parts.append((name, nil, Data(value.utf8))) }
+    public mutating func add(_ name: String, file: String, _ data: Data) { parts.append((name, file, data)) }
+
+    /// The Content-Type header value and the body.
+    public func encoded() -> (contentType: String, body: Data) {
+        var boundary = "reconcile-" + UUID().uuidString
+        while parts.contains(where: { $0.data.range(of: Data(boundary.utf8)) != nil }) { boundary = "reconcile-" + UUID().uuidString }
+        var body = Data()
+        for p in parts {
+            var disposition = "Content-Disposition: form-data; name=\"\(p.name)\""
+            if let f = p.filename { disposition += "; filename=\"\(f)\"\r\nContent-Type: message/rfc822" }
+            body.append(Data("--\(boundary)\r\n\(disposition)\r\n\r\n".utf8))
+            body.append(p.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        return ("multipart/form-data; boundary=\(boundary)", body)
+    }
+}

@@ -75,7 +75,7 @@ public final class MailgunEmulator: Sendable {
     public func sentMessages() async -> [RecordedMessage] {
         await state.messages.map {
             RecordedMessage(id: $0.id, domain: $0.domain, recipients: $0.recipients, tags: $0.tags, headers: $0.headers,
-                            variables: $0.variables, subject: $0.fields.first { $0.0 == "subject" }?.1)
+                            variables: $0.variables, subject: $0.fields.first { $0.0 == "subject" }?.1 ?? $0.headers["Subject"])
         }
     }
 

@@ -11,65 +11,53 @@ extension MailgunRoutes {
         let throttles = self.sendThrottles
         router.post("/v3/:name/messages") { request, context in
             let name = Self.param(context, "name")
-            let pending: Int? = throttles.withValue { $0.isEmpty ? nil : $0.removeFirst() }
-            if let status = pending {
-                return MailReply.message("Domain \(name) is not allowed to send: account-requests-per-sec limit exceeded, try again after 1 seconds",
-                                         status: status)
-            }
+            if let throttled = Self.sendThrottle(throttles, name: name) { return throttled }
             guard let s = await state.domain(name) else { return MailReply.message("Domain not found: \(name)", status: 404) }
             let body = try await request.collectedBody(context)
             let f = MailFormFields.parse(request, body: body)
             guard f["from"] != nil else { return MailReply.message("from parameter is missing", status: 400) }
-            let to = f.all("to").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            guard !to.isEmpty else { return MailReply.message("to parameter is missing", status: 400) }
-            guard f["text"] != nil || f["html"] != nil else {
-                return MailReply.message("Need at least one of 'text' or 'html' parameters specified", status: 400)
-            }
-            if to.count > 1000 { return MailReply.message("Too many recipients, max is 1000", status: 400) }
-            if to.contains(where: { !Self.plausibleAddress($0) }) {
-                return MailReply.message("to parameter is not a valid address. please check documentation", status: 400)
-            }
+            let (to, refused) = Self.recipients(f, needsContent: true)
+            if let refused { return refused }
             let options = f.pairs.filter { $0.0.hasPrefix("o:") || $0.0.hasPrefix("h:") || $0.0.hasPrefix("v:") }
             if options.reduce(0, { $0 + $1.0.utf8.count + $1.1.utf8.count }) > 16 * 1024 {
                 return MailReply.message("Send options (parameters starting with o:, h:, or v:) are limited to 16 kB total", status: 400)
             }
-            guard s.domain.isActive else {
-                return MailReply.message("Domain \(name) is not allowed to send: domain is not verified", status: 403)
-            }
-            let n = DomainName.normalize(name)
-            let bare = "\(Int(Date().timeIntervalSince1970)).\(await state.nextID())@\(n)"
             var headers: [String: String] = [:], variables: [String: String] = [:]
             for (k, v) in f.pairs {
                 if k.hasPrefix("h:") { headers[String(k.dropFirst(2))] = v }
                 if k.hasPrefix("v:") { variables[String(k.dropFirst(2))] = v }
             }
-            let tags = Array(f.all("o:tag").prefix(3))
-            await state.record(.init(id: "<\(bare)>", domain: n, fields: f.pairs, recipients: to, tags: tags,
-                                     headers: headers, variables: variables))
-            let now = Date().timeIntervalSince1970
-            for r in to {
-                let suppressed = s.suppressions[.bounces]?[r.lowercased()] != nil || s.suppressions[.complaints]?[r.lowercased()] != nil
-                    || s.suppressions[.unsubscribes]?[r.lowercased()] != nil
-                let msg = MailgunEvent.Message(headers: .init(to: r, from: f["from"], subject: f["subject"], messageID: bare))
-                let vars = MailgunUserVariables.values(variables.mapValues { .string($0) })
-                await state.addEvent(MailgunEvent(event: "accepted", id: await state.nextID(), timestamp: now, logLevel: "info",
-                                                  recipient: r, tags: tags, userVariables: vars, message: msg), domain: n)
-                let outcome: MailgunEvent
-                if suppressed {
-                    let reason = s.suppressions[.bounces]?[r.lowercased()] != nil ? "suppress-bounce"
-                        : s.suppressions[.complaints]?[r.lowercased()] != nil ? "suppress-complaint" : "suppress-unsubscribe"
-                    let code = reason == "suppress-bounce" ? 605 : reason == "suppress-complaint" ? 607 : 606
-                    outcome = MailgunEvent(event: "failed", id: await state.nextID(), timestamp: now + 0.5, logLevel: "error",
-                                           severity: "permanent", reason: reason, recipient: r, tags: tags, userVariables: vars,
-                                           message: msg, deliveryStatus: .init(code: code, message: "Not delivering to suppressed address"))
-                } else {
-                    outcome = MailgunEvent(event: "delivered", id: await state.nextID(), timestamp: now + 0.5, logLevel: "info",
-                                           recipient: r, tags: tags, userVariables: vars, message: msg,
-                                           deliveryStatus: .init(code: 250, message: "OK"))
-                }
-                await state.addEvent(outcome, domain: n)
+            return await Self.queue(state: state, domain: s, name: name, fields: f.pairs, to: to, from: f["from"], subject: f["subject"],
+                                    tags: Array(f.all("o:tag").prefix(3)), headers: headers, variables: variables)
+        }
+        // Our own MIME bytes (§1.14): `to` plus a `message` file part; multipart is required (§1.1).
+        router.post("/v3/:name/messages.mime") { request, context in
+            let name = Self.param(context, "name")
+            if let throttled = Self.sendThrottle(throttles, name: name) { return throttled }
+            guard let s = await state.domain(name) else { return MailReply.message("Domain not found: \(name)", status: 404) }
+            guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("multipart/form-data") else {
+                return MailReply.message("Invalid request content type. Expecting 'multipart/form-data'", status: 400)
             }
-            return MailReply.json(MailgunSendResponse(id: "<\(bare)>", message: "Queued. Thank you."))
+            let f = MailFormFields.parse(request, body: try await request.collectedBody(context))
+            let (to, refused) = Self.recipients(f, needsContent: false)
+            if let refused { return refused }
+            // The emulator's own wording: the docs name the part but not this error.
+            guard let mime = f["message"], !mime.isEmpty else { return MailReply.message("message parameter is missing", status: 400) }
+            // Mailgun reads its own headers from the MIME: X-Mailgun-Tag (repeatable) and X-Mailgun-Variables (a JSON object).
+            let head = MIMEHeaders.parse(mime)
+            var variables: [String: String] = [:]
+            if let json = head.first(where: { $0.name.lowercased() == "x-mailgun-variables" })?.value,
+               let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] {
+                for (k, v) in object { variables[k] = v as? String ?? "\(v)" }
+            }
+            let tags = head.filter { $0.name.lowercased() == "x-mailgun-tag" }.map(\.value)
+            let headers = Dictionary(head.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            let subject = head.first { $0.name.lowercased() == "subject" }?.value
+            let from = head.first { $0.name.lowercased() == "from" }?.value
+            // Assumed, not verified on a real account (sending.md §5.3): the message keeps its own Message-ID.
+            let id = head.first { $0.name.lowercased() == "message-id" }.map { MailgunMessageID.bare($0.value) }
+            return await Self.queue(state: state, domain: s, name: name, fields: f.pairs, to: to, from: from, subject: subject,
+                                    tags: Array(tags.prefix(3)), headers: headers, variables: variables, messageID: id)
         }
         router.get("/v3/:name/events") { request, context in
             let name = Self.param(context, "name")
@@ -92,6 +80,67 @@ extension MailgunRoutes {
             return MailReply.json(MailgunEventPage(items: page, paging: MailgunPaging(
                 first: base, last: base, next: "\(base)?\(nextQuery.joined(separator: "&"))", previous: base)))
         }
+    }
+
+    /// A send that passed validation: recorded, with an `accepted` event and a
+    /// `delivered` (or suppression `failed`) event per recipient.
+    static func queue(state: MailgunEmulatorState, domain s: MailgunEmulatorState.DomainState, name: String, fields: [(String, String)],
+                      to: [String], from: String?, subject: String?, tags: [String], headers: [String: String],
+                      variables: [String: String], messageID: String? = nil) async -> Response {
+        guard s.domain.isActive else {
+            return MailReply.message("Domain \(name) is not allowed to send: domain is not verified", status: 403)
+        }
+        let n = DomainName.normalize(name)
+        var bare = "\(Int(Date().timeIntervalSince1970)).\(await state.nextID())@\(n)"
+        if let messageID, !messageID.isEmpty { bare = messageID }
+        await state.record(.init(id: "<\(bare)>", domain: n, fields: fields, recipients: to, tags: tags,
+                                 headers: headers, variables: variables))
+        let now = Date().timeIntervalSince1970
+        for r in to {
+            let suppressed = s.suppressions[.bounces]?[r.lowercased()] != nil || s.suppressions[.complaints]?[r.lowercased()] != nil
+                || s.suppressions[.unsubscribes]?[r.lowercased()] != nil
+            let msg = MailgunEvent.Message(headers: .init(to: r, from: from, subject: subject, messageID: bare))
+            let vars = MailgunUserVariables.values(variables.mapValues { .string($0) })
+            await state.addEvent(MailgunEvent(event: "accepted", id: await state.nextID(), timestamp: now, logLevel: "info",
+                                              recipient: r, tags: tags, userVariables: vars, message: msg), domain: n)
+            let outcome: MailgunEvent
+            if suppressed {
+                let reason = s.suppressions[.bounces]?[r.lowercased()] != nil ? "suppress-bounce"
+                    : s.suppressions[.complaints]?[r.lowercased()] != nil ? "suppress-complaint" : "suppress-unsubscribe"
+                let code = reason == "suppress-bounce" ? 605 : reason == "suppress-complaint" ? 607 : 606
+                outcome = MailgunEvent(event: "failed", id: await state.nextID(), timestamp: now + 0.5, logLevel: "error",
+                                       severity: "permanent", reason: reason, recipient: r, tags: tags, userVariables: vars,
+                                       message: msg, deliveryStatus: .init(code: code, message: "Not delivering to suppressed address"))
+            } else {
+                outcome = MailgunEvent(event: "delivered", id: await state.nextID(), timestamp: now + 0.5, logLevel: "info",
+                                       recipient: r, tags: tags, userVariables: vars, message: msg,
+                                       deliveryStatus: .init(code: 250, message: "OK"))
+            }
+            await state.addEvent(outcome, domain: n)
+        }
+        return MailReply.json(MailgunSendResponse(id: "<\(bare)>", message: "Queued. Thank you."))
+    }
+
+    /// The sending throttle (`throttleNextSends`) answers before anything is read, as Mailgun's does.
+    static func sendThrottle(_ throttles: Locked<[Int]>, name: String) -> Response? {
+        guard let status = throttles.withValue({ $0.isEmpty ? nil : $0.removeFirst() }) else { return nil }
+        return MailReply.message("Domain \(name) is not allowed to send: account-requests-per-sec limit exceeded, try again after 1 seconds",
+                                 status: status)
+    }
+
+    /// `to` (repeatable, comma lists) with the documented checks, in Mailgun's order;
+    /// the answer to give when one fails.
+    static func recipients(_ f: MailFormFields, needsContent: Bool) -> ([String], Response?) {
+        let to = f.all("to").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard !to.isEmpty else { return (to, MailReply.message("to parameter is missing", status: 400)) }
+        if needsContent && f["text"] == nil && f["html"] == nil {
+            return (to, MailReply.message("Need at least one of 'text' or 'html' parameters specified", status: 400))
+        }
+        if to.count > 1000 { return (to, MailReply.message("Too many recipients, max is 1000", status: 400)) }
+        if to.contains(where: { !plausibleAddress($0) }) {
+            return (to, MailReply.message("to parameter is not a valid address. please check documentation", status: 400))
+        }
+        return (to, nil)
     }
 
     static func plausibleAddress(_ a: String) -> Bool {

@@ -1,40 +1,9 @@
 import Foundation
 import Inventory
 
-/// RFC 2047 encoded words and RFC 5322 formatting helpers.
+/// Fixed formats of a message: the RFC 5322 date and the quoted-printable body.
+/// Header values are written by `HeaderWriter`.
 enum HeaderEncoding {
-    /// Unstructured text (Subject): as is when printable ASCII, else UTF-8 B-encoded words.
-    static func text(_ s: String) -> String {
-        if s.allSatisfy({ $0.isASCII && !$0.isNewline }) { return s }
-        return encodedWords(s)
-    }
-
-    /// A display name in `From:`: quoted when it holds specials, encoded when not ASCII.
-    static func displayName(_ s: String) -> String {
-        if !s.allSatisfy({ $0.isASCII && !$0.isNewline }) { return encodedWords(s) }
-        let specials = CharacterSet(charactersIn: "()<>[]:;@\\,.\"")
-        if s.unicodeScalars.contains(where: { specials.contains($0) }) {
-            return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
-        return s
-    }
-
-    /// Splits on character boundaries so each word stays within 75 octets (RFC 2047 §2).
-    static func encodedWords(_ s: String) -> String {
-        var words: [String] = []
-        var chunk = ""
-        for ch in s {
-            let candidate = chunk + String(ch)
-            if Data(candidate.utf8).base64EncodedString().count > 75 - 12 {
-                words.append(chunk); chunk = String(ch)
-            } else {
-                chunk = candidate
-            }
-        }
-        if !chunk.isEmpty { words.append(chunk) }
-        return words.map { "=?UTF-8?B?" + Data($0.utf8).base64EncodedString() + "?=" }.joined(separator: "\r\n ")
-    }
-
     /// RFC 5322 date-time in UTC, e.g. `Sun, 29 Nov 2026 07:21:14 +0000`.
     static func date(_ t: Double) -> String {
         let secs = Int(t.rounded(.down))

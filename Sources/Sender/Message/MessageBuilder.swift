@@ -63,30 +63,35 @@ public struct MessageBuilder: Sendable {
             html = rendered
         }
 
-        var headers: [(String, String)] = []
-        let from = mailbox.displayName.map { "\(HeaderEncoding.displayName($0)) <\(mailbox.address)>" } ?? mailbox.address
-        headers.append(("From", from))
-        headers.append(("To", "<\(m.email)>"))
-        headers.append(("Subject", HeaderEncoding.text(subject)))
-        headers.append(("Date", HeaderEncoding.date(date)))
-        headers.append(("Message-ID", messageID))
+        // Every header goes through the one writer: it refuses control characters
+        // from any of these sources, encodes non-ASCII and folds (issue #19).
+        var w = HeaderWriter()
+        try w.mailbox("From", address: mailbox.address, displayName: mailbox.displayName, source: "sending mailbox")
+        try w.angleAddress("To", m.email, source: "recipient address")
+        try w.unstructured("Subject", subject, source: "subject template of step \(m.step) and its variables")
+        try w.token("Date", HeaderEncoding.date(date), source: "clock")
+        try w.messageID("Message-ID", messageID, source: "outbox")
         if let prev = record.previousMessageID {
-            headers.append(("In-Reply-To", prev))
-            headers.append(("References", prev))
+            try w.messageID("In-Reply-To", prev, source: "previous message of the sequence")
+            try w.messageID("References", prev, source: "previous message of the sequence")
         }
-        headers.append(("MIME-Version", "1.0"))
-        // One line each, so a DKIM signature over them is not broken by refolding (sending.md §1.4).
-        headers.append(("List-Unsubscribe", "<\(unsubURL)>, <mailto:\(mailbox.address)?subject=unsubscribe%20\(token)>"))
-        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
-        let variables = JSONEncoder.sorted.encodeString(["campaign": m.campaign, "step": String(m.step), "message_id": messageID, "group": group])
-        headers.append(("X-Mailgun-Variables", variables))
-        headers.append(("X-Mailgun-Tag", m.campaign))
-        headers.append(("Feedback-ID", "\(m.step):\(Self.feedbackSafe(m.campaign)):\(Self.feedbackSafe(group)):reconcile"))
+        try w.token("MIME-Version", "1.0", source: "builder")
+        try w.uriList("List-Unsubscribe", [unsubURL, "mailto:\(mailbox.address)?subject=unsubscribe%20\(token)"], source: "unsubscribe link")
+        try w.token("List-Unsubscribe-Post", "List-Unsubscribe=One-Click", source: "builder")
+        try w.jsonObject("X-Mailgun-Variables", [(key: "campaign", value: m.campaign, source: "campaign name"),
+                                                 (key: "step", value: String(m.step), source: "step"),
+                                                 (key: "message_id", value: messageID, source: "outbox"),
+                                                 (key: "group", value: group, source: "group name")])
+        try w.unstructured("X-Mailgun-Tag", m.campaign, source: "campaign name")
+        try HeaderWriter.check(m.campaign, header: "Feedback-ID", source: "campaign name")
+        try HeaderWriter.check(group, header: "Feedback-ID", source: "group name")
+        try w.token("Feedback-ID", "\(m.step):\(Self.feedbackSafe(m.campaign)):\(Self.feedbackSafe(group)):reconcile", source: "campaign and group names")
 
+        // Quoted-printable keeps every body line under 77 octets, whatever the templates hold.
         var body = ""
         if let html {
-            let boundary = "=_alt_" + String(messageID.filter { $0.isLetter || $0.isNumber }.prefix(24))
-            headers.append(("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""))
+            let boundary = "=_alt_" + String(messageID.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(24))
+            try w.token("Content-Type", "multipart/alternative; boundary=\"\(boundary)\"", source: "builder")
             body += "This is a multi-part message in MIME format.\r\n\r\n"
             body += "--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
             body += HeaderEncoding.quotedPrintable(text) + "\r\n"
@@ -94,24 +99,22 @@ public struct MessageBuilder: Sendable {
             body += HeaderEncoding.quotedPrintable(html) + "\r\n"
             body += "--\(boundary)--\r\n"
         } else {
-            headers.append(("Content-Type", "text/plain; charset=utf-8"))
-            headers.append(("Content-Transfer-Encoding", "quoted-printable"))
+            try w.token("Content-Type", "text/plain; charset=utf-8", source: "builder")
+            try w.token("Content-Transfer-Encoding", "quoted-printable", source: "builder")
             body = HeaderEncoding.quotedPrintable(text) + "\r\n"
         }
-        let head = headers.map { "\($0.0): \($0.1)\r\n" }.joined()
         return BuiltMessage(envelopeFrom: mailbox.address, recipient: m.email, messageID: messageID,
-                            headers: headers.map { (name: $0.0, value: $0.1) }, data: Array((head + "\r\n" + body).utf8))
+                            headers: w.fields, data: Array((w.text + "\r\n" + body).utf8))
     }
 
     func render(_ template: String, _ vars: [String: String]) throws -> String {
         try templates.template(template).render(vars)
     }
 
-    static func feedbackSafe(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }) }
-}
-
-extension JSONEncoder {
-    func encodeString<T: Encodable>(_ v: T) -> String { String(decoding: (try? encode(v)) ?? Data(), as: UTF8.self) }
+    /// Feedback-ID fields are identifiers to Gmail: ASCII letters, digits and `-`.
+    static func feedbackSafe(_ s: String) -> String {
+        String(s.prefix(64).map { $0.isASCII && ($0.isLetter || $0.isNumber) || $0 == "-" ? $0 : "-" })
+    }
 }
 
 extension String {

@@ -1,66 +1,79 @@
 import Foundation
 import Inventory
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import Providers
 import Store
 
 /// The alternative to SMTP: Mailgun's `POST /v3/{domain}/messages.mime` with
-/// our own MIME bytes (so headers and Message-ID are identical either way).
-/// Thin on purpose: the full Mailgun client lives in Providers (mail-platforms
-/// branch); this needs only the endpoint and an API key reference. A transport
-/// error after the request left us is `unknown`, like a lost SMTP final reply.
-public struct MailgunHTTPTransport: MailTransport {
+/// our own MIME bytes (so headers and Message-ID are identical either way),
+/// through Providers' `MailgunClient` and so the shared HTTP layer: timeouts,
+/// redaction of the key, throttle handling, and at-most-once for the POST.
+/// Outcomes: 2xx accepted; no answer, a lost connection or a 5xx after the
+/// request left is `unknown` (never resent, like a lost SMTP final reply);
+/// throttling past the retries or a refused connection is `deferred`; other
+/// 4xx answers are `rejected`.
+public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
     /// `https://api.mailgun.net` (US) or `https://api.eu.mailgun.net` (EU), or an emulator;
     /// nil: each group's own pool (`SendingGroup.mailgun`).
-    public var baseURL: String?
+    public let baseURL: String?
     /// `env:NAME` of the API key (with `baseURL`).
-    public var apiKey: String?
-    public var environment: [String: String]
+    public let apiKey: String?
+    public let environment: [String: String]
+    public let timeout: Double
+    public let retry: RetryPolicy
+    /// One connection pool for every account.
+    private let http: any HTTPTransport
+    private let lock = NSLock()
+    private var clients: [String: MailgunClient] = [:]   // by base URL and key reference, under `lock`
 
-    public init(baseURL: String? = nil, apiKey: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(baseURL: String? = nil, apiKey: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                timeout: Double = 120, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 1, maxDelay: 5, totalBudget: 30),
+                http: any HTTPTransport = URLSessionTransport()) {
         self.baseURL = baseURL; self.apiKey = apiKey; self.environment = environment
+        self.timeout = timeout; self.retry = retry; self.http = http
     }
 
     public func send(_ message: BuiltMessage, mailbox: SendingMailbox, group: SendingGroup) async -> TransportResult {
-        guard let baseURL = baseURL ?? group.mailgun?.baseURL, let apiKey = apiKey ?? group.mailgun?.apiKey else {
+        guard let base = baseURL ?? group.mailgun?.baseURL, let keyRef = apiKey ?? group.mailgun?.apiKey else {
             return TransportResult(state: .deferred, code: nil, text: "group \(group.name) has no Mailgun API account", phase: .http)
         }
-        let key: String
-        do { key = try SecretRef.resolve(apiKey, environment: environment) } catch {
+        let client: MailgunClient
+        do { client = try self.client(base: base, keyRef: keyRef) } catch {
             return TransportResult(state: .deferred, code: nil, text: "\(error)", phase: .http)
         }
-        guard let url = URL(string: "\(baseURL)/v3/\(mailbox.domain)/messages.mime") else {
-            return TransportResult(state: .deferred, code: nil, text: "bad Mailgun URL", phase: .http)
-        }
-        let boundary = "reconcile-\(UUID().uuidString)"
-        var body = Data()
-        func part(_ name: String, _ value: Data, filename: String? = nil) {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\(filename.map { "; filename=\"\($0)\"" } ?? "")\r\n\r\n".utf8))
-            body.append(value); body.append(Data("\r\n".utf8))
-        }
-        part("to", Data(message.recipient.utf8))
-        part("message", Data(message.data), filename: "message.mime")
-        body.append(Data("--\(boundary)--\r\n".utf8))
-        var req = URLRequest(url: url)
-        req.httpMethod = "POST"
-        req.timeoutInterval = 600
-        req.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
-        req.setValue("Basic " + Data("api:\(key)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
-        req.httpBody = body
         do {
-            let (data, response) = try await URLSession.shared.data(for: req)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            let text = String(decoding: data.prefix(300), as: UTF8.self)
-            switch status {
-            case 200..<300: return TransportResult(state: .accepted, code: status, text: text, phase: .http)
-            case 429, 500...: return TransportResult(state: .deferred, code: status, text: text, phase: .http)
-            default: return TransportResult(state: .rejected, code: status, text: text, phase: .http)
-            }
-        } catch let e as URLError where e.code == .cannotConnectToHost || e.code == .cannotFindHost || e.code == .dnsLookupFailed {
-            return TransportResult(state: .deferred, code: nil, text: "\(e.code)", phase: .connect)
+            let r = try await client.sendMIME(domain: mailbox.domain, to: [message.recipient], mime: Data(message.data))
+            return TransportResult(state: .accepted, code: 200, text: "\(r.message) \(r.id)", phase: .http)
         } catch {
-            return TransportResult(state: .unknown, code: nil, text: "\(error)", phase: .http)
+            return Self.classify(error)
         }
+    }
+
+    static func classify(_ e: ProviderError) -> TransportResult {
+        let text = e.description
+        switch e.kind {
+        case .outcomeUnknown:
+            return TransportResult(state: .unknown, code: e.httpStatus, text: text, phase: .http)
+        case .rateLimited, .transient:
+            // Retried inside the client already; nothing was executed (a 5xx on this POST is outcomeUnknown).
+            return TransportResult(state: .deferred, code: e.httpStatus, text: text, phase: e.httpStatus == nil ? .connect : .http)
+        case .decoding where (200..<300).contains(e.httpStatus ?? 0):
+            // Mailgun took it; only its answer was odd.
+            return TransportResult(state: .accepted, code: e.httpStatus, text: text, phase: .http)
+        default:
+            return TransportResult(state: .rejected, code: e.httpStatus, text: text, phase: .http)
+        }
+    }
+
+    private func client(base: String, keyRef: String) throws -> MailgunClient {
+        let cacheKey = "\(base)|\(keyRef)"
+        if let c = lock.withLock({ clients[cacheKey] }) { return c }
+        let key = try SecretRef.resolve(keyRef, environment: environment)
+        guard let url = URL(string: base), url.scheme == "https" || url.scheme == "http" else {
+            throw SenderError.configuration("Mailgun base URL \(base) is not an http(s) URL")
+        }
+        let region: MailgunRegion = url.host?.contains(".eu.") == true ? .eu : .us
+        let c = MailgunClient(region: region, apiKey: key, endpoint: url, transport: http, retry: retry, timeout: timeout)
+        lock.withLock { clients[cacheKey] = c }
+        return c
     }
 }

@@ -10,7 +10,8 @@ final class SMTPTestServer: @unchecked Sendable {
     let cert: URL
     let dir: URL
 
-    init(noStartTLS: Bool = false, user: String = "user", password: String = "pass") throws {
+    /// `parse`: the server also writes what Python's `email` parser reads from each message (`parsed()`).
+    init(noStartTLS: Bool = false, parse: Bool = false, user: String = "user", password: String = "pass") throws {
         dir = try temporaryDirectory("smtp")
         inbox = dir.appendingPathComponent("inbox")
         cert = dir.appendingPathComponent("cert.pem")
@@ -29,7 +30,7 @@ final class SMTPTestServer: @unchecked Sendable {
         process.executableURL = python
         process.arguments = [packageRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
                              "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
-            + (noStartTLS ? ["--no-starttls"] : [])
+            + (noStartTLS ? ["--no-starttls"] : []) + (parse ? ["--parse"] : [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -58,6 +59,15 @@ final class SMTPTestServer: @unchecked Sendable {
     func received() -> [String] {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
         return files.compactMap { try? String(contentsOf: inbox.appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    /// With `parse`: per stored message, oldest first, Python's reading of it
+    /// (`headers`: name, value decoded, addresses, defects; `text`; `max_line`).
+    func parsed() -> [[String: Any]] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return files.compactMap { f in
+            (try? Data(contentsOf: inbox.appendingPathComponent(f))).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        }
     }
 
     /// The server's per-message log lines (envelope, TLS, AUTH).
