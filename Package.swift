@@ -40,6 +40,7 @@ let package = Package(
         ]),
         // SQLite state: migrations, observation cache, journal, outbox, send log, events.
         .target(name: "Store", dependencies: [
+            "DNSRecords",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // observe → diff → plan → apply.
