@@ -51,7 +51,8 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         if let c = bytes.first(where: { $0 < 0x20 || $0 == 0x7F }) {
             return fail("'\(shown(s))' contains \(c == 0 ? "a NUL byte" : "the control character \(hex(c))")")
         }
-        if let c = s.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
+        // C1 controls and format characters (bidi overrides) exist only outside ASCII.
+        if bytes.contains(where: { $0 >= 0x80 }), let c = s.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
             return fail("'\(shown(s))' contains the control character \(hex(c.value))")
         }
         if bytes.first == UInt8(ascii: "\"") { return fail("'\(shown(s))' has a quoted local part; quoted local parts are refused") }

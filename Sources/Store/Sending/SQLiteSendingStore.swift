@@ -22,32 +22,51 @@ public struct SQLiteSendingStore: SendingStore {
             // with one of them is a duplicate row of the file, not an earlier enqueue.
             let firstOwnRow = (try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM sending_enrollment") ?? 0) + 1
             let suppressed = try db.cachedStatement(sql: "SELECT 1 FROM sending_suppression WHERE email = ?")
+            // The suppression check rides on the insert: one statement per row; a
+            // skipped row is told apart (suppressed, duplicate, enrolled before) after.
             let enroll = try db.cachedStatement(sql: """
-                INSERT INTO sending_enrollment (campaign_id, email, time_zone, variables, enrolled_at) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO sending_enrollment (campaign_id, email, time_zone, variables, enrolled_at)
+                SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM sending_suppression WHERE email = ?2)
                 ON CONFLICT(campaign_id, email) DO NOTHING
                 """)
-            let plan = try db.cachedStatement(sql: """
-                INSERT INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before)
-                VALUES (?, ?, 0, ?, ?, 'planned', ?)
-                """)
+            // First steps are written in multi-row inserts of `batch` rows.
+            let batch = 100
+            func planStatement(rows: Int) throws -> Statement {
+                try db.cachedStatement(sql: "INSERT INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before) VALUES "
+                                       + Array(repeating: "(?, ?, 0, ?, ?, 'planned', ?)", count: rows).joined(separator: ", "))
+            }
+            var planned: [DatabaseValue] = []
+            planned.reserveCapacity(batch * 5)
+            func flush() throws {
+                guard !planned.isEmpty else { return }
+                try planStatement(rows: planned.count / 5).execute(arguments: StatementArguments(planned))
+                planned.removeAll(keepingCapacity: true)
+            }
+            // A million rows touch three email-keyed indexes at random places:
+            // a larger page cache for this transaction keeps them from thrashing.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var report = EnqueueReport()
             try recipients { r in
                 let email = EmailAddress.normalize(r.email)
-                if try Bool.fetchOne(suppressed, arguments: [email]) == true {
-                    report.suppressed += 1; return
-                }
                 try enroll.execute(arguments: [campaign.id, email, r.timeZone, JSONCoding.object(r.variables), now])
                 guard db.changesCount == 1 else {
-                    if try Self.mergeDuplicate(db, campaign: campaign.id, email: email, into: r, firstOwnRow: firstOwnRow) {
+                    try flush()
+                    if try Bool.fetchOne(suppressed, arguments: [email]) == true {
+                        report.suppressed += 1
+                    } else if try Self.mergeDuplicate(db, campaign: campaign.id, email: email, into: r, firstOwnRow: firstOwnRow) {
                         report.duplicatesMerged += 1
                     } else {
                         report.alreadyEnrolled += 1
                     }
                     return
                 }
-                try plan.execute(arguments: [campaign.id, email, campaign.group, r.timeZone, now])
+                planned += [campaign.id.databaseValue, email.databaseValue, campaign.group.databaseValue, r.timeZone.databaseValue, now.databaseValue]
+                if planned.count == batch * 5 { try flush() }
                 report.enrolled += 1
             }
+            try flush()
             return report
         }
     }
