@@ -42,6 +42,7 @@ let package = Package(
         ]),
         // SQLite state: migrations, observation cache, journal, outbox, send log, events.
         .target(name: "Store", dependencies: [
+            "DNSRecords",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -1,19 +1,19 @@
 /// Reads one YAML mapping against a fixed set of keys: reports unknown keys
 /// (with a suggestion), duplicate keys and non-string keys once, and missing
 /// required keys at the mapping itself. Supports YAML merge keys (`<<: *base`).
-struct MappingReader {
-    let node: YAMLNode
-    let path: String
+public struct MappingReader {
+    public let node: YAMLNode
+    public let path: String
     private let ctx: DecodeContext
     private var entries: [String: (key: YAMLNode, value: YAMLNode)] = [:]
     /// Keys in document order (own keys first, then merged ones).
-    private(set) var orderedKeys: [String] = []
+    public private(set) var orderedKeys: [String] = []
 
     /// Nil (after reporting) when `node` is not a mapping. `allowed` nil
     /// accepts any key (for name → value maps such as `accounts`).
     /// Keys starting with `ignoring` (the top level's `x-`) are skipped: a
     /// place for anchors that merge keys reuse.
-    init?(_ node: YAMLNode, path: String, ctx: DecodeContext, allowed: [String]?, what: String = "a mapping", ignoring: String? = nil) {
+    public init?(_ node: YAMLNode, path: String, ctx: DecodeContext, allowed: [String]?, what: String = "a mapping", ignoring: String? = nil) {
         guard case .mapping(let pairs) = node.value else {
             ctx.error(node, path, "expected \(what), found \(node.kindName)")
             return nil
@@ -72,16 +72,16 @@ struct MappingReader {
         }
     }
 
-    func has(_ key: String) -> Bool { entries[key] != nil }
+    public func has(_ key: String) -> Bool { entries[key] != nil }
 
     /// The value, or nil when absent. An explicit null counts as absent.
-    func optional(_ key: String) -> YAMLNode? {
+    public func optional(_ key: String) -> YAMLNode? {
         guard let v = entries[key]?.value, !v.isNull else { return nil }
         return v
     }
 
     /// The value; reports "missing required key" at the mapping when absent or null.
-    func required(_ key: String) -> YAMLNode? {
+    public func required(_ key: String) -> YAMLNode? {
         if let e = entries[key] {
             if e.value.isNull {
                 ctx.error(e.key, FieldPath.key(path, key), "a value is required")
@@ -94,7 +94,7 @@ struct MappingReader {
     }
 
     /// The key node itself (for errors about a whole entry).
-    func keyNode(_ key: String) -> YAMLNode? { entries[key]?.key }
+    public func keyNode(_ key: String) -> YAMLNode? { entries[key]?.key }
 
-    func child(_ key: String) -> String { FieldPath.key(path, key) }
+    public func child(_ key: String) -> String { FieldPath.key(path, key) }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Syntax rules for names the operator writes.
-enum NameRules {
+public enum NameRules {
     /// A registrable host name: 2+ labels of `a-z 0-9 -` (1–63 chars, no
     /// leading/trailing hyphen), ≤ 253 chars, an alphabetic or `xn--` TLD.
     /// Returns a reason when invalid. Expects lower case without trailing dot.
@@ -52,14 +52,15 @@ enum NameRules {
         return nil
     }
 
-    /// Account, group and schedule names: `a-z A-Z 0-9 _ -`, starting with a letter or digit.
-    static func identifierProblem(_ name: String) -> String? {
+    /// Account, group and schedule names: `a-z A-Z 0-9 _ -`, starting with a
+    /// letter or digit; campaign names (`dots`) may also hold `.`.
+    public static func identifierProblem(_ name: String, dots: Bool = false) -> String? {
         func alnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) }
         guard let f = name.utf8.first, alnum(f) else {
             return "must start with a letter or digit"
         }
-        guard name.utf8.count <= 64, name.utf8.allSatisfy({ alnum($0) || $0 == 0x2D || $0 == 0x5F }) else {
-            return "may only contain letters, digits, - and _ (at most 64)"
+        guard name.utf8.count <= 64, name.utf8.allSatisfy({ alnum($0) || $0 == 0x2D || $0 == 0x5F || (dots && $0 == 0x2E) }) else {
+            return "may only contain letters, digits, \(dots ? "., " : "")- and _ (at most 64)"
         }
         return nil
     }

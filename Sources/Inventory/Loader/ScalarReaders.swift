@@ -3,7 +3,7 @@ import Foundation
 /// Typed reads of scalar nodes. Each returns nil after reporting a located
 /// error, so decoding continues. Secret fields never echo their value.
 extension DecodeContext {
-    func string(_ node: YAMLNode, _ path: String) -> String? {
+    public func string(_ node: YAMLNode, _ path: String) -> String? {
         guard case .scalar(let s, _) = node.value, !node.isNull else {
             error(node, path, "expected a string, found \(node.kindName)")
             return nil
@@ -19,7 +19,7 @@ extension DecodeContext {
     }
 
     /// A non-empty string without surrounding whitespace.
-    func nonEmptyString(_ node: YAMLNode, _ path: String) -> String? {
+    public func nonEmptyString(_ node: YAMLNode, _ path: String) -> String? {
         guard let s = string(node, path) else { return nil }
         // Plain scalars arrive trimmed from libyaml; only quoted ones can carry spaces.
         let t = s.first?.isWhitespace == false && s.last?.isWhitespace == false ? s : s.trimmingCharacters(in: .whitespaces)
@@ -30,7 +30,7 @@ extension DecodeContext {
         return t
     }
 
-    func int(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> Int? {
+    public func int(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> Int? {
         guard case .scalar(let s, let plain) = node.value, !node.isNull else {
             error(node, path, "expected an integer, found \(node.kindName)")
             return nil
@@ -48,7 +48,7 @@ extension DecodeContext {
         return v
     }
 
-    func bool(_ node: YAMLNode, _ path: String) -> Bool? {
+    public func bool(_ node: YAMLNode, _ path: String) -> Bool? {
         if case .scalar(let s, true) = node.value {
             switch s {
             case "true", "True", "TRUE", "yes", "Yes", "on", "On": return true
@@ -62,7 +62,7 @@ extension DecodeContext {
     }
 
     /// One of a fixed set of words, with a suggestion for a near miss.
-    func word<T>(_ node: YAMLNode, _ path: String, _ choices: [(String, T)], what: String) -> T? {
+    public func word<T>(_ node: YAMLNode, _ path: String, _ choices: [(String, T)], what: String) -> T? {
         guard let s = string(node, path) else { return nil }
         if let hit = choices.first(where: { $0.0 == s }) { return hit.1 }
         let names = choices.map(\.0)
@@ -70,7 +70,7 @@ extension DecodeContext {
         return nil
     }
 
-    func parsed<T>(_ node: YAMLNode, _ path: String, _ parse: (String) -> Result<T, ValueParseError>) -> T? {
+    public func parsed<T>(_ node: YAMLNode, _ path: String, _ parse: (String) -> Result<T, ValueParseError>) -> T? {
         guard case .scalar(let s, _) = node.value, !node.isNull else {
             error(node, path, "expected a scalar, found \(node.kindName)")
             return nil
@@ -104,7 +104,7 @@ extension DecodeContext {
     }
 
     /// A scalar or a sequence of scalars.
-    func stringList(_ node: YAMLNode, _ path: String) -> [String]? {
+    public func stringList(_ node: YAMLNode, _ path: String) -> [String]? {
         switch node.value {
         case .scalar:
             return string(node, path).map { [$0] }
@@ -120,7 +120,7 @@ extension DecodeContext {
         }
     }
 
-    func sequence(_ node: YAMLNode, _ path: String, what: String = "a list") -> [YAMLNode]? {
+    public func sequence(_ node: YAMLNode, _ path: String, what: String = "a list") -> [YAMLNode]? {
         guard case .sequence(let items) = node.value else {
             error(node, path, "expected \(what), found \(node.kindName)")
             return nil
@@ -130,7 +130,7 @@ extension DecodeContext {
 
     /// Cuts long values in messages (a pasted blob should not flood the
     /// terminal) and escapes control characters (they must not reach it raw).
-    static func clip(_ s: String) -> String {
+    public static func clip(_ s: String) -> String {
         let s = ControlCharacters.escaped(s)
         return s.count <= 60 ? s : String(s.prefix(57)) + "..."
     }

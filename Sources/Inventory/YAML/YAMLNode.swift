@@ -1,8 +1,8 @@
 /// A composed YAML node with its position. Built by `YAMLReader` from
 /// libyaml's events (not Yams' `Node`), so that depth, alias expansion and
 /// duplicate keys are under the loader's control and every node keeps its mark.
-struct YAMLNode: Sendable {
-    enum Value: Sendable {
+public struct YAMLNode: Sendable {
+    public enum Value: Sendable {
         /// `plain` is false for quoted, block (`|`, `>`) and `!!str`-tagged
         /// scalars: those are always strings, never numbers, booleans or null.
         case scalar(String, plain: Bool)
@@ -10,15 +10,15 @@ struct YAMLNode: Sendable {
         case sequence([YAMLNode])
     }
 
-    var value: Value
+    public var value: Value
     /// 1-based.
-    var line: Int
+    public var line: Int
     /// 1-based.
-    var column: Int
+    public var column: Int
     /// Nodes in this subtree with aliases expanded; bounds the work any walk can do.
     var expandedSize: Int
 
-    var kindName: String {
+    public var kindName: String {
         switch value {
         case .scalar(let s, let plain):
             if plain && YAMLNode.isNullText(s) { return "null" }
@@ -28,13 +28,13 @@ struct YAMLNode: Sendable {
         }
     }
 
-    var isNull: Bool {
+    public var isNull: Bool {
         if case .scalar(let s, true) = value { return YAMLNode.isNullText(s) }
         return false
     }
 
     /// The scalar's text, nil for collections.
-    var scalarText: String? {
+    public var scalarText: String? {
         if case .scalar(let s, _) = value { return s }
         return nil
     }

@@ -4,19 +4,25 @@ import CYaml
 /// (the copy bundled with Yams), guarding against hostile input: nesting
 /// deeper than `maxDepth`, alias expansion beyond `maxExpandedNodes` (the
 /// "billion laughs"), and more than one document. libyaml itself checks
-/// UTF-8 and control characters.
-struct YAMLReader {
-    var maxDepth = 64
-    var maxExpandedNodes = 5_000_000
+/// UTF-8 and control characters. Public so that other YAML inputs (campaign
+/// files) get the same located, bounded reading as the inventory.
+public struct YAMLReader: Sendable {
+    public var maxDepth: Int
+    public var maxExpandedNodes: Int
 
-    struct Failure: Error, Sendable {
-        var line: Int
-        var column: Int
-        var message: String
+    public init(maxDepth: Int = 64, maxExpandedNodes: Int = 5_000_000) {
+        self.maxDepth = maxDepth
+        self.maxExpandedNodes = maxExpandedNodes
+    }
+
+    public struct Failure: Error, Sendable {
+        public var line: Int
+        public var column: Int
+        public var message: String
     }
 
     /// Nil for a file without any document (empty, or only comments).
-    func parse(_ bytes: [UInt8]) throws(Failure) -> YAMLNode? {
+    public func parse(_ bytes: [UInt8]) throws(Failure) -> YAMLNode? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw Failure(line: 1, column: 1, message: "YAML parser could not start (out of memory)") }
         defer { yaml_parser_delete(&parser) }

@@ -1,9 +1,9 @@
 import Foundation
-import Store
+import Inventory
 import Mustache
-import Yams
+import Store
 
-/// Reads a campaign YAML file; every error names the file, line and field.
+/// Reads a campaign YAML file.
 ///
 /// ```yaml
 /// campaign: spring-intro
@@ -17,148 +17,155 @@ import Yams
 ///     subject: "Re: Quick question, {{first_name}}"
 ///     text: "…"
 /// ```
+/// Read with the inventory's located YAML reader (docs/ARCHITECTURE.md
+/// "Inventory loading"): every problem is reported at once as
+/// `FILE:LINE:COL: path: message`, unknown keys with a suggestion.
 public enum CampaignLoader {
-    struct File: Decodable {
-        var campaign: String
-        var window: WindowFile?
-        var stop_on: [String]?
-        var steps: [StepFile]
-    }
-    struct WindowFile: Decodable {
-        var from: String
-        var to: String
-        var days: [String]?
-        var time_zone: String?
-    }
-    struct StepFile: Decodable {
-        var delay: String?
-        var subject: String
-        var text: String
-        var html: String?
-    }
+    /// Campaign files larger than this are refused unread.
+    public static let maxFileBytes = 4 << 20
+    static let keys = ["campaign", "window", "stop_on", "steps"]
+    static let windowKeys = ["from", "to", "days", "time_zone"]
+    static let stepKeys = ["delay", "subject", "text", "html"]
+    static let weekdays = [("sun", 1), ("mon", 2), ("tue", 3), ("wed", 4), ("thu", 5), ("fri", 6), ("sat", 7)]
 
     public static func load(path: String) throws -> Campaign {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SenderError.invalidInput(file: path, line: nil, field: "campaign", message: "cannot read: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= maxFileBytes else { throw fileError(path, "file is larger than \(maxFileBytes >> 20) MiB") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw fileError(path, "cannot read the file") }
+        return try parse(bytes: [UInt8](data), file: path)
     }
 
     public static func parse(_ text: String, file: String) throws -> Campaign {
-        let f: File
-        do { f = try YAMLDecoder().decode(File.self, from: text) } catch let e as DecodingError {
-            throw locate(e, text: text, file: file)
-        } catch let e as YamlError {
-            throw syntax(e, file: file) ?? SenderError.invalidInput(file: file, line: nil, field: "yaml", message: "\(e)")
-        }
-        let root = (try? Yams.compose(yaml: text)) ?? nil
-        func line(_ path: [Any]) -> Int? { mark(root, path) }
-        var errors: [SenderError] = []
-        func fail(_ path: [Any], _ field: String, _ message: String) {
-            errors.append(.invalidInput(file: file, line: line(path), field: field, message: message))
-        }
+        try parse(bytes: Array(text.utf8), file: file)
+    }
 
-        if f.campaign.trimmingCharacters(in: .whitespaces).isEmpty { fail(["campaign"], "campaign", "must not be empty") }
-        if f.steps.isEmpty { fail(["steps"], "steps", "at least one step is required") }
-
-        var window = WeeklyWindow.always
-        var zone = "UTC"
-        if let w = f.window {
-            let start = minutes(w.from), end = minutes(w.to)
-            if start == nil { fail(["window", "from"], "window.from", "expected HH:MM, got '\(w.from)'") }
-            if end == nil { fail(["window", "to"], "window.to", "expected HH:MM (up to 24:00), got '\(w.to)'") }
-            if let s = start, let e = end, e <= s { fail(["window", "to"], "window.to", "must be after window.from") }
-            var days: [Int] = []
-            for (i, d) in (w.days ?? ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]).enumerated() {
-                if let n = weekday(d) { days.append(n) } else { fail(["window", "days", i], "window.days[\(i)]", "unknown weekday '\(d)' (use mon … sun)") }
-            }
-            if let tz = w.time_zone {
-                if TimeZone(identifier: tz) == nil { fail(["window", "time_zone"], "window.time_zone", "unknown IANA time zone '\(tz)'") } else { zone = tz }
-            }
-            window = WeeklyWindow(startMinute: start ?? 0, endMinute: end ?? 1440, weekdays: Array(Set(days)))
+    public static func parse(bytes: [UInt8], file: String) throws -> Campaign {
+        let root: YAMLNode?
+        do { root = try YAMLReader().parse(bytes) } catch {
+            throw SenderError.located([Diagnostic(at: SourceLocation(file: file, line: error.line, column: error.column), path: "file", error.message)])
         }
-        var stopOnReply = false, stopOnBounce = false
-        for (i, s) in (f.stop_on ?? ["reply", "bounce"]).enumerated() {
-            switch s {
-            case "reply": stopOnReply = true
-            case "bounce": stopOnBounce = true
-            default: fail(["stop_on", i], "stop_on[\(i)]", "unknown stop condition '\(s)' (reply, bounce)")
+        guard let root, !root.isNull else { throw fileError(file, "the file is empty: a campaign needs 'campaign' and 'steps'") }
+        let ctx = DecodeContext(file: file)
+        let campaign = decode(root, ctx)
+        guard let campaign, !ctx.diagnostics.contains(where: { $0.severity == .error }) else {
+            throw SenderError.located(ctx.diagnostics.sorted())
+        }
+        return campaign
+    }
+
+    static func fileError(_ file: String, _ message: String) -> SenderError {
+        .located([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), path: "file", message)])
+    }
+
+    static func decode(_ root: YAMLNode, _ ctx: DecodeContext) -> Campaign? {
+        guard let m = MappingReader(root, path: "", ctx: ctx, allowed: keys, what: "a campaign (campaign, window, stop_on, steps)") else { return nil }
+        let id = m.required("campaign").flatMap { name($0, m.child("campaign"), ctx) }
+        var window = WeeklyWindow.always, zone = "UTC"
+        if let n = m.optional("window"), let w = self.window(n, m.child("window"), ctx) { (window, zone) = w }
+        var stopOnReply = true, stopOnBounce = true
+        if let n = m.optional("stop_on"), let items = ctx.sequence(n, m.child("stop_on"), what: "a list of stop conditions (reply, bounce)") {
+            stopOnReply = false; stopOnBounce = false
+            for (i, item) in items.enumerated() {
+                switch ctx.word(item, FieldPath.index(m.child("stop_on"), i), [("reply", 0), ("bounce", 1)], what: "stop condition") {
+                case 0?: stopOnReply = true
+                case 1?: stopOnBounce = true
+                default: break
+                }
             }
         }
         var steps: [CampaignStep] = []
-        for (i, s) in f.steps.enumerated() {
-            var delay = 0.0
-            if let d = s.delay {
-                if let v = Duration.seconds(d) { delay = v } else { fail(["steps", i, "delay"], "steps[\(i)].delay", "expected a duration like 3d, 12h, 30m, got '\(d)'") }
-            } else if i > 0 {
-                fail(["steps", i], "steps[\(i)].delay", "later steps need a delay")
+        if let n = m.required("steps"), let items = ctx.sequence(n, m.child("steps"), what: "a list of steps") {
+            if items.isEmpty { ctx.error(n, m.child("steps"), "at least one step is required") }
+            for (i, item) in items.enumerated() {
+                if let s = step(item, FieldPath.index(m.child("steps"), i), first: i == 0, ctx) { steps.append(s) }
             }
-            if s.subject.trimmingCharacters(in: .whitespaces).isEmpty { fail(["steps", i, "subject"], "steps[\(i)].subject", "must not be empty") }
-            if s.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { fail(["steps", i, "text"], "steps[\(i)].text", "must not be empty") }
-            for (key, template) in [("subject", s.subject), ("text", s.text), ("html", s.html ?? "")] {
-                do { _ = try MustacheTemplate(string: template) } catch {
-                    fail(["steps", i, key], "steps[\(i)].\(key)", "invalid Mustache template: \(error)")
+        }
+        guard let id else { return nil }
+        return Campaign(id: id, steps: steps, window: window, defaultTimeZone: zone, stopOnReply: stopOnReply, stopOnBounce: stopOnBounce,
+                        inheritsWindow: !m.has("window"))
+    }
+
+    /// Campaign names end up in headers, tags and the state file: identifiers only.
+    static func name(_ node: YAMLNode, _ path: String, _ ctx: DecodeContext) -> String? {
+        guard let s = ctx.string(node, path) else { return nil }
+        if let p = NameRules.identifierProblem(s, dots: true) {
+            ctx.error(node, path, "'\(TerminalText.escaped(s, limit: 60))' \(p)")
+            return nil
+        }
+        return s
+    }
+
+    static func window(_ node: YAMLNode, _ path: String, _ ctx: DecodeContext) -> (WeeklyWindow, String)? {
+        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: windowKeys) else { return nil }
+        let start = m.required("from").flatMap { n in
+            ctx.string(n, m.child("from")).flatMap { s in minutes(s, end: false) ?? fail(n, m.child("from"), "expected HH:MM, got '\(TerminalText.escaped(s, limit: 60))'", ctx) }
+        }
+        let end = m.required("to").flatMap { n in
+            ctx.string(n, m.child("to")).flatMap { s in minutes(s, end: true) ?? fail(n, m.child("to"), "expected HH:MM (up to 24:00), got '\(TerminalText.escaped(s, limit: 60))'", ctx) }
+        }
+        if let s = start, let e = end, e <= s, let n = m.optional("to") { ctx.error(n, m.child("to"), "must be after window.from (windows cannot cross midnight)") }
+        var days = Array(1...7)
+        if let n = m.optional("days"), let items = ctx.sequence(n, m.child("days"), what: "a list of days (mon … sun)") {
+            days = []
+            for (i, item) in items.enumerated() {
+                if let d = ctx.word(item, FieldPath.index(m.child("days"), i), weekdays, what: "weekday"), !days.contains(d) { days.append(d) }
+            }
+            if items.isEmpty { ctx.error(n, m.child("days"), "a window needs at least one day") }
+        }
+        var zone = "UTC"
+        if let n = m.optional("time_zone"), let tz = ctx.nonEmptyString(n, m.child("time_zone")) {
+            if TimeZone(identifier: tz) != nil { zone = tz } else {
+                ctx.error(n, m.child("time_zone"), "unknown IANA time zone '\(TerminalText.escaped(tz, limit: 60))'")
+            }
+        }
+        guard let start, let end else { return nil }
+        return (WeeklyWindow(startMinute: start, endMinute: end, weekdays: days), zone)
+    }
+
+    static func step(_ node: YAMLNode, _ path: String, first: Bool, _ ctx: DecodeContext) -> CampaignStep? {
+        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: stepKeys, what: "a step (delay, subject, text, html)") else { return nil }
+        var delay = 0.0
+        if let n = m.optional("delay") {
+            if let s = ctx.string(n, m.child("delay")) {
+                if let v = Duration.seconds(s) { delay = v } else {
+                    ctx.error(n, m.child("delay"), "expected a duration like 3d, 12h, 30m, got '\(TerminalText.escaped(s, limit: 60))'")
                 }
             }
-            steps.append(CampaignStep(delay: delay, subject: s.subject, text: s.text, html: s.html))
+        } else if !first {
+            ctx.error(node, m.child("delay"), "later steps need a delay")
         }
-        if !errors.isEmpty { throw errors.count == 1 ? errors[0] : SenderError.many(errors) }
-        return Campaign(id: f.campaign, steps: steps, window: window, defaultTimeZone: zone, stopOnReply: stopOnReply, stopOnBounce: stopOnBounce,
-                        inheritsWindow: f.window == nil)
+        let subject = m.required("subject").flatMap { ctx.nonEmptyString($0, m.child("subject")) }
+        if let s = subject, let n = m.optional("subject"), s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            ctx.error(n, m.child("subject"), "must be one line without control characters")
+        }
+        let text = m.required("text").flatMap { n -> String? in
+            guard let s = ctx.string(n, m.child("text")) else { return nil }
+            if s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { ctx.error(n, m.child("text"), "must not be empty") }
+            return s
+        }
+        let html = m.optional("html").flatMap { ctx.string($0, m.child("html")) }
+        for (key, template) in [("subject", subject), ("text", text), ("html", html)] {
+            guard let template, let n = m.optional(key) else { continue }
+            do { _ = try MustacheTemplate(string: template) } catch {
+                ctx.error(n, m.child(key), "invalid Mustache template: \(error)")
+            }
+        }
+        guard let subject, let text else { return nil }
+        return CampaignStep(delay: delay, subject: subject, text: text, html: html)
     }
 
-    static func minutes(_ s: String) -> Int? {
-        let p = s.split(separator: ":")
-        guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...24).contains(h), (0..<60).contains(m) else { return nil }
+    private static func fail<T>(_ node: YAMLNode, _ path: String, _ message: String, _ ctx: DecodeContext) -> T? {
+        ctx.error(node, path, message)
+        return nil
+    }
+
+    /// `HH:MM`; `24:00` only as an end.
+    static func minutes(_ s: String, end: Bool) -> Int? {
+        let p = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard p.count == 2, p[1].count == 2, (1...2).contains(p[0].count),
+              let h = Int(p[0]), let m = Int(p[1]), (0...24).contains(h), (0..<60).contains(m) else { return nil }
         let v = h * 60 + m
-        return v <= 1440 ? v : nil
-    }
-
-    static func weekday(_ s: String) -> Int? {
-        ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7][s.lowercased().prefix(3).description]
-    }
-
-    // MARK: locating errors (swift-stack.md §1)
-
-    static func mark(_ root: Node?, _ path: [Any]) -> Int? {
-        guard var node = root else { return nil }
-        for key in path {
-            if let i = key as? Int, let seq = node.sequence, i < seq.count { node = seq[i] }
-            else if let k = key as? String, let map = node.mapping, let child = map[k] { node = child }
-            else { break }
-        }
-        return node.mark?.line
-    }
-
-    static func syntax(_ e: YamlError, file: String) -> SenderError? {
-        switch e {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return .invalidInput(file: file, line: mark.line, field: "yaml", message: "syntax: \(problem)")
-        default: return nil
-        }
-    }
-
-    static func locate(_ error: DecodingError, text: String, file: String) -> SenderError {
-        let root = (try? Yams.compose(yaml: text)) ?? nil
-        func at(_ path: [CodingKey], _ message: String, extra: String? = nil) -> SenderError {
-            let keys: [Any] = path.map { $0.intValue.map { $0 as Any } ?? $0.stringValue as Any }
-            var field = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            if let extra { field += (field.isEmpty ? "" : ".") + extra }
-            if field.hasPrefix(".") { field.removeFirst() }
-            return .invalidInput(file: file, line: mark(root, keys), field: field.isEmpty ? "campaign" : field, message: message)
-        }
-        switch error {
-        case .dataCorrupted(let ctx):
-            if let y = ctx.underlyingError as? YamlError, let s = syntax(y, file: file) { return s }
-            return at(ctx.codingPath, ctx.debugDescription)
-        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
-            return at(ctx.codingPath, ctx.debugDescription)
-        case .keyNotFound(let key, let ctx):
-            return at(ctx.codingPath, "missing key '\(key.stringValue)'", extra: key.stringValue)
-        @unknown default:
-            return .invalidInput(file: file, line: nil, field: "campaign", message: "\(error)")
-        }
+        return v < 1440 || (end && v == 1440) ? v : nil
     }
 }
 

@@ -1,118 +1,135 @@
 import Foundation
 import Store
 
-/// Reads a recipients CSV: a header row with `email`, optionally `time_zone`,
-/// and any other columns as template variables. Errors name the row number
-/// (1 = the header) and the column; every bad row is reported, not just the first.
+/// Reads a recipients CSV row by row: a header row with `email`, optionally
+/// `time_zone`, and any other columns as template variables. Errors name the
+/// row's line (1 = the header) and the column; every bad row is reported (the
+/// first `maxReportedErrors`, then a count), not just the first.
 public enum RecipientsCSV {
-    public struct Result: Sendable, Equatable {
-        public var recipients: [Enrollment]
-        /// Rows whose address appeared earlier in the file (merged into the first).
-        public var duplicatesMerged: Int
+    public static let maxReportedErrors = 100
+
+    /// Calls `each` with every recipient in file order while no error has been
+    /// found, then throws all errors at the end: run inside a transaction, a
+    /// bad row anywhere leaves nothing written. Returns the number of rows.
+    @discardableResult
+    public static func read(path: String, _ each: (Enrollment) throws -> Void) throws -> Int {
+        var reader: CSVRecordReader
+        do { reader = try CSVRecordReader(path: path) } catch {
+            throw SenderError.invalidInput(file: path, line: nil, field: "recipients", message: error.message)
+        }
+        var errors = Errors(file: path)
+        do {
+            guard let head = try reader.next() else {
+                throw SenderError.invalidInput(file: path, line: 1, field: "header", message: "the file is empty")
+            }
+            let header = try Header(head.fields, line: head.line, file: path)
+            var zones = ZoneCache()
+            var rows = 0
+            while let row = try reader.next() {
+                if row.fields.allSatisfy({ ($0 ?? "x").allSatisfy({ $0 == " " || $0 == "\t" }) }) { continue }
+                rows += 1
+                if let r = header.enrollment(row.fields, line: row.line, zones: &zones, errors: &errors), errors.isEmpty { try each(r) }
+            }
+            if rows == 0 && errors.isEmpty {
+                throw SenderError.invalidInput(file: path, line: head.line, field: "recipients", message: "no recipients: the file has a header but no rows")
+            }
+            try errors.throwIfAny()
+            return rows
+        } catch let e as CSVRecordReader.Failure {
+            errors.add(.invalidInput(file: path, line: e.line, field: "row", message: e.message))
+            try errors.throwIfAny()
+            return 0
+        }
     }
 
-    public static func load(path: String) throws -> Result {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SenderError.invalidInput(file: path, line: nil, field: "recipients", message: "cannot read: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path)
-    }
+    /// The header's columns, and how a row becomes an enrollment.
+    struct Header {
+        let file: String
+        let names: [String]
+        let email: Int
+        let zone: Int?
+        /// The columns that become template variables.
+        let variables: [(name: String, column: Int)]
 
-    public static func parse(_ text: String, file: String) throws -> Result {
-        let rows = try records(text, file: file)
-        guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
-            throw SenderError.invalidInput(file: file, line: 1, field: "header", message: "the file is empty")
-        }
-        guard let emailColumn = header.firstIndex(of: "email") else {
-            throw SenderError.invalidInput(file: file, line: rows[0].line, field: "header", message: "no 'email' column")
-        }
-        let zoneColumn = header.firstIndex(of: "time_zone")
-        var errors: [SenderError] = []
-        var out: [Enrollment] = []
-        var seen: [String: Int] = [:]
-        var merged = 0
-        for row in rows.dropFirst() {
-            if row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            guard row.fields.count == header.count else {
-                errors.append(.invalidInput(file: file, line: row.line, field: "row", message: "has \(row.fields.count) columns, the header has \(header.count)"))
-                continue
+        init(_ fields: [String?], line: Int, file: String) throws {
+            self.file = file
+            var names: [String] = []
+            for (i, f) in fields.enumerated() {
+                guard let f else { throw SenderError.invalidInput(file: file, line: line, field: "header", message: "column \(i + 1) is not UTF-8 text") }
+                let name = f.trimmingCharacters(in: .whitespaces).lowercased()
+                if names.contains(name) {
+                    throw SenderError.invalidInput(file: file, line: line, field: "header", message: "column '\(TerminalText.escaped(name))' appears twice")
+                }
+                names.append(name)
             }
-            let email = row.fields[emailColumn].trimmingCharacters(in: .whitespaces).lowercased()
-            guard isAddress(email) else {
-                errors.append(.invalidInput(file: file, line: row.line, field: "email", message: "'\(row.fields[emailColumn])' is not an email address"))
-                continue
+            guard let email = names.firstIndex(of: "email") else {
+                throw SenderError.invalidInput(file: file, line: line, field: "header", message: "no 'email' column")
             }
-            var zone: String?
-            if let zc = zoneColumn {
-                let z = row.fields[zc].trimmingCharacters(in: .whitespaces)
+            self.names = names
+            self.email = email
+            self.zone = names.firstIndex(of: "time_zone")
+            let zone = self.zone
+            variables = names.enumerated().filter { $0.offset != email && $0.offset != zone }.map { (name: $0.element, column: $0.offset) }
+        }
+
+        func enrollment(_ fields: [String?], line: Int, zones: inout ZoneCache, errors: inout Errors) -> Enrollment? {
+            guard fields.count == names.count else {
+                errors.add(.invalidInput(file: file, line: line, field: "row", message: "has \(fields.count) columns, the header has \(names.count)"))
+                return nil
+            }
+            if let bad = fields.firstIndex(where: { $0 == nil }) {
+                errors.add(.invalidInput(file: file, line: line, field: names[bad], message: "is not UTF-8 text"))
+                return nil
+            }
+            let address: EmailAddress
+            do { address = try EmailAddress(validating: fields[email]!) } catch {
+                errors.add(.invalidInput(file: file, line: line, field: "email", message: error.message))
+                return nil
+            }
+            var timeZone: String?
+            if let zc = zone {
+                let z = fields[zc]!.trimmingCharacters(in: .whitespaces)
                 if !z.isEmpty {
-                    if TimeZone(identifier: z) == nil {
-                        errors.append(.invalidInput(file: file, line: row.line, field: "time_zone", message: "unknown IANA time zone '\(z)'"))
-                        continue
+                    guard zones.isKnown(z) else {
+                        errors.add(.invalidInput(file: file, line: line, field: "time_zone", message: "unknown IANA time zone '\(TerminalText.escaped(z))'"))
+                        return nil
                     }
-                    zone = z
+                    timeZone = z
                 }
             }
-            var vars: [String: String] = [:]
-            for (i, name) in header.enumerated() where i != emailColumn && i != zoneColumn {
-                vars[name] = row.fields[i]
-            }
-            vars["email"] = email
-            if let at = seen[email] {
-                // Duplicates merge: the first row wins, later rows fill what it left empty.
-                for (k, v) in vars where (out[at].variables[k] ?? "").isEmpty { out[at].variables[k] = v }
-                if out[at].timeZone == nil { out[at].timeZone = zone }
-                merged += 1
-                continue
-            }
-            seen[email] = out.count
-            out.append(Enrollment(email: email, timeZone: zone, variables: vars))
+            var vars: [String: String] = Dictionary(minimumCapacity: variables.count + 1)
+            for v in variables { vars[v.name] = fields[v.column]! }
+            vars["email"] = address.normalized
+            return Enrollment(email: address.normalized, timeZone: timeZone, variables: vars)
         }
-        if !errors.isEmpty { throw errors.count == 1 ? errors[0] : SenderError.many(errors) }
-        return Result(recipients: out, duplicatesMerged: merged)
     }
 
-    static func isAddress(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
-        return !s.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
+    /// `TimeZone(identifier:)` is slow next to the rest of a row: remember the
+    /// valid identifiers (a few hundred exist, so the cache stays small).
+    struct ZoneCache {
+        private var known: Set<String> = []
+        mutating func isKnown(_ z: String) -> Bool {
+            if known.contains(z) { return true }
+            guard TimeZone(identifier: z) != nil else { return false }
+            known.insert(z)
+            return true
+        }
     }
 
-    /// RFC 4180 records with the line number each starts on.
-    static func records(_ text: String, file: String) throws -> [(line: Int, fields: [String])] {
-        var out: [(Int, [String])] = []
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var line = 1, start = 1
-        var chars = Array(text)
-        if chars.first == "\u{FEFF}" { chars.removeFirst() }
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if quoted {
-                if c == "\"" {
-                    if i + 1 < chars.count && chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.append(c)
-                }
-            } else if c == "\"" && field.isEmpty {
-                quoted = true
-            } else if c == "," {
-                fields.append(field); field = ""
-            } else if c == "\n" || c == "\r\n" || c == "\r" {
-                fields.append(field); field = ""
-                out.append((start, fields)); fields = []
-                line += 1; start = line
-            } else {
-                field.append(c)
-            }
-            i += 1
+    struct Errors {
+        let file: String
+        private var shown: [SenderError] = []
+        private var more = 0
+        init(file: String) { self.file = file }
+        var isEmpty: Bool { shown.isEmpty }
+        mutating func add(_ e: SenderError) {
+            if shown.count < RecipientsCSV.maxReportedErrors { shown.append(e) } else { more += 1 }
         }
-        if quoted { throw SenderError.invalidInput(file: file, line: start, field: "row", message: "unterminated quoted field") }
-        if !field.isEmpty || !fields.isEmpty { fields.append(field); out.append((start, fields)) }
-        return out
+        func throwIfAny() throws {
+            guard !shown.isEmpty else { return }
+            var all = shown
+            if more > 0 { all.append(.invalidInput(file: file, line: nil, field: "rows", message: "\(more) more errors not shown")) }
+            throw all.count == 1 ? all[0] : SenderError.many(all)
+        }
     }
 }

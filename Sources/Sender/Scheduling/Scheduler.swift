@@ -109,7 +109,7 @@ public struct Scheduler {
 
     public mutating func addCampaign(_ c: Campaign) { campaigns[c.id] = c }
 
-    public mutating func suppress(_ email: String) { suppressed.insert(email.lowercased()) }
+    public mutating func suppress(_ email: String) { suppressed.insert(EmailAddress.normalize(email)) }
     public mutating func setSuppressed(_ set: Set<String>) { suppressed = set }
 
     public mutating func setHealth(_ h: MailboxHealthRecord) {

@@ -1,4 +1,5 @@
 import Foundation
+import DNSRecords
 import Inventory
 import Providers
 import Store

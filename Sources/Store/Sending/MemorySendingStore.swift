@@ -25,20 +25,41 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
         return try body()
     }
 
-    public func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport {
-        locked {
-            campaigns[campaign.id] = campaign
-            var report = EnqueueReport()
-            for r in recipients {
-                let email = r.email.lowercased()
-                if isSuppressed(email) { report.suppressed += 1; continue }
-                if enrollments[campaign.id]?[email] != nil { report.alreadyEnrolled += 1; continue }
-                enrollments[campaign.id, default: [:]][email] = EnrollmentState(enrollment: r, stopped: nil)
-                addMessage(OutboxMessage(row: 0, campaign: campaign.id, email: email, step: 0, group: campaign.group, timeZone: r.timeZone,
-                                         state: .planned, notBefore: now, mailbox: nil, messageID: nil, attempts: 0))
-                report.enrolled += 1
+    public func enqueue(campaign: CampaignRecord, now: Double,
+                        recipients: (_ add: (Enrollment) throws -> Void) throws -> Void) throws -> EnqueueReport {
+        try locked {
+            // All or nothing, like the SQLite transaction: restore on a throw.
+            let before = (campaigns, enrollments, rows, nextRow)
+            do {
+                campaigns[campaign.id] = campaign
+                var report = EnqueueReport()
+                var own: Set<String> = []
+                try recipients { r in
+                    let email = EmailAddress.normalize(r.email)
+                    if isSuppressed(email) { report.suppressed += 1; return }
+                    if let existing = enrollments[campaign.id]?[email] {
+                        guard own.contains(email) else { report.alreadyEnrolled += 1; return }
+                        var merged = existing.enrollment
+                        for (k, v) in r.variables where (merged.variables[k] ?? "").isEmpty { merged.variables[k] = v }
+                        merged.timeZone = merged.timeZone ?? r.timeZone
+                        enrollments[campaign.id]?[email]?.enrollment = merged
+                        for (row, m) in rows where m.campaign == campaign.id && m.email == email && m.step == 0 { rows[row]?.timeZone = merged.timeZone }
+                        report.duplicatesMerged += 1
+                        return
+                    }
+                    own.insert(email)
+                    var stored = r
+                    stored.email = email
+                    enrollments[campaign.id, default: [:]][email] = EnrollmentState(enrollment: stored, stopped: nil)
+                    addMessage(OutboxMessage(row: 0, campaign: campaign.id, email: email, step: 0, group: campaign.group, timeZone: r.timeZone,
+                                             state: .planned, notBefore: now, mailbox: nil, messageID: nil, attempts: 0))
+                    report.enrolled += 1
+                }
+                return report
+            } catch {
+                (campaigns, enrollments, rows, nextRow) = before
+                throw error
             }
-            return report
         }
     }
 
@@ -147,7 +168,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     public func record(event: SendingEvent) throws {
         locked {
             eventLog.append(event)
-            guard let email = event.email else { return }
+            guard let email = event.email.map(EmailAddress.normalize) else { return }
             switch event.kind {
             case .hardBounce: suppressLocked(email, reason: "hard bounce", at: event.at)
             case .complaint: suppressLocked(email, reason: "complaint", at: event.at)
@@ -165,7 +186,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     }
 
     private func suppressLocked(_ email: String, reason: String, at: Double) {
-        let email = email.lowercased()
+        let email = EmailAddress.normalize(email)
         if suppression[email] == nil { suppression[email] = reason }
         for (row, m) in rows where m.email == email && (m.state == .planned || m.state == .deferred) {
             rows[row]?.state = .stopped
@@ -185,7 +206,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
 
     public func forget(email: String, at: Double) throws -> ErasureReport {
         locked {
-            let email = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let email = EmailAddress.normalize(email)
             let hash = ErasedRecipient.hash(email)
             var report = ErasureReport(email: email)
             report.wasSuppressed = isSuppressed(email)

@@ -11,7 +11,7 @@ public enum ErasedRecipient {
     public static let prefix = "sha256:"
 
     public static func hash(_ email: String) -> String {
-        let normal = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let normal = EmailAddress.normalize(email)
         return prefix + SHA256.hash(data: Data(normal.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

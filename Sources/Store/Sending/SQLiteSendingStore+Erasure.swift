@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteSendingStore {
     public func forget(email: String, at: Double) throws -> ErasureReport {
-        let email = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = EmailAddress.normalize(email)
         let hash = ErasedRecipient.hash(email)
         var report = ErasureReport(email: email)
         try pool.writeWithoutTransaction { db in

@@ -8,7 +8,8 @@ public struct SQLiteSendingStore: SendingStore {
 
     public init(_ store: StateStore) { self.pool = store.pool }
 
-    public func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport {
+    public func enqueue(campaign: CampaignRecord, now: Double,
+                        recipients: (_ add: (Enrollment) throws -> Void) throws -> Void) throws -> EnqueueReport {
         try pool.write { db in
             try db.execute(sql: """
                 INSERT INTO sending_campaign (id, group_name, definition, step_delays, stop_on_reply, stop_on_bounce, created_at)
@@ -17,27 +18,78 @@ public struct SQLiteSendingStore: SendingStore {
                     stop_on_reply = excluded.stop_on_reply, stop_on_bounce = excluded.stop_on_bounce
                 """, arguments: [campaign.id, campaign.group, campaign.definition, JSONCoding.encode(campaign.stepDelays),
                                  campaign.stopOnReply, campaign.stopOnBounce, now])
+            // Enrollments with a larger rowid were added by this call: a conflict
+            // with one of them is a duplicate row of the file, not an earlier enqueue.
+            let firstOwnRow = (try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM sending_enrollment") ?? 0) + 1
+            // An erased recipient is suppressed by its hash (`forget`); hashing
+            // every row costs, so only while such entries exist.
+            let erased = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sending_suppression WHERE email LIKE ?)",
+                                           arguments: [ErasedRecipient.prefix + "%"]) ?? false
+            func hashed(_ email: String) -> String { erased ? ErasedRecipient.hash(email) : email }
+            let suppressed = try db.cachedStatement(sql: "SELECT 1 FROM sending_suppression WHERE email IN (?1, ?2)")
+            // The suppression check rides on the insert: one statement per row; a
+            // skipped row is told apart (suppressed, duplicate, enrolled before) after.
+            let enroll = try db.cachedStatement(sql: """
+                INSERT INTO sending_enrollment (campaign_id, email, time_zone, variables, enrolled_at)
+                SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM sending_suppression WHERE email IN (?2, ?6))
+                ON CONFLICT(campaign_id, email) DO NOTHING
+                """)
+            // First steps are written in multi-row inserts of `batch` rows.
+            let batch = 100
+            func planStatement(rows: Int) throws -> Statement {
+                try db.cachedStatement(sql: "INSERT INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before) VALUES "
+                                       + Array(repeating: "(?, ?, 0, ?, ?, 'planned', ?)", count: rows).joined(separator: ", "))
+            }
+            var planned: [DatabaseValue] = []
+            planned.reserveCapacity(batch * 5)
+            func flush() throws {
+                guard !planned.isEmpty else { return }
+                try planStatement(rows: planned.count / 5).execute(arguments: StatementArguments(planned))
+                planned.removeAll(keepingCapacity: true)
+            }
+            // A million rows touch three email-keyed indexes at random places:
+            // a larger page cache for this transaction keeps them from thrashing.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var report = EnqueueReport()
-            for r in recipients {
-                let email = r.email.lowercased()
-                if try Self.isSuppressed(db, email: email) {
-                    report.suppressed += 1; continue
+            try recipients { r in
+                let email = EmailAddress.normalize(r.email)
+                try enroll.execute(arguments: [campaign.id, email, r.timeZone, JSONCoding.object(r.variables), now, hashed(email)])
+                guard db.changesCount == 1 else {
+                    try flush()
+                    if try Bool.fetchOne(suppressed, arguments: [email, hashed(email)]) == true {
+                        report.suppressed += 1
+                    } else if try Self.mergeDuplicate(db, campaign: campaign.id, email: email, into: r, firstOwnRow: firstOwnRow) {
+                        report.duplicatesMerged += 1
+                    } else {
+                        report.alreadyEnrolled += 1
+                    }
+                    return
                 }
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM sending_enrollment WHERE campaign_id = ? AND email = ?",
-                                     arguments: [campaign.id, email]) == true {
-                    report.alreadyEnrolled += 1; continue
-                }
-                try db.execute(sql: """
-                    INSERT INTO sending_enrollment (campaign_id, email, time_zone, variables, enrolled_at) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [campaign.id, email, r.timeZone, JSONCoding.encode(r.variables), now])
-                try db.execute(sql: """
-                    INSERT INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before)
-                    VALUES (?, ?, 0, ?, ?, 'planned', ?)
-                    """, arguments: [campaign.id, email, campaign.group, r.timeZone, now])
+                planned += [campaign.id.databaseValue, email.databaseValue, campaign.group.databaseValue, r.timeZone.databaseValue, now.databaseValue]
+                if planned.count == batch * 5 { try flush() }
                 report.enrolled += 1
             }
+            try flush()
             return report
         }
+    }
+
+    /// A repeated address: when its enrollment came from this enqueue, the later
+    /// row fills what the first left empty. False when it was enrolled before.
+    private static func mergeDuplicate(_ db: Database, campaign: String, email: String, into r: Enrollment, firstOwnRow: Int64) throws -> Bool {
+        guard let row = try Row.fetchOne(db, sql: "SELECT rowid, time_zone, variables FROM sending_enrollment WHERE campaign_id = ? AND email = ?",
+                                         arguments: [campaign, email]),
+              (row["rowid"] as Int64) >= firstOwnRow else { return false }
+        var vars: [String: String] = JSONCoding.decode(row["variables"]) ?? [:]
+        for (k, v) in r.variables where (vars[k] ?? "").isEmpty { vars[k] = v }
+        let zone = (row["time_zone"] as String?) ?? r.timeZone
+        try db.execute(sql: "UPDATE sending_enrollment SET variables = ?, time_zone = ? WHERE campaign_id = ? AND email = ?",
+                       arguments: [JSONCoding.object(vars), zone, campaign, email])
+        try db.execute(sql: "UPDATE sending_message SET time_zone = ? WHERE campaign_id = ? AND email = ? AND step = 0",
+                       arguments: [zone, campaign, email])
+        return true
     }
 
     public func pendingMessages() throws -> [OutboxMessage] {
@@ -182,7 +234,7 @@ public struct SQLiteSendingStore: SendingStore {
     public func record(event: SendingEvent) throws {
         try pool.write { db in
             try Self.insert(db, event)
-            guard let email = event.email else { return }
+            guard let email = event.email.map(EmailAddress.normalize) else { return }
             switch event.kind {
             case .hardBounce:
                 try Self.suppress(db, email: email, reason: "hard bounce", source: event.messageID, at: event.at)
@@ -309,7 +361,7 @@ public struct SQLiteSendingStore: SendingStore {
     }
 
     static func suppress(_ db: Database, email: String, reason: String, source: String?, at: Double) throws {
-        let email = email.lowercased()
+        let email = EmailAddress.normalize(email)
         try db.execute(sql: "INSERT OR IGNORE INTO sending_suppression (email, reason, source, at) VALUES (?, ?, ?, ?)",
                        arguments: [email, reason, source, at])
         try stopPlanned(db, email: email, reason: reason)
@@ -330,6 +382,40 @@ enum JSONCoding {
         let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]
         return String(decoding: (try? e.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
+    /// A string map as `encode` writes it (sorted keys), without JSONEncoder's
+    /// per-call cost: enqueue writes one per recipient.
+    static func object(_ map: [String: String]) -> String {
+        var out = "{"
+        for (i, k) in map.keys.sorted().enumerated() {
+            if i > 0 { out += "," }
+            string(k, into: &out)
+            out += ":"
+            string(map[k]!, into: &out)
+        }
+        return out + "}"
+    }
+
+    private static func string(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+
     static func decode<T: Decodable>(_ text: String?) -> T? {
         guard let text else { return nil }
         return try? JSONDecoder().decode(T.self, from: Data(text.utf8))

@@ -38,6 +38,8 @@ public struct EnqueueReport: Sendable, Equatable {
     public var enrolled = 0
     public var alreadyEnrolled = 0
     public var suppressed = 0
+    /// Rows repeating an address earlier in the same enqueue.
+    public var duplicatesMerged = 0
     public init() {}
 }
 

@@ -6,10 +6,15 @@ import Foundation
 /// `FOR UPDATE SKIP LOCKED` in `reserve`, without touching the scheduler
 /// (DESIGN.md "Growing past one machine").
 public protocol SendingStore: Sendable {
-    /// Adds a campaign (or reuses it) and its recipients in one transaction:
-    /// suppressed and already-enrolled addresses are skipped and counted, the
-    /// first step of each new enrollment is planned at `now`.
-    func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport
+    /// Adds a campaign (or updates its definition) and streams its recipients
+    /// into one transaction: `recipients` calls `add` once per row, in file
+    /// order, and if it throws nothing at all is written. Addresses are keyed
+    /// by `EmailAddress.normalize`; suppressed and already-enrolled ones are
+    /// skipped and counted; a row repeating an address of the same call merges
+    /// into the first (which wins; the later row fills its empty variables and
+    /// time zone). The first step of each new enrollment is planned at `now`.
+    func enqueue(campaign: CampaignRecord, now: Double,
+                 recipients: (_ add: (Enrollment) throws -> Void) throws -> Void) throws -> EnqueueReport
 
     /// Planned messages and deferred messages due for retry, oldest first.
     func pendingMessages() throws -> [OutboxMessage]
@@ -64,6 +69,15 @@ public protocol SendingStore: Sendable {
     func messageRecord(row: Int64) throws -> MessageRecord?
     func messages(state: MessageState?) throws -> [OutboxMessage]
     func events(kind: SendingEventKind?) throws -> [SendingEvent]
+}
+
+extension SendingStore {
+    /// `enqueue` for recipients already in memory (simulations, tests).
+    public func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport {
+        try enqueue(campaign: campaign, now: now) { add in
+            for r in recipients { try add(r) }
+        }
+    }
 }
 
 public enum SendingStoreError: Error, CustomStringConvertible, Equatable {

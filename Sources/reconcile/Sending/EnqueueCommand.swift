@@ -14,10 +14,10 @@ struct EnqueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await funnel {
-            let fleet = try? options.loadFleet()
-            let summary = try Enqueuer.enqueue(campaignPath: campaign, recipientsPath: recipients, group: group, fleet: fleet,
-                                               store: try options.openStore(), now: Date().timeIntervalSince1970)
-            print(summary.render())
+            // A broken inventory is an error, never a skipped group check; the
+            // state file is opened only once the campaign and group are sound.
+            let request = try Enqueuer.Request(campaignPath: campaign, recipientsPath: recipients, group: group, fleet: try options.loadFleet())
+            print(try request.write(to: options.openStore(), now: Date().timeIntervalSince1970).render())
         }
     }
 }
