@@ -54,7 +54,6 @@ let package = Package(
         // Scheduler under nested limits, warmup, transports, compliance headers.
         .target(name: "Sender", dependencies: [
             "DNSRecords", "Inventory", "Store", "Providers", "CCurl",
-            .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -101,7 +101,7 @@ import Testing
         try f.write("evil.yaml", EnqueueCommandTests.campaign.replacingOccurrences(of: "spring-intro", with: "\"spring\\r\\nBcc: x@evil.net\""))
         try f.write("r.csv", "email\ncy@example.net\n")
         try refuses(f, campaign: "evil.yaml",
-                    "evil.yaml:1:11: campaign: 'spring\\u{D}\\u{A}Bcc: x@evil.net' may only contain letters, digits, ., - and _ (at most 64)")
+                    "evil.yaml:1:11: campaign: control character U+000D (CR) at character 7")
     }
 
     @Test func unknownCampaignKeyIsAnErrorWithASuggestion() throws {

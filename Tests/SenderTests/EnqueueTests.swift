@@ -76,7 +76,7 @@ import Testing
                 #expect(try CampaignLoader.parse(yaml, file: "c.yaml").id == "spring-intro.v2_b")
             } else {
                 let e = try #require(throws: SenderError.self) { try CampaignLoader.parse(yaml, file: "c.yaml") }
-                #expect(e.description.hasPrefix("c.yaml:1:11: campaign: '"), "\(name)")
+                #expect(e.description.hasPrefix("c.yaml:1:11: campaign: "), "\(name)")
                 #expect(!e.description.contains("\r") && !e.description.contains("\u{1B}"))
             }
         }

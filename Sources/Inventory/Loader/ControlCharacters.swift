@@ -20,8 +20,8 @@ enum ControlCharacters {
     }
 
     /// The first forbidden character and its 1-based position in the value.
-    static func first(in s: String) -> (scalar: Unicode.Scalar, position: Int)? {
-        for (i, u) in s.unicodeScalars.enumerated() where isForbidden(u) { return (u, i + 1) }
+    static func first(in s: String, allowing allowed: Set<Unicode.Scalar> = []) -> (scalar: Unicode.Scalar, position: Int)? {
+        for (i, u) in s.unicodeScalars.enumerated() where isForbidden(u) && !allowed.contains(u) { return (u, i + 1) }
         return nil
     }
 

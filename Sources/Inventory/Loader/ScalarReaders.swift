@@ -11,9 +11,19 @@ extension DecodeContext {
         return refusingControlCharacters(s, node, path)
     }
 
+    /// Multi-line text (a mail body): like `string`, but line feeds and tabs
+    /// are part of the value. Every other control character is still refused.
+    public func text(_ node: YAMLNode, _ path: String) -> String? {
+        guard case .scalar(let s, _) = node.value, !node.isNull else {
+            error(node, path, "expected a string, found \(node.kindName)")
+            return nil
+        }
+        return refusingControlCharacters(s, node, path, allowing: ["\n", "\t"])
+    }
+
     /// The value, or nil after reporting a control character in it (`ControlCharacters`).
-    func refusingControlCharacters(_ s: String, _ node: YAMLNode, _ path: String) -> String? {
-        guard let (u, position) = ControlCharacters.first(in: s) else { return s }
+    func refusingControlCharacters(_ s: String, _ node: YAMLNode, _ path: String, allowing allowed: Set<Unicode.Scalar> = []) -> String? {
+        guard let (u, position) = ControlCharacters.first(in: s, allowing: allowed) else { return s }
         error(node, path, ControlCharacters.message(u, at: position))
         return nil
     }

@@ -135,15 +135,12 @@ public enum CampaignLoader {
             ctx.error(node, m.child("delay"), "later steps need a delay")
         }
         let subject = m.required("subject").flatMap { ctx.nonEmptyString($0, m.child("subject")) }
-        if let s = subject, let n = m.optional("subject"), s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            ctx.error(n, m.child("subject"), "must be one line without control characters")
-        }
         let text = m.required("text").flatMap { n -> String? in
-            guard let s = ctx.string(n, m.child("text")) else { return nil }
+            guard let s = ctx.text(n, m.child("text")) else { return nil }
             if s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { ctx.error(n, m.child("text"), "must not be empty") }
             return s
         }
-        let html = m.optional("html").flatMap { ctx.string($0, m.child("html")) }
+        let html = m.optional("html").flatMap { ctx.text($0, m.child("html")) }
         for (key, template) in [("subject", subject), ("text", text), ("html", html)] {
             guard let template, let n = m.optional(key) else { continue }
             do { _ = try MustacheTemplate(string: template) } catch {
