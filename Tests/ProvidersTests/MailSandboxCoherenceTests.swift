@@ -70,7 +70,7 @@ import Testing
     @Test func scriptedMailgunSequenceUnderTwentyPercentFaults() async throws {
         let faults = FaultProfile.uniform(0.2, hangSeconds: 2.0)
         try await MailSandbox.withMailgun(faults: faults, seed: 2026) { emu, _, dns in
-            let mg = MailgunClient(region: .us, apiKey: MailSandbox.apiKey, endpoint: emu.url, retry: MailSandbox.fastRetry, timeout: 1.0)
+            let mg = MailgunClient(region: .us, apiKey: MailSandbox.apiKey, endpoint: emu.url, retry: MailSandbox.fastRetry, timeout: 1.5)
             let domains = ["f1.example", "f2.example", "f3.example"]
             let derive = SMTPPasswordDeriver(masterSecret: "fault-test-master")
             for d in domains {
