@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // DNS record model, normalisation, SPF/DKIM/DMARC building and linting.
@@ -58,18 +59,29 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // What listens: Mailgun webhooks, unsubscribes, replies, alerts, metrics,
+        // the status page — services for `reconcile serve`.
+        .target(name: "Monitor", dependencies: [
+            "Inventory", "Providers", "Sender", "Store",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The application layer between the CLI and the modules: a fleet session
         // (load once, scope, providers real or sandboxed), the loopback guard,
         // the daemon's ServiceGroup. Testable without a subprocess.
         .target(name: "App", dependencies: [
-            "Inventory", "Providers", "Reconciler", "Sandbox", "Sender", "Store",
+            "Inventory", "Monitor", "Providers", "Reconciler", "Sandbox", "Sender", "Store",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // libcurl with typed, non-variadic wrappers (SMTP transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .executableTarget(name: "reconcile", dependencies: [
-            "App", "DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
+            "App", "DNSRecords", "Inventory", "Monitor", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -88,6 +100,10 @@ let package = Package(
         ]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
                     exclude: ["Golden"]),
+        .testTarget(name: "MonitorTests", dependencies: [
+            "Monitor", "Sender", "Store", "Inventory", "Providers", "Sandbox", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "AppTests", dependencies: ["App", "Inventory", "Reconciler", "Sandbox", "Sender", "Store"]),
         .testTarget(name: "CLITests", dependencies: ["DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "TestSupport"],
                     exclude: ["Golden"]),
