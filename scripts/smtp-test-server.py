@@ -16,6 +16,10 @@ Recipient local parts steer failures, so one server covers every phase:
 --no-starttls runs a server that never offers STARTTLS: a correct client
 must refuse to send to it at all.
 
+--any-login accepts every AUTH login and password (still only after
+STARTTLS): a local catcher for `reconcile send`, whose mailboxes each log in
+with their own derived password.
+
 --parse also writes NNNNNN.json next to each message: what Python's `email`
 package (policy=default, a real receiving parser) reads from the bytes: every
 header's name, decoded value, parsed addresses and defects, the decoded plain
@@ -61,6 +65,7 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--no-starttls", action="store_true")
     p.add_argument("--parse", action="store_true")
+    p.add_argument("--any-login", action="store_true")
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     if not os.path.exists(a.cert):
@@ -104,7 +109,7 @@ def main():
             return "250 2.0.0 Ok: queued as Q%06d" % counter["n"]
 
     def auth(server, session, envelope, mechanism, data):
-        ok = isinstance(data, LoginPassword) and data.login == a.user.encode() and data.password == a.password.encode()
+        ok = isinstance(data, LoginPassword) and (a.any_login or (data.login == a.user.encode() and data.password == a.password.encode()))
         return AuthResult(success=ok)
 
     ctx = None

@@ -3,7 +3,7 @@ extension FileDecoder {
     static let accountKeys: [AccountKind: [String]] = [
         .porkbun: ["api_key", "secret_key"],
         .namecheap: ["api_user", "username", "api_key", "client_ip"],
-        .mailgun: ["region", "api_key", "webhook_signing_key", "smtp_password_secret"],
+        .mailgun: ["region", "api_key", "webhook_signing_key", "smtp_password_secret", "smtp_endpoint", "smtp_ca_file"],
         .zoho: ["region", "client_id", "client_secret", "refresh_token", "org_id"],
     ]
     static let kindChoices = AccountKind.allCases.map { ($0.rawValue, $0) }
@@ -71,8 +71,20 @@ extension FileDecoder {
             let region = m.required("region").flatMap { ctx.word($0, m.child("region"), MailgunRegion.allCases.map { ($0.rawValue, $0) }, what: "mailgun region") }
             let key = secret("api_key")
             let signing = optionalSecret("webhook_signing_key"), smtp = optionalSecret("smtp_password_secret")
+            var smtpEndpoint: String?
+            if let e = m.optional("smtp_endpoint"), let s = ctx.nonEmptyString(e, m.child("smtp_endpoint")) {
+                if let problem = NameRules.smtpEndpointProblem(s) {
+                    ctx.error(e, m.child("smtp_endpoint"), "'\(DecodeContext.clip(s))' \(problem)")
+                } else { smtpEndpoint = s }
+            }
+            let caFile = m.optional("smtp_ca_file").flatMap { ctx.nonEmptyString($0, m.child("smtp_ca_file")) }
+            if caFile != nil, m.optional("smtp_endpoint") == nil {
+                ctx.error(m.optional("smtp_ca_file")!, m.child("smtp_ca_file"),
+                          "smtp_ca_file needs smtp_endpoint: Mailgun's own hosts carry publicly trusted certificates")
+            }
             if let region, let key {
-                settings = .mailgun(MailgunAccount(region: region, apiKey: key, webhookSigningKey: signing, smtpPasswordSecret: smtp))
+                settings = .mailgun(MailgunAccount(region: region, apiKey: key, webhookSigningKey: signing, smtpPasswordSecret: smtp,
+                                                   smtpEndpoint: smtpEndpoint, smtpCAFile: caFile))
             } else { settings = nil }
         case .zoho:
             let region = m.required("region").flatMap { ctx.word($0, m.child("region"), ZohoRegion.allCases.map { ($0.rawValue, $0) }, what: "zoho region") }

@@ -93,6 +93,29 @@ public enum NameRules {
         return !rest.isEmpty && !rest.hasPrefix("/") && !rest.contains(where: { $0.isWhitespace })
     }
 
+    /// `smtp://HOST:PORT` or `smtps://HOST:PORT` (a host name, IPv4 or
+    /// `[IPv6]`, and a port; no path, login or query): where a pool's mail is relayed.
+    static func smtpEndpointProblem(_ s: String) -> String? {
+        guard let scheme = ["smtp://", "smtps://"].first(where: { s.hasPrefix($0) }) else {
+            return "must start with smtp:// (STARTTLS) or smtps:// (TLS from the start)"
+        }
+        let rest = s.dropFirst(scheme.count)
+        guard !rest.contains(where: { $0 == "/" || $0 == "@" || $0 == "?" || $0 == "#" || $0.isWhitespace }) else {
+            return "must be just smtp://HOST:PORT (no path, login or query)"
+        }
+        guard let colon = rest.lastIndex(of: ":"), !rest[..<colon].hasSuffix(":") || rest.hasPrefix("[") else {
+            return "needs a port: smtp://HOST:PORT (Mailgun: 587, 2525 or 25; smtps: 465)"
+        }
+        let host = String(rest[..<colon]), port = rest[rest.index(after: colon)...]
+        guard let p = Int(port), port.allSatisfy({ $0.isASCII && $0.isNumber }), (1...65_535).contains(p) else {
+            return "has port '\(port)', not a number from 1 to 65535"
+        }
+        let ipv6 = host.hasPrefix("[") && host.hasSuffix("]") && host.count > 2
+            && host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        if host == "localhost" || isIPv4(host) || ipv6 || (host.contains(".") && hostProblem(host.lowercased()) == nil) { return nil }
+        return "has host '\(host)', not a host name, IPv4 address or [IPv6] address"
+    }
+
     static func isEmailAddress(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains(where: { $0.isWhitespace }) else { return false }

@@ -89,12 +89,21 @@ public struct MailgunAccount: Sendable, Hashable, Codable {
     /// derived (so passwords are reproducible and never stored). Falls back to
     /// `Defaults.smtpPasswordSecret`.
     public var smtpPasswordSecret: SecretRef?
+    /// `smtp://HOST:PORT`: where `send` relays instead of the region's
+    /// `smtp.mailgun.org:587` (Mailgun's other ports, a local catcher, tests).
+    public var smtpEndpoint: String?
+    /// A CA bundle (PEM) to trust for `smtpEndpoint`, as written (relative to
+    /// the inventory directory); certificate verification stays on.
+    public var smtpCAFile: String?
 
-    public init(region: MailgunRegion, apiKey: SecretRef, webhookSigningKey: SecretRef? = nil, smtpPasswordSecret: SecretRef? = nil) {
+    public init(region: MailgunRegion, apiKey: SecretRef, webhookSigningKey: SecretRef? = nil, smtpPasswordSecret: SecretRef? = nil,
+                smtpEndpoint: String? = nil, smtpCAFile: String? = nil) {
         self.region = region
         self.apiKey = apiKey
         self.webhookSigningKey = webhookSigningKey
         self.smtpPasswordSecret = smtpPasswordSecret
+        self.smtpEndpoint = smtpEndpoint
+        self.smtpCAFile = smtpCAFile
     }
 }
 

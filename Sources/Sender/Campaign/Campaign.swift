@@ -12,6 +12,14 @@ public struct Campaign: Codable, Sendable, Equatable {
     public var stopOnBounce: Bool
     /// The YAML named no window: the sending group's inventory window applies at enqueue.
     public var inheritsWindow: Bool
+    /// False: the window is read in `defaultTimeZone` for every recipient (the
+    /// group's `recipient_local: false`); nil or true: in the recipient's own zone when known.
+    public var recipientLocal: Bool?
+
+    /// The zone `window` is read in for a recipient whose own zone is `recipientZone`.
+    public func windowZone(recipientZone: String?) -> String {
+        recipientLocal == false ? defaultTimeZone : recipientZone ?? defaultTimeZone
+    }
 
     public init(id: String, steps: [CampaignStep], window: WeeklyWindow = .always, defaultTimeZone: String = "UTC",
                 stopOnReply: Bool = true, stopOnBounce: Bool = true, inheritsWindow: Bool = false) {

@@ -45,6 +45,7 @@ public enum Enqueuer {
             if campaign.inheritsWindow, let g = sendingGroup, let w = g.window {
                 campaign.window = w
                 campaign.defaultTimeZone = g.windowTimeZone ?? campaign.defaultTimeZone
+                campaign.recipientLocal = g.windowRecipientLocal
             }
             self.campaign = campaign
             self.group = group

@@ -9,14 +9,21 @@ import Providers
 /// inventory's (`WarmupStage`, `HealthThresholds`, `SendingWindow`), which
 /// are only read through their properties here.
 extension SendingFleet {
-    public init(inventory inv: Inventory) {
+    /// `directory`: where the inventory was read from; a relative `smtp_ca_file` is read there.
+    public init(inventory inv: Inventory, directory: String? = nil) {
         var groups: [SendingGroup] = []
         var mailboxes: [SendingMailbox] = []
         var thresholds = HealthBands()
         for g in inv.groups {
             let limits = inv.effectiveLimits(for: g)
             let pool = inv.account(named: g.pool)
-            let smtp = pool?.mailgun.map { SMTPEndpoint(url: $0.region.smtpURL) }
+            // `smtp_endpoint` replaces the region's host (other ports, a local catcher, tests).
+            let smtp = pool?.mailgun.map { mg in
+                SMTPEndpoint(url: mg.smtpEndpoint ?? mg.region.smtpURL, caInfo: mg.smtpCAFile.map { file in
+                    guard let directory, !file.hasPrefix("/") else { return file }
+                    return URL(fileURLWithPath: directory).appendingPathComponent(file).standardizedFileURL.path
+                })
+            }
             // Calendar weekdays count from Sunday = 1; the inventory's ISO ones from Monday = 1.
             let window = limits.window.map { w in
                 WeeklyWindow(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
@@ -24,6 +31,7 @@ extension SendingFleet {
             var group = SendingGroup(name: g.name, hourlyCap: limits.group.hourly,
                                      pause: SecondsRange(Double(limits.group.pause.min.seconds), Double(limits.group.pause.max.seconds)),
                                      smtp: smtp, window: window, windowTimeZone: limits.window?.timeZone)
+            group.windowRecipientLocal = limits.window?.recipientLocal
             if let pool, let mg = pool.mailgun {
                 let base = pool.endpoint ?? mg.region.apiBase.absoluteString
                 group.mailgun = MailgunAPI(baseURL: base, apiKey: mg.apiKey.description)
@@ -58,7 +66,7 @@ extension SendingFleet {
 
     /// Loads `--inventory DIR` and adapts it; inventory errors keep their file:line:column.
     public static func load(inventoryDirectory dir: String) throws -> SendingFleet {
-        do { return SendingFleet(inventory: try InventoryLoader().load(directory: dir).inventory) } catch {
+        do { return SendingFleet(inventory: try InventoryLoader().load(directory: dir).inventory, directory: dir) } catch {
             throw SenderError.configuration("\(error)")
         }
     }

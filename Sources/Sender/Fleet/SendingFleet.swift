@@ -58,6 +58,9 @@ public struct SendingGroup: Codable, Sendable, Equatable {
     public var window: WeeklyWindow?
     /// The zone of that window for recipients without a time zone.
     public var windowTimeZone: String?
+    /// `recipient_local`: false reads the window in `windowTimeZone` for every
+    /// recipient, even those with a zone of their own (nil: true).
+    public var windowRecipientLocal: Bool?
     /// The pool's Mailgun API, for the HTTP transport.
     public var mailgun: MailgunAPI?
 

@@ -38,7 +38,9 @@ public struct HealthMonitor: Sendable {
                                   bounceRate * 100, s.bounces, s.sends, th.windowDays, th.disableBounceRate * 100)
                 event = SendingEvent(at: now, kind: .mailboxDisabled, mailbox: m.address, detail: h.reason!)
             }
-            let unhealthy = s.bounces > 0 && bounceRate > th.healthyBounceRate || s.complaints > 0 && complaintRate > th.healthyComplaintRate
+            // Like the disable rule, a hold needs a minimum sample: one bounce in one send is not a rate.
+            let unhealthy = s.sends >= th.minimumSample
+                && (s.bounces > 0 && bounceRate > th.healthyBounceRate || s.complaints > 0 && complaintRate > th.healthyComplaintRate)
             if unhealthy && h.heldStage == nil {
                 h.heldStage = Warmup.dailyCap(m, shiftDays: h.warmupShiftDays, heldStage: nil, now: now).stage ?? 0
                 h.heldSince = now

@@ -28,6 +28,8 @@ public final class SendEngine {
     public let store: any SendingStore
     public let transport: any MailTransport
     public let clock: any FleetClock
+    /// This process, recorded on every reservation.
+    public let sender: SenderIdentity
     public var scheduler: Scheduler
     let builder: MessageBuilder
     let health: HealthMonitor
@@ -43,9 +45,12 @@ public final class SendEngine {
     /// Longest single sleep (the daemon wakes at least this often to notice a stop request).
     public var maxSleep: Double = .infinity
     public private(set) var stats = EngineStats()
-    /// Called for every wait decision (the simulator attributes idle time to the binding limit).
+    /// Called for every wait decision with (group, now, when the limit lets go, the limit):
+    /// the simulator attributes idle time to it, the daemon says what it waits for.
     public var onWait: ((String, Double, Double, BlockReason) -> Void)?
     public var onSend: ((Admission, TransportResult) -> Void)?
+    /// Called for every settled attempt with what a person needs to act on it.
+    public var onReport: ((SendReport) -> Void)?
 
     /// Recovers interrupted attempts, evaluates health and builds the index.
     public init(fleet: SendingFleet, store: any SendingStore, transport: any MailTransport, clock: any FleetClock,
@@ -59,7 +64,10 @@ public final class SendEngine {
         self.maintenanceInterval = maintenanceInterval
         self.tokens = random
         let now = clock.now()
-        _ = try store.recoverInterrupted(at: now)
+        // Only the messages of senders that are gone: others may share this state.
+        let me = SenderIdentity.current()
+        self.sender = me
+        _ = try store.recoverInterrupted(at: now) { me.hasAbandoned($0) }
         try health.evaluate(store: store, now: now)
         let pending = try store.pendingMessages()
         var campaigns: [String: Campaign] = [:]
@@ -113,7 +121,7 @@ public final class SendEngine {
             switch decision {
             case .wait(let until, let reason):
                 let wake = max(until, now + 0.001)
-                onWait?(name, now, min(wake, nextMaintenance), reason)
+                onWait?(name, now, wake, reason)
                 groupWake[gi] = wake
                 lastReason[gi] = reason
                 earliest = min(earliest, wake)
@@ -133,7 +141,13 @@ public final class SendEngine {
         let token = tokens.token(bytes: 15)
         switch try store.reserve(Reservation(messageRow: a.row, mailbox: a.mailbox, group: a.group, at: a.at,
                                              mailboxNextAt: a.mailboxNextAt, groupNextAt: a.groupNextAt,
-                                             messageID: MessageBuilder.messageID(token: token, mailbox: mailbox))) {
+                                             messageID: MessageBuilder.messageID(token: token, mailbox: mailbox),
+                                             limits: a.limits, sender: sender.text)) {
+        case .limited(let refusal):
+            // Another sender on this state reserved first: wait as the store says.
+            scheduler.hold(a, until: refusal.retryAt, limit: refusal.limit)
+            stats.refused += 1
+            return .refused(row: a.row, reason: "\(refusal.limit.rawValue) taken by another sender until \(UTCDay.formatMinute(refusal.retryAt))")
         case .refused(let reason):
             scheduler.discard(a)
             stats.refused += 1
@@ -142,10 +156,12 @@ public final class SendEngine {
             scheduler.commit(a)
             stats.admitted += 1
             let result: TransportResult
+            var message: OutboxMessage?
             do {
                 guard let record = try store.messageRecord(row: a.row), let campaign = campaigns[record.message.campaign] else {
                     throw SenderError.configuration("message \(a.row) lost its campaign")
                 }
+                message = record.message
                 let built = try builder.build(record: record, campaign: campaign, mailbox: mailbox, group: group.name,
                                               messageID: messageID, date: clock.now())
                 try store.markAttempting(row: a.row, at: clock.now())
@@ -155,6 +171,7 @@ public final class SendEngine {
                 let r = TransportResult(state: .rejected, code: nil, text: "not sent: \(error)", phase: .connect)
                 try? store.markAttempting(row: a.row, at: clock.now())
                 try store.settle(row: a.row, outcome: AttemptOutcome(state: .rejected, code: nil, text: r.text, phase: r.phase.rawValue), at: clock.now())
+                report(a, message, r)
                 return .sent(row: a.row, mailbox: a.mailbox, result: r)
             }
             let at = clock.now()
@@ -169,8 +186,14 @@ public final class SendEngine {
             }
             stats.byState[result.state, default: 0] += 1
             onSend?(a, result)
+            report(a, message, result)
             return .sent(row: a.row, mailbox: a.mailbox, result: result)
         }
+    }
+
+    private func report(_ a: Admission, _ m: OutboxMessage?, _ r: TransportResult) {
+        onReport?(SendReport(at: a.at, email: a.email, campaign: m?.campaign ?? "?", step: m?.step ?? 0,
+                             mailbox: a.mailbox, group: a.group, result: r))
     }
 
     /// Why `run` returned.

@@ -35,8 +35,13 @@ public struct SendService: Service {
         // Wakes at least twice a second to notice a shutdown.
         engine.maxSleep = 0.5
         let log = self.log
-        engine.onSend = { a, r in
-            log("sent row \(a.row) from \(a.mailbox): \(r.state.rawValue) \(r.code.map(String.init) ?? "-") [\(r.phase.rawValue)] \(r.text)")
+        var notice = WaitNotice()
+        engine.onReport = { r in
+            notice.sent(at: r.at)
+            log(r.line)
+        }
+        engine.onWait = { group, now, until, reason in
+            if let line = notice.waiting(group: group, now: now, until: until, reason: reason) { log(line) }
         }
         let end = try await engine.run(exitWhenIdle: exitWhenIdle) { Task.isShuttingDownGracefully || Task.isCancelled }
         if end == .stopped { log("send: stopped by signal after finishing the transaction in flight") }

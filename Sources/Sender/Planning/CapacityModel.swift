@@ -15,12 +15,13 @@ public struct GroupCapacity: Sendable {
 }
 
 public enum CapacityModel {
-    /// Capacity of `group` over `hours` starting at `start`, with `windowHours`
-    /// of each day open for sending (24 when the recipients' windows are always open).
+    /// Capacity of `group` over `hours` starting at `start`, of which
+    /// `openHours` lie inside the sending window (nil: the group's own
+    /// `limits.window` in its zone decides).
     public static func group(_ g: SendingGroup, fleet: SendingFleet, health: [String: MailboxHealthRecord] = [:],
-                             start: Double, hours: Double, windowHours: Double = 24) -> GroupCapacity {
+                             start: Double, hours: Double, openHours: Double? = nil) -> GroupCapacity {
         let mbs = fleet.mailboxes.filter { $0.group == g.name && $0.role == .active && (health[$0.address]?.enabled ?? true) }
-        let openHours = hours * min(windowHours, 24) / 24
+        let openHours = min(openHours ?? g.openHours(start: start, hours: hours), hours)
         var by: [BlockReason: Double] = [:]
         by[.groupPause] = openHours * 3600 / max(g.pause.mean, 1e-9)
         by[.hourlyCap] = openHours * Double(g.hourlyCap)
@@ -42,7 +43,7 @@ public enum CapacityModel {
             t += 86_400
         } while remaining > 0
         by[.dailyCap] = caps
-        if mbs.isEmpty { by = [.noMailbox: 0] }
+        if mbs.isEmpty { by = [.noMailbox: 0] } else if openHours <= 0 { by = [.window: 0] }
         let low = openHours * 3600 / max(g.pause.upper, 1e-9)
         let high = openHours * 3600 / max(g.pause.lower, 1e-9)
         return GroupCapacity(group: g.name, activeMailboxes: mbs.count, byLimit: by, pauseRange: (min(low, by[.hourlyCap] ?? low), min(high, by[.hourlyCap] ?? high)))

@@ -7,33 +7,32 @@ public enum CapacityReport {
     public static func render(fleet: SendingFleet, store: any SendingStore, days: Int, now: Double) throws -> String {
         let pending = try store.pendingMessages()
         let health = try store.mailboxHealth()
-        var windowHours: [String: Double] = [:]
-        var windowDays: [String: Set<Int>] = [:]
+        // The windows that gate each group's queue: its campaigns' (in their
+        // zones), or with nothing queued the group's own `limits.window`.
         var campaignCache: [String: Campaign] = [:]
         for m in pending where campaignCache[m.campaign] == nil {
             if let r = try store.campaign(id: m.campaign), let c = try? Campaign.from(record: r) { campaignCache[m.campaign] = c }
         }
+        var windows: [String: Set<WindowKey>] = [:]
         for m in pending {
-            let h = campaignCache[m.campaign]?.window.hoursPerDay ?? 24
-            windowHours[m.group] = max(windowHours[m.group] ?? 0, h)
-            windowDays[m.group, default: []].formUnion(campaignCache[m.campaign]?.window.weekdays ?? [1, 2, 3, 4, 5, 6, 7])
+            guard let c = campaignCache[m.campaign] else { continue }
+            windows[m.group, default: []].insert(WindowKey(window: c.window, zone: c.defaultTimeZone))
         }
         let start = UTCDay.startOfDay(now)
         var lines = ["capacity for \(days) day\(days == 1 ? "" : "s") from \(UTCDay.format(start)) (UTC days; expected values for random pauses)"]
         var fleetDemand = 0, fleetCapacity = 0.0
         for g in fleet.groups {
             var demand = pending.filter { $0.group == g.name }.count
-            let wh = windowHours[g.name] ?? 24
+            let gates = windows[g.name].map { $0.sorted { $0.text < $1.text } } ?? [WindowKey(window: g.effectiveWindow, zone: g.effectiveWindowZone)]
             let active = fleet.mailboxes.filter { $0.group == g.name && $0.role == .active && (health[$0.address]?.enabled ?? true) }.count
-            lines.append("group \(g.name): \(active) active mailboxes, hourly cap \(g.hourlyCap), pause \(g.pause), sending window \(format(wh)) h/day")
+            let source = windows[g.name] == nil ? "sending window" : "campaign window\(gates.count == 1 ? "" : "s")"
+            lines.append("group \(g.name): \(active) active mailboxes, hourly cap \(g.hourlyCap), pause \(g.pause), "
+                         + "\(source) \(gates.map(\.text).joined(separator: "; "))")
             fleetDemand += demand
             for d in 0..<days {
                 let dayStart = start + Double(d) * 86_400
-                // Calendar weekday of this UTC day (1970-01-01 was a Thursday; 1 = Sunday).
-                let weekday = ((Int(dayStart / 86_400) + 4) % 7 + 7) % 7 + 1
-                let open = windowDays[g.name].map { $0.contains(weekday) } ?? true
-                var c = CapacityModel.group(g, fleet: fleet, health: health, start: dayStart, hours: 24, windowHours: open ? wh : 0)
-                if !open { c.byLimit = [.window: 0] }
+                let open = gates.map { $0.openHours(from: dayStart, hours: 24) }.max() ?? 24
+                let c = CapacityModel.group(g, fleet: fleet, health: health, start: dayStart, hours: 24, openHours: open)
                 let cap = c.capacity
                 fleetCapacity += cap
                 let shortfall = Double(demand) - cap
@@ -61,10 +60,20 @@ public enum CapacityReport {
         case .dailyCap: return "the mailboxes' daily caps (warmup stage and daily_max)"
         case .mailboxInterval: return "the per-mailbox interval"
         case .noMailbox: return "no enabled active mailbox"
-        case .window: return "the campaigns' sending window is closed that day"
+        case .window: return "the sending window is closed all that day"
         case .noDemand: return c.binding.rawValue
         }
     }
 
     static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
+
+    /// A window in the zone it is read in.
+    struct WindowKey: Hashable {
+        var window: WeeklyWindow
+        var zone: String
+        var text: String { window.isAlways ? "always open" : "\(window.summary) \(zone)" }
+        func openHours(from t: Double, hours: Double) -> Double {
+            window.openSeconds(from: t, to: t + hours * 3600, in: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!) / 3600
+        }
+    }
 }

@@ -32,8 +32,19 @@ public enum StatusReport {
             lines.append("  sends in the last 24 h: \(sent)")
             lines.append(String(format: "  last %.0f days: %d sends, bounce rate %.2f%%, complaint rate %.2f%%", fleet.thresholds.windowDays, sends,
                                 sends > 0 ? Double(bounces) / Double(sends) * 100 : 0, sends > 0 ? Double(complaints) / Double(sends) * 100 : 0))
-            for m in mbs where !(health[m.address]?.enabled ?? true) {
-                lines.append("  disabled \(m.address): \(health[m.address]?.reason ?? "")")
+            for m in mbs {
+                guard let h = health[m.address] else { continue }
+                if !h.enabled {
+                    lines.append("  disabled \(m.address) since \(UTCDay.formatMinute(h.changedAt)): \(h.reason ?? "no reason recorded")")
+                }
+                if let stage = h.heldStage, let since = h.heldSince {
+                    let s = window[m.address] ?? MailboxStats()
+                    let n = max(s.sends, 1)
+                    lines.append(String(format: "  held %@ at stage %d since %@: bounce rate %.1f%% (%d of %d), complaint rate %.2f%% over %.0f days, healthy below %.1f%% / %.2f%%",
+                                        m.address, stage + 1, UTCDay.formatMinute(since), Double(s.bounces) / Double(n) * 100, s.bounces, s.sends,
+                                        Double(s.complaints) / Double(n) * 100, fleet.thresholds.windowDays,
+                                        fleet.thresholds.healthyBounceRate * 100, fleet.thresholds.healthyComplaintRate * 100))
+                }
             }
         }
         var counts: [MessageState: Int] = [:]

@@ -1,3 +1,5 @@
+import Store
+
 /// The limit that stopped a group at some moment (the simulator and
 /// `capacity` name the binding one).
 public enum BlockReason: String, Sendable, CaseIterable, Comparable {
@@ -24,6 +26,8 @@ public struct Admission: Sendable, Equatable {
     public var at: Double
     public var mailboxNextAt: Double
     public var groupNextAt: Double
+    /// The caps the store checks again when it reserves (another sender may have sent meanwhile).
+    public var limits: ReservationLimits
     var groupIndex: Int
     var mailboxIndex: Int
     /// Where the message came from in the index: a sticky queue or a fresh bucket.

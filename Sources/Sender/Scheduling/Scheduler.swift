@@ -93,7 +93,7 @@ public struct Scheduler {
         maxRow = max(maxRow, m.row)
         guard let gi = groupIndex[m.group], let c = campaigns[m.campaign] else { orphaned += 1; return }
         let item = PendingItem(row: m.row, email: m.email, notBefore: m.notBefore,
-                               window: windows.id(c.window, zone: m.timeZone ?? c.defaultTimeZone))
+                               window: windows.id(c.window, zone: c.windowZone(recipientZone: m.timeZone)))
         if let mb = m.mailbox {
             guard let mi = mailboxIndex[mb] else { orphaned += 1; return }
             mailboxes[mi].sticky.insert(item)
@@ -209,7 +209,9 @@ public struct Scheduler {
         let mNext = t + random.uniform(mailboxes[mi].config.interval)
         let gNext = t + random.uniform(groups[gi].config.pause)
         return Admission(row: item.row, email: item.email, group: groups[gi].config.name, mailbox: mailboxes[mi].config.address,
-                         at: t, mailboxNextAt: mNext, groupNextAt: gNext, groupIndex: gi, mailboxIndex: mi, sticky: sticky, bucket: bucket)
+                         at: t, mailboxNextAt: mNext, groupNextAt: gNext,
+                         limits: ReservationLimits(mailboxDailyCap: hotCap[mi], groupHourlyCap: groups[gi].config.hourlyCap),
+                         groupIndex: gi, mailboxIndex: mi, sticky: sticky, bucket: bucket)
     }
 
     private mutating func refreshCap(_ mi: Int, at t: Double) {
@@ -231,6 +233,18 @@ public struct Scheduler {
         mailboxes[a.mailboxIndex].lastSent = a.at
         hotNext[a.mailboxIndex] = a.mailboxNextAt
         hotLast[a.mailboxIndex] = a.at
+    }
+
+    /// The store found a limit taken by another sender: the message stays
+    /// queued and the mailbox or the group waits until `until`.
+    public mutating func hold(_ a: Admission, until: Double, limit: ReservationLimit) {
+        switch limit {
+        case .groupPause, .hourlyCap:
+            groups[a.groupIndex].nextEligible = max(groups[a.groupIndex].nextEligible, until)
+        case .mailboxInterval, .dailyCap:
+            hotNext[a.mailboxIndex] = max(hotNext[a.mailboxIndex], until)
+            mailboxes[a.mailboxIndex].nextEligible = hotNext[a.mailboxIndex]
+        }
     }
 
     /// The store refused it (stopped, suppressed, already taken): drop it, consume nothing.

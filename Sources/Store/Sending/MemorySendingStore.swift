@@ -13,6 +13,11 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     private var replies: [Int64: AttemptOutcome] = [:]
     private var nextRow: Int64 = 1
     private var reservations: [Reservation] = []
+    /// Who reserved each message (`Reservation.sender`).
+    private var senders: [Int64: String] = [:]
+    /// The reservations by mailbox and by group, for the limit check.
+    private var mailboxLog: [String: (times: [Double], next: Double)] = [:]
+    private var groupLog: [String: (times: [Double], next: Double)] = [:]
     private var suppression: [String: String] = [:]
     private var eventLog: [SendingEvent] = []
     private var health: [String: MailboxHealthRecord] = [:]
@@ -98,13 +103,32 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 m.state = .stopped; rows[m.row] = m
                 return .refused("sequence stopped: \(reason)")
             }
+            if let limits = r.limits, let refusal = ledger(r).refusal(at: r.at, limits: limits) { return .limited(refusal) }
             let id = m.messageID ?? r.messageID
             reservations.append(r)
+            senders[m.row] = r.sender
+            let mailbox = r.mailbox.lowercased()
+            mailboxLog[mailbox, default: ([], -.infinity)].times.append(r.at)
+            mailboxLog[mailbox]!.next = max(mailboxLog[mailbox]!.next, r.mailboxNextAt)
+            groupLog[r.group, default: ([], -.infinity)].times.append(r.at)
+            groupLog[r.group]!.next = max(groupLog[r.group]!.next, r.groupNextAt)
             m.state = .reserved; m.mailbox = r.mailbox.lowercased(); m.messageID = id
             rows[m.row] = m
             usedMessageIDs.insert(id)
             return .reserved(messageID: id)
         }
+    }
+
+    /// The same reading as the SQLite store's, from the per-key logs (called locked).
+    private func ledger(_ r: Reservation) -> LimitLedger {
+        func recent(_ times: [Double], after cutoff: Double) -> [Double] {
+            var i = times.count
+            while i > 0 && times[i - 1] > cutoff { i -= 1 }
+            return times[i...].sorted()
+        }
+        let mb = mailboxLog[r.mailbox.lowercased()], g = groupLog[r.group]
+        return LimitLedger(mailboxNext: mb?.next, groupNext: g?.next,
+                           mailboxDay: recent(mb?.times ?? [], after: r.at - 86_400), groupHour: recent(g?.times ?? [], after: r.at - 3_600))
     }
 
     public func markAttempting(row: Int64, at: Double) throws {
@@ -140,10 +164,10 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
         }
     }
 
-    public func recoverInterrupted(at: Double) throws -> Int {
+    public func recoverInterrupted(at: Double, abandoned: (_ sender: String?) -> Bool) throws -> Int {
         locked {
             var n = 0
-            for (row, m) in rows where m.state == .attempting || m.state == .reserved {
+            for (row, m) in rows where (m.state == .attempting || m.state == .reserved) && abandoned(senders[row]) {
                 var m = m
                 if m.state == .reserved { m.state = .planned } else { m.state = .unknown; n += 1 }
                 rows[row] = m

@@ -116,34 +116,61 @@ public struct SQLiteSendingStore: SendingStore {
     }
 
     public func reserve(_ r: Reservation) throws -> ReserveResult {
-        try pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sending_message WHERE row_id = ?", arguments: [r.messageRow]) else {
-                throw SendingStoreError.unknownMessage(r.messageRow)
+        // BEGIN IMMEDIATE takes the write lock before the limits are read, so
+        // two senders cannot both see the same free slot (sending.md §5.3).
+        return try pool.writeWithoutTransaction { db in
+            var result: ReserveResult = .refused("")
+            try db.inTransaction(.immediate) {
+                result = try Self.reserve(db, r)
+                return .commit
             }
-            let m = Self.message(row)
-            guard m.state == .planned || m.state == .deferred else { return .refused("message is \(m.state.rawValue)") }
-            if try Self.isSuppressed(db, email: m.email) {
-                try db.execute(sql: "UPDATE sending_message SET state = 'stopped', reply_text = 'recipient suppressed' WHERE row_id = ?", arguments: [m.row])
-                return .refused("recipient suppressed")
-            }
-            if let reason = try String.fetchOne(db, sql: "SELECT stopped_reason FROM sending_enrollment WHERE campaign_id = ? AND email = ?",
-                                                arguments: [m.campaign, m.email]) {
-                try db.execute(sql: "UPDATE sending_message SET state = 'stopped', reply_text = ? WHERE row_id = ?", arguments: [reason, m.row])
-                return .refused("sequence stopped: \(reason)")
-            }
-            let messageID = m.messageID ?? r.messageID
-            try db.execute(sql: """
-                INSERT INTO sending_reservation (message_row, mailbox, group_name, at, mailbox_next_at, group_next_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [r.messageRow, r.mailbox.lowercased(), r.group, r.at, r.mailboxNextAt, r.groupNextAt])
-            try db.execute(sql: "UPDATE sending_message SET state = 'reserved', mailbox = ?, message_id = ? WHERE row_id = ?",
-                           arguments: [r.mailbox.lowercased(), messageID, r.messageRow])
-            if m.step == 0 {
-                try db.execute(sql: "UPDATE sending_enrollment SET sticky_mailbox = ? WHERE campaign_id = ? AND email = ?",
-                               arguments: [r.mailbox.lowercased(), m.campaign, m.email])
-            }
-            return .reserved(messageID: messageID)
+            return result
         }
+    }
+
+    private static func reserve(_ db: Database, _ r: Reservation) throws -> ReserveResult {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sending_message WHERE row_id = ?", arguments: [r.messageRow]) else {
+            throw SendingStoreError.unknownMessage(r.messageRow)
+        }
+        let m = Self.message(row)
+        guard m.state == .planned || m.state == .deferred else { return .refused("message is \(m.state.rawValue)") }
+        if try Self.isSuppressed(db, email: m.email) {
+            try db.execute(sql: "UPDATE sending_message SET state = 'stopped', reply_text = 'recipient suppressed' WHERE row_id = ?", arguments: [m.row])
+            return .refused("recipient suppressed")
+        }
+        if let reason = try String.fetchOne(db, sql: "SELECT stopped_reason FROM sending_enrollment WHERE campaign_id = ? AND email = ?",
+                                            arguments: [m.campaign, m.email]) {
+            try db.execute(sql: "UPDATE sending_message SET state = 'stopped', reply_text = ? WHERE row_id = ?", arguments: [reason, m.row])
+            return .refused("sequence stopped: \(reason)")
+        }
+        if let limits = r.limits, let refusal = try ledger(db, r).refusal(at: r.at, limits: limits) {
+            return .limited(refusal)
+        }
+        let messageID = m.messageID ?? r.messageID
+        try db.execute(sql: """
+            INSERT INTO sending_reservation (message_row, mailbox, group_name, at, mailbox_next_at, group_next_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [r.messageRow, r.mailbox.lowercased(), r.group, r.at, r.mailboxNextAt, r.groupNextAt])
+        try db.execute(sql: "UPDATE sending_message SET state = 'reserved', mailbox = ?, message_id = ?, sender = ? WHERE row_id = ?",
+                       arguments: [r.mailbox.lowercased(), messageID, r.sender, r.messageRow])
+        if m.step == 0 {
+            try db.execute(sql: "UPDATE sending_enrollment SET sticky_mailbox = ? WHERE campaign_id = ? AND email = ?",
+                           arguments: [r.mailbox.lowercased(), m.campaign, m.email])
+        }
+        return .reserved(messageID: messageID)
+    }
+
+    /// Every reservation of the mailbox and the group that could bind `r`,
+    /// read inside the reserving transaction (indexes of `sending.4-limits`).
+    private static func ledger(_ db: Database, _ r: Reservation) throws -> LimitLedger {
+        let mailbox = r.mailbox.lowercased()
+        return LimitLedger(
+            mailboxNext: try Double.fetchOne(db, sql: "SELECT MAX(mailbox_next_at) FROM sending_reservation WHERE mailbox = ?", arguments: [mailbox]),
+            groupNext: try Double.fetchOne(db, sql: "SELECT MAX(group_next_at) FROM sending_reservation WHERE group_name = ?", arguments: [r.group]),
+            mailboxDay: try Double.fetchAll(db, sql: "SELECT at FROM sending_reservation WHERE mailbox = ? AND at > ? ORDER BY at",
+                                            arguments: [mailbox, r.at - 86_400]),
+            groupHour: try Double.fetchAll(db, sql: "SELECT at FROM sending_reservation WHERE group_name = ? AND at > ? ORDER BY at",
+                                           arguments: [r.group, r.at - 3_600]))
     }
 
     public func markAttempting(row: Int64, at: Double) throws {
@@ -197,18 +224,30 @@ public struct SQLiteSendingStore: SendingStore {
         return try Row.fetchOne(db, sql: "SELECT * FROM sending_message WHERE row_id = ?", arguments: [db.lastInsertedRowID]).map(Self.message)
     }
 
-    public func recoverInterrupted(at: Double) throws -> Int {
+    public func recoverInterrupted(at: Double, abandoned: (_ sender: String?) -> Bool) throws -> Int {
         try pool.write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT row_id, email, mailbox, message_id FROM sending_message WHERE state = 'attempting'")
+            var senders: [String?: Bool] = [:]
+            func gone(_ s: String?) -> Bool {
+                if let known = senders[s] { return known }
+                let g = abandoned(s); senders[s] = g; return g
+            }
+            let rows = try Row.fetchAll(db, sql: "SELECT row_id, email, mailbox, message_id, sender FROM sending_message WHERE state = 'attempting'")
+                .filter { gone($0["sender"]) }
             for r in rows {
                 try Self.insert(db, SendingEvent(at: at, kind: .recoveredUnknown, email: r["email"], mailbox: r["mailbox"], messageID: r["message_id"],
                                                  detail: "outcome unknown after restart; not resent"))
             }
             // A reservation that never reached `attempting` was not sent: it goes
             // back to planned (its limits stay consumed). `attempting` may have been sent.
-            try db.execute(sql: "UPDATE sending_message SET state = 'planned' WHERE state = 'reserved'")
-            try db.execute(sql: "UPDATE sending_message SET state = 'unknown', phase = 'interrupted', settled_at = ? WHERE state = 'attempting'", arguments: [at])
-            return db.changesCount
+            let reserved = try Row.fetchAll(db, sql: "SELECT row_id, sender FROM sending_message WHERE state = 'reserved'").filter { gone($0["sender"]) }
+            for r in reserved {
+                try db.execute(sql: "UPDATE sending_message SET state = 'planned' WHERE row_id = ?", arguments: [r["row_id"] as Int64])
+            }
+            for r in rows {
+                try db.execute(sql: "UPDATE sending_message SET state = 'unknown', phase = 'interrupted', settled_at = ? WHERE row_id = ?",
+                               arguments: [at, r["row_id"] as Int64])
+            }
+            return rows.count
         }
     }
 

@@ -89,5 +89,16 @@ public enum SendingMigrations: StoreMigrations {
                 );
                 """)
         }
+        // `reserve` reads the latest next-at of a mailbox and of a group inside
+        // its IMMEDIATE transaction on every send: indexed, not a scan of the log.
+        migrator.registerMigration("sending.4-limits") { db in
+            try db.execute(sql: """
+                CREATE INDEX sending_reservation_mailbox_next ON sending_reservation(mailbox, mailbox_next_at);
+                CREATE INDEX sending_reservation_group_next ON sending_reservation(group_name, group_next_at);
+                -- Who reserved the message (`SenderIdentity`): recovery at start only
+                -- touches the rows of senders that are gone.
+                ALTER TABLE sending_message ADD COLUMN sender TEXT;
+                """)
+        }
     }
 }

@@ -78,10 +78,17 @@ public struct Reservation: Sendable, Equatable {
     public var groupNextAt: Double
     /// The Message-ID to use if the message has none yet (first attempt).
     public var messageID: String
+    /// Checked against the store's reservations before this one is recorded;
+    /// nil records it unchecked (tests that stage a history).
+    public var limits: ReservationLimits?
+    /// The reserving process (`SenderIdentity.text`), so another sender's recovery leaves the message alone.
+    public var sender: String?
 
-    public init(messageRow: Int64, mailbox: String, group: String, at: Double, mailboxNextAt: Double, groupNextAt: Double, messageID: String) {
+    public init(messageRow: Int64, mailbox: String, group: String, at: Double, mailboxNextAt: Double, groupNextAt: Double, messageID: String,
+                limits: ReservationLimits? = nil, sender: String? = nil) {
         self.messageRow = messageRow; self.mailbox = mailbox; self.group = group; self.at = at
-        self.mailboxNextAt = mailboxNextAt; self.groupNextAt = groupNextAt; self.messageID = messageID
+        self.mailboxNextAt = mailboxNextAt; self.groupNextAt = groupNextAt; self.messageID = messageID; self.limits = limits
+        self.sender = sender
     }
 }
 
@@ -90,6 +97,9 @@ public enum ReserveResult: Sendable, Equatable {
     case reserved(messageID: String)
     /// Nothing consumed: the message is no longer planned or its recipient is suppressed.
     case refused(String)
+    /// Nothing consumed, the message stays planned: a limit would break
+    /// (another sender reserved first); ask again at `retryAt`.
+    case limited(LimitRefusal)
 }
 
 /// The final word on one attempt.

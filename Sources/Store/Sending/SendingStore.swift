@@ -35,8 +35,10 @@ public protocol SendingStore: Sendable {
     @discardableResult
     func settle(row: Int64, outcome: AttemptOutcome, at: Double) throws -> OutboxMessage?
 
-    /// After a crash: every `attempting` becomes `unknown` (never resent). Returns how many.
-    func recoverInterrupted(at: Double) throws -> Int
+    /// After a crash: every `attempting` of a sender that `abandoned` says is
+    /// gone becomes `unknown` (never resent), its `reserved` ones `planned`
+    /// again. Another live sender's messages are left alone. Returns how many became unknown.
+    func recoverInterrupted(at: Double, abandoned: (_ sender: String?) -> Bool) throws -> Int
 
     /// The limiter's state from the reservations since `now - 24 h`.
     func limiterSnapshot(now: Double) throws -> LimiterSnapshot
@@ -72,6 +74,9 @@ public protocol SendingStore: Sendable {
 }
 
 extension SendingStore {
+    /// Recovery when this is the only sender: every interrupted message.
+    public func recoverInterrupted(at: Double) throws -> Int { try recoverInterrupted(at: at) { _ in true } }
+
     /// `enqueue` for recipients already in memory (simulations, tests).
     public func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport {
         try enqueue(campaign: campaign, now: now) { add in

@@ -12,6 +12,8 @@ struct SendCommand: AsyncParsableCommand {
     @Flag(help: "Simulate on a virtual clock with a relay that accepts everything; the state file is only read.")
     var simulate = false
     @Option(help: "Simulated hours.") var hours: Double = 24
+    @Option(help: "Simulation: when the virtual clock starts, ISO 8601 (2026-03-07T12:00Z) or a date (its 00:00 UTC); default today 00:00 UTC.")
+    var start: String?
     @Option(help: "Random seed for the simulation.") var seed: UInt64 = 1
     @Option(help: "Simulate the seed-shaped example fleet with this many domains instead of --fleet.")
     var exampleDomains: Int?
@@ -29,7 +31,9 @@ struct SendCommand: AsyncParsableCommand {
     }
 
     private func runSimulation() async throws {
-        let start = UTCDay.startOfDay(Date().timeIntervalSince1970)
+        guard let start = start.map(UTCDay.parseInstant) ?? UTCDay.startOfDay(Date().timeIntervalSince1970) else {
+            throw ValidationError("--start '\(self.start ?? "")' is not an ISO 8601 time like 2026-03-07T12:00Z or a date like 2026-03-07")
+        }
         let fleet = try exampleDomains.map { try SendingFleet.example(domains: $0) } ?? options.loadFleet()
         let demand = try outbox ? OutboxDemand(store: options.openStore()) : nil
         let report = try await Simulator.run(fleet: fleet, hours: hours, seed: seed, start: start, outbox: demand?.outbox,

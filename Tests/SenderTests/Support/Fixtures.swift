@@ -55,7 +55,7 @@ extension SendingStore {
         return reservations.compactMap { r in
             guard let m = rows[r.messageRow], let c = campaigns[m.campaign] else { return nil }
             return LimitAudit.Send(at: r.at, group: r.group, mailbox: r.mailbox, email: m.email, campaign: m.campaign, step: m.step,
-                                   timeZone: m.timeZone ?? c.defaultTimeZone, window: c.window)
+                                   timeZone: c.windowZone(recipientZone: m.timeZone), window: c.window)
         }
     }
 }

@@ -11,7 +11,8 @@ final class SMTPTestServer: @unchecked Sendable {
     let dir: URL
 
     /// `parse`: the server also writes what Python's `email` parser reads from each message (`parsed()`).
-    init(noStartTLS: Bool = false, parse: Bool = false, user: String = "user", password: String = "pass") throws {
+    /// `anyLogin`: every AUTH login is accepted (mailboxes with derived passwords, as `send --inventory` logs in).
+    init(noStartTLS: Bool = false, parse: Bool = false, user: String = "user", password: String = "pass", anyLogin: Bool = false) throws {
         dir = try temporaryDirectory("smtp")
         inbox = dir.appendingPathComponent("inbox")
         cert = dir.appendingPathComponent("cert.pem")
@@ -30,7 +31,7 @@ final class SMTPTestServer: @unchecked Sendable {
         process.executableURL = python
         process.arguments = [packageRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
                              "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
-            + (noStartTLS ? ["--no-starttls"] : []) + (parse ? ["--parse"] : [])
+            + (noStartTLS ? ["--no-starttls"] : []) + (parse ? ["--parse"] : []) + (anyLogin ? ["--any-login"] : [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
