@@ -35,6 +35,12 @@ import Inventory
             "groups/g1.yaml:6:13: domains[0].warmup: expected a mapping, found a sequence"]),
         Case(fixture: "missing-required-key", errors: [
             "groups/g1.yaml:4:5: domains[0].registrar: missing required key 'registrar'"]),
+        Case(fixture: "bad-smtp-endpoint", errors: [
+            "fleet.yaml:3:79: accounts.mailgun-us.smtp_endpoint: 'https://smtp.example.com:587' must start with smtp:// (STARTTLS) or smtps:// (TLS from the start)",
+            "fleet.yaml:4:79: accounts.mailgun-eu.smtp_endpoint: 'smtp://smtp.example.com' needs a port: smtp://HOST:PORT (Mailgun: 587, 2525 or 25; smtps: 465)",
+            "fleet.yaml:5:77: accounts.mailgun-x.smtp_endpoint: 'smtp://127.0.0.1:99999' has port '99999', not a number from 1 to 65535",
+            "fleet.yaml:6:77: accounts.mailgun-y.smtp_endpoint: 'smtp://user@mail.example.com:587/x' must be just smtp://HOST:PORT (no path, login or query)",
+            "fleet.yaml:7:76: accounts.mailgun-z.smtp_ca_file: only with smtp_endpoint (Mailgun's own hosts carry publicly trusted certificates)"]),
         Case(fixture: "literal-secret", errors: [
             "fleet.yaml:4:53: accounts.mailgun-us.api_key: literal secret values are not allowed: write env:NAME and set NAME in the environment"]),
         Case(fixture: "bad-secret-reference", errors: [

@@ -37,7 +37,7 @@ let decemberMonday: Double = 1_796_601_600
         let last = String(lines.last ?? "")
         #expect(last.hasPrefix("total sends: \(report.total) of theoretical maximum 576 ("))
         #expect(report.violations.isEmpty)
-        #expect(lines.contains { $0.contains("group pause") && $0.hasPrefix("     2  ") })
+        #expect(lines.contains { $0.contains("group pause") && $0.hasPrefix("  2026-03-02 02:00 UTC  ") })
         #expect(report.utilisation > 0.95)
     }
 }

@@ -100,7 +100,7 @@ import Testing
         let store = MemorySendingStore()
         let stages = [Warmup.Stage(days: 2, daily: 10), Warmup.Stage(days: nil, daily: 50)]
         var fleet = makeFleet(groups: 1, mailboxesPerGroup: 1, warmup: stages, started: "2026-03-02")
-        fleet.thresholds = HealthBands(disableBounceRate: 0.5, minimumSample: 100, windowDays: 1, healthyBounceRate: 0.05, healthyComplaintRate: 0.01)
+        fleet.thresholds = HealthBands(disableBounceRate: 0.5, minimumSample: 10, windowDays: 1, healthyBounceRate: 0.05, healthyComplaintRate: 0.01)
         let a = fleet.mailboxes[0].address
         let c = Campaign(id: "c", steps: [CampaignStep(subject: "s", text: "t")])
         _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(10), now: monday)
@@ -120,5 +120,22 @@ import Testing
         #expect(released.heldStage == nil)
         #expect(released.warmupShiftDays == 2)
         #expect(Warmup.dailyCap(fleet.mailboxes[0], shiftDays: 2, heldStage: nil, now: monday + 3 * 86_400).cap == 10)
+    }
+
+    @Test func oneBounceInOneSendDoesNotHoldTheStage() throws {
+        let store = MemorySendingStore()
+        var fleet = makeFleet(groups: 1, mailboxesPerGroup: 1, warmup: [Warmup.Stage(days: 2, daily: 10), Warmup.Stage(days: nil, daily: 50)],
+                              started: "2026-03-02")
+        fleet.thresholds = HealthBands(disableBounceRate: 0.5, minimumSample: 20, windowDays: 7, healthyBounceRate: 0.05, healthyComplaintRate: 0.01)
+        let a = fleet.mailboxes[0].address
+        let c = Campaign(id: "c", steps: [CampaignStep(subject: "s", text: "t")])
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(1), now: monday)
+        let m = try #require(try store.pendingMessages().first)
+        _ = try store.reserve(Reservation(messageRow: m.row, mailbox: a, group: "g1", at: monday, mailboxNextAt: 0, groupNextAt: 0, messageID: "<0@x>"))
+        try store.record(event: SendingEvent(at: monday + 100, kind: .hardBounce, email: "r0@example.net", mailbox: a))
+        try HealthMonitor(fleet: fleet).evaluate(store: store, now: monday + 200)
+        // 100 % of one send is not a rate yet: the stage goes on (the disable rule waits the same way).
+        #expect(try store.mailboxHealth()[a]?.heldStage == nil)
+        #expect(try store.mailboxHealth()[a]?.enabled ?? true)
     }
 }

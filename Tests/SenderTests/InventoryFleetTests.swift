@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 import Sender
 import Testing
 
@@ -64,5 +65,40 @@ import Testing
         #expect(fleet.mailbox("dave@acme-spare.net")?.role == .spare)
         #expect(fleet.thresholds.disableBounceRate == 0.10 && fleet.thresholds.minimumSample == 50)
         #expect(fleet.unsubscribe == UnsubscribeSettings(baseURL: "https://hooks.acme-ops.com/u", secret: "env:UNSUBSCRIBE_SECRET"))
+    }
+
+    @Test func smtpEndpointReplacesTheRegionsHostAndItsCAFileIsReadBesideTheInventory() throws {
+        let files = ExampleFleetGenerator(domains: 8).files().map { f -> (file: String, text: String) in
+            guard f.file == "fleet.yaml" else { return f }
+            let text = f.text.replacingOccurrences(of: "mailgun-us: { kind: mailgun, region: us,",
+                                                   with: "mailgun-us: { kind: mailgun, region: us, smtp_endpoint: \"smtp://127.0.0.1:2525\", smtp_ca_file: certs/ca.pem,")
+                .replacingOccurrences(of: "recipient_local: true", with: "recipient_local: false")
+            return (f.file, text)
+        }
+        let inventory = try InventoryLoader().load(files: files).inventory
+        let fleet = SendingFleet(inventory: inventory, directory: "/srv/fleet/inventory")
+        let us = try #require(fleet.group(named: "g1")), eu = try #require(fleet.group(named: "g3"))
+        #expect(us.smtp == SMTPEndpoint(url: "smtp://127.0.0.1:2525", caInfo: "/srv/fleet/inventory/certs/ca.pem"))
+        #expect(eu.smtp == SMTPEndpoint(url: "smtp://smtp.eu.mailgun.org:587"))
+        #expect(us.windowRecipientLocal == false)
+    }
+
+    @Test func recipientLocalFalseReadsTheWindowInTheGroupsZoneForEveryone() async throws {
+        // 09:00-17:00 Mon-Fri in Berlin (08:00-16:00 UTC in March); the recipients live in Los Angeles.
+        let window = WeeklyWindow(startMinute: 540, endMinute: 1020, weekdays: [2, 3, 4, 5, 6])
+        var groupZone = Campaign(id: "c", steps: [CampaignStep(subject: "s", text: "t")], window: window, defaultTimeZone: "Europe/Berlin")
+        groupZone.recipientLocal = false
+        let local = Campaign(id: "c", steps: [CampaignStep(subject: "s", text: "t")], window: window, defaultTimeZone: "Europe/Berlin")
+        let fleet = makeFleet(groups: 1, mailboxesPerGroup: 30, pause: SecondsRange(30, 45))
+        func sendHoursUTC(_ c: Campaign) async throws -> Set<Int> {
+            let r = try await Simulator.run(fleet: fleet, hours: 24, seed: 3, start: monday,
+                                            outbox: [(c, "g1", recipients(2_000, zone: "America/Los_Angeles"))])
+            #expect(r.violations.isEmpty, "\(r.violations.prefix(3))")
+            #expect(r.total > 0)
+            return Set(r.sends.map { Int(($0.at - monday) / 3600) })
+        }
+        #expect(try await sendHoursUTC(groupZone).isSubset(of: Set(8..<16)))
+        // Recipient-local (the default): the same window in Los Angeles, 17:00-01:00 UTC.
+        #expect(try await sendHoursUTC(local).isSubset(of: Set(17..<25)))
     }
 }

@@ -80,7 +80,7 @@ extension FileDecoder {
             let caFile = m.optional("smtp_ca_file").flatMap { ctx.nonEmptyString($0, m.child("smtp_ca_file")) }
             if caFile != nil, m.optional("smtp_endpoint") == nil {
                 ctx.error(m.optional("smtp_ca_file")!, m.child("smtp_ca_file"),
-                          "smtp_ca_file needs smtp_endpoint: Mailgun's own hosts carry publicly trusted certificates")
+                          "only with smtp_endpoint (Mailgun's own hosts carry publicly trusted certificates)")
             }
             if let region, let key {
                 settings = .mailgun(MailgunAccount(region: region, apiKey: key, webhookSigningKey: signing, smtpPasswordSecret: smtp,

@@ -6,6 +6,7 @@ import Store
 public enum StepOutcome: Sendable, Equatable {
     case sent(row: Int64, mailbox: String, result: TransportResult)
     case refused(row: Int64, reason: String)
+    /// Nothing admitted: `until` is when the first group may send (maintenance may come sooner).
     case idle(until: Double, reasons: [String: BlockReason])
 }
 
@@ -130,7 +131,7 @@ public final class SendEngine {
                 return try await send(a)
             }
         }
-        return .idle(until: min(earliest, nextMaintenance), reasons: reasons)
+        return .idle(until: earliest, reasons: reasons)
     }
 
     private func send(_ a: Admission) async throws -> StepOutcome {
@@ -223,7 +224,8 @@ public final class SendEngine {
                     try maintain()
                     if nothingDueSoon(until) { return .idle }
                 }
-                try? await clock.sleep(until: min(until, deadline, now + maxSleep))
+                // Maintenance may bring new work before `until`: wake for it too.
+                try? await clock.sleep(until: min(until, nextMaintenance, deadline, now + maxSleep))
             }
         }
         return .stopped

@@ -22,21 +22,21 @@ public struct SendReport: Sendable, Equatable {
     }
 }
 
-/// What an idle daemon says it waits for, at most once a minute and only
-/// while nothing is being sent (a pause between two sends is not news).
+/// What an idle daemon says each group waits for, at most once a minute per
+/// group and only while that group sends nothing (a pause between two sends is not news).
 public struct WaitNotice: Sendable {
     public var every: Double
-    private var lastLine = -Double.infinity
-    private var lastSend = -Double.infinity
+    private var lastLine: [String: Double] = [:]
+    private var lastSend: [String: Double] = [:]
 
     public init(every: Double = 60) { self.every = every }
 
-    public mutating func sent(at t: Double) { lastSend = t }
+    public mutating func sent(group: String, at t: Double) { lastSend[group] = t }
 
     /// A line when `group` waits until `until` for `reason` at `now`, or nil when it is too soon to say again.
     public mutating func waiting(group: String, now: Double, until: Double, reason: BlockReason) -> String? {
-        guard now - lastLine >= every, now - lastSend >= every || lastSend == -.infinity else { return nil }
-        lastLine = now
+        guard now - (lastLine[group] ?? -.infinity) >= every, now - (lastSend[group] ?? -.infinity) >= every else { return nil }
+        lastLine[group] = now
         let when = until.isFinite ? " until \(UTCDay.formatMinute(until))" : ""
         switch reason {
         case .window: return "waiting: group \(group): the sending window opens at \(UTCDay.formatMinute(until))"

@@ -37,7 +37,7 @@ public struct SendService: Service {
         let log = self.log
         var notice = WaitNotice()
         engine.onReport = { r in
-            notice.sent(at: r.at)
+            notice.sent(group: r.group, at: r.at)
             log(r.line)
         }
         engine.onWait = { group, now, until, reason in
