@@ -38,7 +38,7 @@ import Testing
         try await group(service).run()
         #expect(try store.messages(state: .accepted).count == 5)
         #expect(server.received().count == 5)
-        #expect(lines.all.filter { $0.hasPrefix("sent row ") }.count == 5)
+        #expect(lines.all.filter { $0.contains(" accepted 250 ") && $0.contains(", campaign svc step 1, from sender") }.count == 5)
         #expect(!lines.all.contains { $0.contains("stopped by signal") })
     }
 

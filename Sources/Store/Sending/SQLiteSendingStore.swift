@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 
-/// `SendingStore` on the SQLite state file. Single-host: one sender process
-/// holds the limiter index; every operation is one write transaction.
+/// `SendingStore` on the SQLite state file; every operation is one write
+/// transaction. Any number of sender processes may share the file: each
+/// keeps its own in-memory index, and `reserve` re-checks every limit
+/// against the file's reservations inside `BEGIN IMMEDIATE`.
 public struct SQLiteSendingStore: SendingStore {
     let pool: DatabasePool
 

@@ -3,8 +3,9 @@ import Foundation
 /// The sender's whole view of persistent state: a few transactional
 /// operations, no SQL outside the implementation. A PostgreSQL backend
 /// (several workers sharing one outbox) implements the same protocol with
-/// `FOR UPDATE SKIP LOCKED` in `reserve`, without touching the scheduler
-/// (DESIGN.md "Growing past one machine").
+/// `FOR UPDATE SKIP LOCKED` in `reserve` and the same limit check inside
+/// that transaction (locking the mailbox's and group's rows), without
+/// touching the scheduler (DESIGN.md "Growing past one machine").
 public protocol SendingStore: Sendable {
     /// Adds a campaign (or updates its definition) and streams its recipients
     /// into one transaction: `recipients` calls `add` once per row, in file
@@ -22,8 +23,10 @@ public protocol SendingStore: Sendable {
     func plannedMessages(afterRow row: Int64) throws -> [OutboxMessage]
 
     /// Admission: in one transaction, checks the message is still planned (or
-    /// deferred) and its recipient is not suppressed, then records the
-    /// reservation (limits consumed, never refunded) and marks it `reserved`.
+    /// deferred) and its recipient is not suppressed, checks `limits` against
+    /// every reservation stored (another sender's included; `.limited` with
+    /// the time to retry, nothing consumed), then records the reservation
+    /// (limits consumed, never refunded) and marks it `reserved`.
     func reserve(_ reservation: Reservation) throws -> ReserveResult
 
     /// Committed before MAIL FROM (sending.md §5.3 rule 2).
