@@ -32,6 +32,8 @@ public struct Scheduler {
         var config: SendingGroup
         var log: TimeLog
         var nextEligible: Double
+        /// What `nextEligible` waits for: the pause, or another sender's hourly cap (`hold`).
+        var waitReason = BlockReason.groupPause
         var mailboxes: [Int] = []
         var bucketWindows: [Int] = []
         var buckets: [PendingQueue] = []
@@ -137,7 +139,7 @@ public struct Scheduler {
 
     mutating func decide(groupIndex gi: Int, at t: Double) -> Decision {
         groups[gi].log.prune(upTo: t - 3_600)
-        if t < groups[gi].nextEligible { return .wait(until: groups[gi].nextEligible, reason: .groupPause) }
+        if t < groups[gi].nextEligible { return .wait(until: groups[gi].nextEligible, reason: groups[gi].waitReason) }
         if groups[gi].log.count >= groups[gi].config.hourlyCap {
             return .wait(until: (groups[gi].log.first ?? t) + 3_600, reason: .hourlyCap)
         }
@@ -228,6 +230,7 @@ public struct Scheduler {
         removeItem(a)
         groups[a.groupIndex].log.append(a.at)
         groups[a.groupIndex].nextEligible = a.groupNextAt
+        groups[a.groupIndex].waitReason = .groupPause
         mailboxes[a.mailboxIndex].log.append(a.at)
         mailboxes[a.mailboxIndex].nextEligible = a.mailboxNextAt
         mailboxes[a.mailboxIndex].lastSent = a.at
@@ -240,7 +243,10 @@ public struct Scheduler {
     public mutating func hold(_ a: Admission, until: Double, limit: ReservationLimit) {
         switch limit {
         case .groupPause, .hourlyCap:
-            groups[a.groupIndex].nextEligible = max(groups[a.groupIndex].nextEligible, until)
+            if until > groups[a.groupIndex].nextEligible {
+                groups[a.groupIndex].nextEligible = until
+                groups[a.groupIndex].waitReason = limit == .hourlyCap ? .hourlyCap : .groupPause
+            }
         case .mailboxInterval, .dailyCap:
             hotNext[a.mailboxIndex] = max(hotNext[a.mailboxIndex], until)
             mailboxes[a.mailboxIndex].nextEligible = hotNext[a.mailboxIndex]
