@@ -3,6 +3,7 @@ import Inventory
 import Providers
 import Store
 import Testing
+import TestSupport
 @testable import Monitor
 
 /// Replies read from a real Dovecot over IMAP/TLS into a real SQLite state.

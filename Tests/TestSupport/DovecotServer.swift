@@ -4,18 +4,18 @@ import Foundation
 /// with a private configuration in a temporary directory (monitoring.md
 /// "Dovecot"). Runs in the foreground so the test owns the process; stopped
 /// by `doveadm stop`, then SIGKILL.
-final class DovecotServer: @unchecked Sendable {
-    let dir: URL
-    let port: Int
+public final class DovecotServer: @unchecked Sendable {
+    public let dir: URL
+    public let port: Int
     let process = Process()
-    var caFile: String { dir.appendingPathComponent("cert.pem").path }
-    var url: String { "imaps://127.0.0.1:\(port)" }
+    public var caFile: String { dir.appendingPathComponent("cert.pem").path }
+    public var url: String { "imaps://127.0.0.1:\(port)" }
     private var conf: String { dir.appendingPathComponent("dovecot.conf").path }
 
-    enum Failure: Error { case didNotStart(String), command(String) }
+    public enum Failure: Error { case didNotStart(String), command(String) }
 
     /// `users`: address → password.
-    init(users: [String: String]) throws {
+    public init(users: [String: String]) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("dovecot-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("run"), withIntermediateDirectories: true)
         port = try Self.freePort()
@@ -83,11 +83,11 @@ final class DovecotServer: @unchecked Sendable {
     }
 
     /// Delivers RFC 5322 text into the user's INBOX.
-    func deliver(to user: String, _ message: String) throws {
+    public func deliver(to user: String, _ message: String) throws {
         try Self.run("/usr/bin/doveadm", ["-c", conf, "save", "-u", user], input: message.replacingOccurrences(of: "\n", with: "\r\n"))
     }
 
-    func stop() {
+    public func stop() {
         _ = try? Self.run("/usr/bin/doveadm", ["-c", conf, "stop"])
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
