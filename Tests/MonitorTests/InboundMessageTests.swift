@@ -23,3 +23,17 @@ import Testing
         #expect(InboundMessage.parse("").answers.isEmpty)
     }
 }
+
+@Suite struct RouteHeaderTests {
+    @Test func messageHeadersJSONIsReadLikeAnINBOXHeader() {
+        let m = InboundMessage.parse(routeHeaders: #"[["Subject", "Re: hi"], ["In-Reply-To", "<a@x>"], ["References", "<z@x> <a@x>"], ["Auto-Submitted", "no"]]"#)
+        #expect(m.answers == ["a@x", "z@x"])
+        #expect(!m.automatic)
+        #expect(InboundMessage.parse(routeHeaders: #"[["X-Autoreply", "yes"], ["In-Reply-To", "<a@x>"]]"#).automatic)
+    }
+
+    @Test func malformedJSONOrInjectedNamesGiveNoAnswer() {
+        #expect(InboundMessage.parse(routeHeaders: "not json").answers.isEmpty)
+        #expect(InboundMessage.parse(routeHeaders: #"[["In-Reply-To\nX", "<a@x>"], ["References"]]"#).answers.isEmpty)
+    }
+}

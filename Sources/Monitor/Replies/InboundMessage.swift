@@ -64,3 +64,18 @@ public struct InboundMessage: Sendable, Equatable {
             .contains { subject.hasPrefix($0) }
     }
 }
+
+extension InboundMessage {
+    /// A Mailgun Routes `forward()` POST: the headers arrive as `message-headers`,
+    /// a JSON list of `[name, value]` pairs (mail-platforms.md, Routes).
+    public static func parse(routeHeaders json: String) -> InboundMessage {
+        guard let data = json.data(using: .utf8),
+              let list = try? JSONSerialization.jsonObject(with: data) as? [[Any]] else { return InboundMessage(answers: [], automatic: false) }
+        let text = list.compactMap { pair -> String? in
+            guard pair.count == 2, let name = pair[0] as? String, let value = pair[1] as? String,
+                  !name.contains(where: { $0.isNewline || $0 == ":" }) else { return nil }
+            return "\(name): \(value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " "))"
+        }.joined(separator: "\n")
+        return parse(text)
+    }
+}

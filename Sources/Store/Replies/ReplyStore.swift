@@ -32,7 +32,8 @@ public struct InboundReport: Sendable, Equatable {
 /// between the two neither loses a reply nor counts one twice.
 public protocol ReplyStore: Sendable {
     func replyCursor(mailbox: String) throws -> ReplyCursor?
-    func recordInbound(mailbox: String, cursor: ReplyCursor, answers: [InboundAnswer], at: Double) throws -> InboundReport
+    /// `cursor` nil: answers that did not come from an INBOX (Mailgun's inbound route).
+    func recordInbound(mailbox: String, cursor: ReplyCursor?, answers: [InboundAnswer], at: Double) throws -> InboundReport
 }
 
 extension SQLiteSendingStore: ReplyStore {
@@ -48,7 +49,7 @@ extension SQLiteSendingStore: ReplyStore {
     /// Each answer is tied to the first of its Message-IDs that we sent; a
     /// reply then stops that recipient's campaigns that stop on reply, like
     /// any `reply` event. An auto-reply is recorded and stops nothing.
-    public func recordInbound(mailbox: String, cursor: ReplyCursor, answers: [InboundAnswer], at: Double) throws -> InboundReport {
+    public func recordInbound(mailbox: String, cursor: ReplyCursor?, answers: [InboundAnswer], at: Double) throws -> InboundReport {
         let mailbox = mailbox.lowercased()
         return try pool.write { db in
             var report = InboundReport()
@@ -65,6 +66,7 @@ extension SQLiteSendingStore: ReplyStore {
                                                  messageID: sent["message_id"], detail: "imap"))
                 if answer.automatic { report.autoReplies += 1 } else { report.replies += 1 }
             }
+            guard let cursor else { return report }
             try db.execute(sql: """
                 INSERT INTO reply_cursor (mailbox, uid_validity, last_uid, polled_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT(mailbox) DO UPDATE SET uid_validity = excluded.uid_validity,
