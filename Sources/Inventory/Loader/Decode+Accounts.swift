@@ -98,6 +98,10 @@ extension FileDecoder {
                 }
             }
             let ca = m.optional("imap_ca_file").flatMap { ctx.nonEmptyString($0, m.child("imap_ca_file")) }
+            if ca != nil, m.optional("imap_endpoint") == nil {
+                ctx.error(m.optional("imap_ca_file")!, m.child("imap_ca_file"),
+                          "only with imap_endpoint (Zoho's own hosts carry publicly trusted certificates)")
+            }
             if let region, let id, let sec, let tok, let org {
                 settings = .zoho(ZohoAccount(region: region, clientID: id, clientSecret: sec, refreshToken: tok, orgID: org,
                                              imapEndpoint: imap, imapCAFile: ca))

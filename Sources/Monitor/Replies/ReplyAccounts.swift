@@ -15,8 +15,9 @@ public enum ReplyAccounts {
         }
     }
 
-    /// Every missing secret is named at once.
-    public static func make(inventory: Inventory, environment: [String: String]) throws -> [IMAPAccount] {
+    /// Every missing secret is named at once. `directory`: where the
+    /// inventory was read from; a relative `imap_ca_file` is read there.
+    public static func make(inventory: Inventory, directory: String? = nil, environment: [String: String]) throws -> [IMAPAccount] {
         var accounts: [IMAPAccount] = [], missing: Set<String> = []
         for placement in inventory.mailboxes {
             guard case .zoho(let name) = inventory.effectiveInbound(for: placement.domain),
@@ -27,7 +28,10 @@ public enum ReplyAccounts {
             let address = placement.mailbox.address(in: placement.domain.name)
             accounts.append(IMAPAccount(mailbox: address, url: zoho.imapURL, username: address,
                                         password: SMTPPasswordDeriver(masterSecret: master).zohoMailboxPassword(for: address),
-                                        caFile: zoho.imapCAFile))
+                                        caFile: zoho.imapCAFile.map { file in
+                                            guard let directory, !file.hasPrefix("/") else { return file }
+                                            return URL(fileURLWithPath: directory).appendingPathComponent(file).standardizedFileURL.path
+                                        }))
         }
         if !missing.isEmpty { throw MissingSecrets(names: missing.sorted()) }
         return accounts
