@@ -18,7 +18,7 @@ extension FileDecoder {
 
     func monitoring(_ node: YAMLNode, path: String) -> Monitoring? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["dns_check_interval", "probe_interval", "public_base_url", "unsubscribe_secret"]) else { return nil }
+                                    allowed: ["dns_check_interval", "probe_interval", "public_base_url", "unsubscribe_secret", "status_auth"]) else { return nil }
         var mon = Monitoring(location: ctx.location(node))
         for (key, apply) in [("dns_check_interval", { (v: TimeSpan) in mon.dnsCheckInterval = v }),
                              ("probe_interval", { (v: TimeSpan) in mon.probeInterval = v })] {
@@ -31,6 +31,17 @@ extension FileDecoder {
             else { ctx.error(n, m.child("public_base_url"), "'\(DecodeContext.clip(s))' is not an https URL") }
         }
         if let n = m.optional("unsubscribe_secret") { mon.unsubscribeSecret = ctx.secret(n, m.child("unsubscribe_secret")) }
+        if let n = m.optional("status_auth"), let am = MappingReader(n, path: m.child("status_auth"), ctx: ctx, allowed: ["user", "password"]) {
+            var user: String?
+            if let u = am.required("user"), let s = ctx.nonEmptyString(u, am.child("user")) {
+                // RFC 7617: the user-id of basic auth cannot contain a colon.
+                if s.contains(":") || s.contains(where: { $0.isWhitespace }) {
+                    ctx.error(u, am.child("user"), "'\(DecodeContext.clip(s))' is not a basic-auth user: no colon or spaces")
+                } else { user = s }
+            }
+            let password = am.required("password").flatMap { ctx.secret($0, am.child("password")) }
+            if let user, let password { mon.statusAuth = StatusAuth(user: user, password: password, location: ctx.location(n)) }
+        }
         return mon
     }
 }

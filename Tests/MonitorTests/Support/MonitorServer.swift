@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The monitor's routes on a real HTTP server on 127.0.0.1 and a kernel-chosen
+/// port, as `serve` runs them; `stop` ends it gracefully.
+final class MonitorServer: Sendable {
+    let port: Int
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) { self.port = port; self.group = group; self.task = task }
+
+    static func start(_ add: (Router<BasicRequestContext>) -> Void) async throws -> MonitorServer {
+        let router = Router()
+        add(router)
+        var logger = Logger(label: "monitor-test")
+        logger.logLevel = .warning
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+                              onServerRunning: { channel in
+                                  continuation.yield(channel.localAddress?.port ?? -1)
+                                  continuation.finish()
+                              }, logger: logger)
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        let task = Task { try await group.run() }
+        var it = ports.makeAsyncIterator()
+        guard let port = await it.next(), port > 0 else {
+            await group.triggerGracefulShutdown()
+            _ = await task.result
+            throw URLError(.cannotConnectToHost)
+        }
+        return MonitorServer(port: port, group: group, task: task)
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+}
+
+/// One HTTP GET: status, body, headers.
+func httpGet(_ url: URL, authorization: String? = nil) async throws -> (status: Int, body: String, contentType: String?) {
+    var request = URLRequest(url: url)
+    request.timeoutInterval = 10
+    if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let http = response as! HTTPURLResponse
+    return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Content-Type"))
+}
+
+/// A fresh directory under the system temp dir, removed by the caller.
+func temporaryDirectory(_ name: String = #function) throws -> URL {
+    let safe = name.filter { $0.isLetter || $0.isNumber }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(safe)-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Polls until `condition` holds or `seconds` pass; true when it held.
+func eventually(within seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if try condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return try condition()
+}
+
+/// Collects log lines from a service under test.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ s: String) { lock.withLock { lines.append(s) } }
+    var all: [String] { lock.withLock { lines } }
+}
