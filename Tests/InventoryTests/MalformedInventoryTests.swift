@@ -35,6 +35,10 @@ import Inventory
             "groups/g1.yaml:6:13: domains[0].warmup: expected a mapping, found a sequence"]),
         Case(fixture: "missing-required-key", errors: [
             "groups/g1.yaml:4:5: domains[0].registrar: missing required key 'registrar'"]),
+        Case(fixture: "status-auth-invalid", errors: [
+            "fleet.yaml:11:24: monitoring.status_auth.user: 'ops:admin' is not a basic-auth user: no colon or spaces",
+            "fleet.yaml:11:47: monitoring.status_auth.password: literal secret values are not allowed: write env:NAME and set NAME in the environment",
+            "fleet.yaml:11:56: monitoring.status_auth.realm: unknown key 'realm'"]),
         Case(fixture: "literal-secret", errors: [
             "fleet.yaml:4:53: accounts.mailgun-us.api_key: literal secret values are not allowed: write env:NAME and set NAME in the environment"]),
         Case(fixture: "bad-secret-reference", errors: [

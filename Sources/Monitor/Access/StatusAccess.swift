@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Inventory
+import NIOCore
 
 /// Who may read `/`, `/metrics` and `/healthz`: anyone who reaches a
 /// loopback listener (a reverse proxy on the same host does the rest), or,

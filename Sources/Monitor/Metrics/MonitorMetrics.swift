@@ -30,7 +30,7 @@ public struct MonitorMetrics: Sendable {
     public func render(_ s: FleetSnapshot) -> String {
         let r = PrometheusCollectorRegistry()
         func gauge(_ metric: String, _ help: String, _ labels: [(String, String)] = [], _ value: Double) {
-            r.makeGauge(descriptor: Self.name(metric, "", help), labels: labels).set(value)
+            r.makeGauge(descriptor: Self.name(metric, "", help), labels: labels).set(to: value)
         }
         for g in s.status.groups {
             for result in Self.results {

@@ -15,6 +15,8 @@ public struct SendService: Service {
     public var exitWhenIdle: Bool
     /// One line per send and the stop notice (stderr in the CLI).
     public var log: @Sendable (String) -> Void
+    /// Each attempt as data (the structured send log).
+    public var onAttempt: (@Sendable (Admission, TransportResult) -> Void)?
     let builder: MessageBuilder
 
     /// Fails here, before anything runs, when a secret the messages need is missing.
@@ -35,7 +37,9 @@ public struct SendService: Service {
         // Wakes at least twice a second to notice a shutdown.
         engine.maxSleep = 0.5
         let log = self.log
+        let onAttempt = self.onAttempt
         engine.onSend = { a, r in
+            if let onAttempt { onAttempt(a, r); return }
             log("sent row \(a.row) from \(a.mailbox): \(r.state.rawValue) \(r.code.map(String.init) ?? "-") [\(r.phase.rawValue)] \(r.text)")
         }
         let end = try await engine.run(exitWhenIdle: exitWhenIdle) { Task.isShuttingDownGracefully || Task.isCancelled }

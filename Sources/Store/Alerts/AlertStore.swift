@@ -132,12 +132,7 @@ extension AlertStore {
         let kinds = [SendingEventKind.mailboxDisabled, .mailboxEnabled].map(\.rawValue)
         return try consume(source: "sending_event", fetch: { db, last in
             try Row.fetchAll(db, sql: "SELECT * FROM sending_event WHERE id > ? AND kind IN (?, ?) ORDER BY id",
-                             arguments: [last, kinds[0], kinds[1]]).map { r in
-                let kind = SendingEventKind(rawValue: r["kind"]) ?? .delivered
-                return (id: r["id"] as Int64,
-                        row: SendingEvent(id: r["id"], at: r["at"], kind: kind, email: r["email"], mailbox: r["mailbox"],
-                                          messageID: r["message_id"], detail: r["detail"]))
-            }
+                             arguments: [last, kinds[0], kinds[1]]).map { r in (id: r["id"] as Int64, row: SQLiteSendingStore.event(r)) }
         }, at: at, map: map)
     }
 }
