@@ -10,18 +10,9 @@ struct StatusPageView {
     struct Mailbox { let address: String; let state: String; let stage: String; let sent: Int; let reason: String }
     struct Domain { let name: String; let mailboxes: [Mailbox] }
     struct Group {
-        let name: String
-        let sentToday: Int
-        let capacityToday: Int
-        let binding: String
-        let usedPercent: String
-        let sentLast24h: Int
-        let bounceRate: String
-        let complaintRate: String
-        let windowSends: Int
-        let replies: Int
-        let states: [Count]
-        let domains: [Domain]
+        let name: String, binding: String, usedPercent: String, bounceRate: String, complaintRate: String
+        let sentToday: Int, capacityToday: Int, sentLast24h: Int, windowSends: Int, replies: Int
+        let states: [Count], domains: [Domain]
     }
     struct Bar { let x: Int; let y: Int; let width: Int; let height: Int; let hour: String; let count: Int }
     struct Tick { let x: Int; let label: String }
@@ -60,10 +51,10 @@ struct StatusPageView {
                 byDomain[m.domain, default: []].append(Mailbox(address: m.address, state: m.state, stage: m.stage,
                                                                sent: m.sentLast24h, reason: m.reason ?? ""))
             }
-            return Group(name: g.name, sentToday: sent, capacityToday: capacity, binding: cap?.binding.rawValue ?? "-",
+            return Group(name: g.name, binding: cap?.binding.rawValue ?? "-",
                          usedPercent: capacity > 0 ? String(format: "%.0f%%", Double(sent) / Double(capacity) * 100) : "-",
-                         sentLast24h: g.sentLast24h, bounceRate: String(format: "%.2f%%", g.bounceRate * 100),
-                         complaintRate: String(format: "%.3f%%", g.complaintRate * 100), windowSends: g.windowSends,
+                         bounceRate: String(format: "%.2f%%", g.bounceRate * 100), complaintRate: String(format: "%.3f%%", g.complaintRate * 100),
+                         sentToday: sent, capacityToday: capacity, sentLast24h: g.sentLast24h, windowSends: g.windowSends,
                          replies: s.replies[g.name] ?? 0,
                          states: g.byState.sorted { $0.key < $1.key }.map { Count(name: $0.key, count: $0.value) },
                          domains: domainOrder.map { Domain(name: $0, mailboxes: byDomain[$0] ?? []) })

@@ -44,14 +44,27 @@ final class MonitorServer: Sendable {
     }
 }
 
-/// One HTTP GET: status, body, headers.
+/// One HTTP GET through curl (a real client that, unlike Linux's URLSession,
+/// does not stall on a 401 challenge): status, body, content type.
 func httpGet(_ url: URL, authorization: String? = nil) async throws -> (status: Int, body: String, contentType: String?) {
-    var request = URLRequest(url: url)
-    request.timeoutInterval = 10
-    if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
-    let (data, response) = try await URLSession.shared.data(for: request)
-    let http = response as! HTTPURLResponse
-    return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Content-Type"))
+    let dir = try temporaryDirectory("curl")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    var args = ["-sS", "--max-time", "20", "-o", dir.appendingPathComponent("body").path,
+                "-D", dir.appendingPathComponent("headers").path, "-w", "%{http_code}"]
+    if let authorization { args += ["-H", "Authorization: \(authorization)"] }
+    p.arguments = args + [url.absoluteString]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let status = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let body = (try? String(contentsOf: dir.appendingPathComponent("body"), encoding: .utf8)) ?? ""
+    let headers = (try? String(contentsOf: dir.appendingPathComponent("headers"), encoding: .utf8)) ?? ""
+    let type = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-type:") }
+        .map { $0.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces) }
+    return (Int(String(decoding: status, as: UTF8.self)) ?? -1, body, type)
 }
 
 /// A fresh directory under the system temp dir, removed by the caller.
