@@ -126,6 +126,8 @@ import Testing
         #expect(raw.contentType?.hasPrefix("text/html") == true)
         // The screenshot is a real PNG of some size.
         let png = try Data(contentsOf: shot)
+        // Kept for a person to look at when asked (the temp directory is removed).
+        if let keep = ProcessInfo.processInfo.environment["RECONCILE_STATUS_SCREENSHOT"] { try? png.write(to: URL(fileURLWithPath: keep)) }
         #expect(png.count > 10_000)
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         // The DOM Chromium built: groups → domains → mailboxes with state and stage.

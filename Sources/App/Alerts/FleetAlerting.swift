@@ -10,13 +10,22 @@ import Store
 public struct FleetAlerting: Sendable {
     public let store: AlertStore
     public let sink: (any AlertSink)?
+    /// Why there is no sink (its secret unset…): only an error when asked to deliver,
+    /// so an apply without the bot token in its environment still queues.
+    public let sinkProblem: String?
 
-    public init(store: AlertStore, sink: (any AlertSink)?) { self.store = store; self.sink = sink }
+    public init(store: AlertStore, sink: (any AlertSink)?, sinkProblem: String? = nil) {
+        self.store = store; self.sink = sink; self.sinkProblem = sinkProblem
+    }
 
     /// The session's state file and its Telegram: the sandbox's emulator
     /// under `--sandbox` (its own bot and chat), else `alerts.telegram`.
     public static func open(_ session: FleetSession, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FleetAlerting {
-        FleetAlerting(store: AlertStore(session.planner.store), sink: try sink(session, environment: environment))
+        do {
+            return FleetAlerting(store: AlertStore(session.planner.store), sink: try sink(session, environment: environment))
+        } catch {
+            return FleetAlerting(store: AlertStore(session.planner.store), sink: nil, sinkProblem: "\(error)")
+        }
     }
 
     /// Without a session (`reconcile alert test`): the inventory's Telegram
@@ -41,7 +50,7 @@ public struct FleetAlerting: Sendable {
     public func raise(_ change: AlertChange, deliver: Bool) async throws -> String? {
         try store.apply(change, at: Date().timeIntervalSince1970)
         guard deliver else { return nil }
-        guard let sink else { return "\(AlertError.notConfigured)" }
+        guard let sink else { return sinkProblem ?? "\(AlertError.notConfigured)" }
         do {
             try await Alerter(store: store, sink: sink, log: { _ in }).deliverNow()
             return nil
@@ -52,7 +61,7 @@ public struct FleetAlerting: Sendable {
 
     /// `reconcile alert test`: one notice, sent now; throws when it could not be.
     public func test(text: String) async throws {
-        guard let sink else { throw AlertError.notConfigured }
+        guard let sink else { throw sinkProblem.map(AlertError.configuration) ?? AlertError.notConfigured }
         try store.notice(key: "alert-test", text: text, at: Date().timeIntervalSince1970)
         try await Alerter(store: store, sink: sink, log: { _ in }).deliverNow()
     }

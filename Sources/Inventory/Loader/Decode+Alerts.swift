@@ -2,7 +2,7 @@ extension FileDecoder {
     func alerts(_ node: YAMLNode, path: String) -> Alerts? {
         guard let m = MappingReader(node, path: path, ctx: ctx, allowed: ["telegram"]) else { return nil }
         var a = Alerts()
-        if let n = m.optional("telegram"), let tm = MappingReader(n, path: m.child("telegram"), ctx: ctx, allowed: ["bot_token", "chat_id"]) {
+        if let n = m.optional("telegram"), let tm = MappingReader(n, path: m.child("telegram"), ctx: ctx, allowed: ["bot_token", "chat_id", "endpoint"]) {
             let token = tm.required("bot_token").flatMap { ctx.secret($0, tm.child("bot_token")) }
             var chat: String?
             if let c = tm.required("chat_id"), let s = ctx.nonEmptyString(c, tm.child("chat_id")) {
@@ -11,7 +11,11 @@ extension FileDecoder {
                 if (!digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }) || (s.hasPrefix("@") && s.count > 1) { chat = s }
                 else { ctx.error(c, tm.child("chat_id"), "'\(DecodeContext.clip(s))' is not a Telegram chat id (a number such as -1001234567890, or @channel)") }
             }
-            if let token, let chat { a.telegram = TelegramAlerts(botToken: token, chatID: chat, location: ctx.location(n)) }
+            var endpoint: String?
+            if let e = tm.optional("endpoint"), let s = ctx.nonEmptyString(e, tm.child("endpoint")) {
+                if NameRules.isHTTPURL(s) { endpoint = s } else { ctx.error(e, tm.child("endpoint"), "'\(DecodeContext.clip(s))' is not an http(s) URL") }
+            }
+            if let token, let chat { a.telegram = TelegramAlerts(botToken: token, chatID: chat, endpoint: endpoint, location: ctx.location(n)) }
         }
         return a
     }

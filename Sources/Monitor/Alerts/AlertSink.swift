@@ -17,8 +17,8 @@ public struct TelegramAlertSink: AlertSink {
 
     public init(client: TelegramClient, chatID: String) { self.client = client; self.chatID = chatID }
 
-    /// nil when the inventory has no `alerts.telegram`. `endpoint` points the
-    /// client at the sandbox's emulator. The client's own retries are few and
+    /// nil when the inventory has no `alerts.telegram`. `endpoint` (else the
+    /// inventory's `alerts.telegram.endpoint`) points the client elsewhere. The client's own retries are few and
     /// short: the alerter's queue retries with its own backoff.
     public static func make(alerts: Alerts, environment: [String: String] = ProcessInfo.processInfo.environment,
                             endpoint: URL? = nil) throws -> TelegramAlertSink? {
@@ -26,7 +26,7 @@ public struct TelegramAlertSink: AlertSink {
         guard let token = t.botToken.resolve(in: environment) else {
             throw AlertError.configuration("alerts.telegram.bot_token: environment variable \(t.botToken.name) (referenced as \(t.botToken)) is not set")
         }
-        let client = TelegramClient(botToken: token, endpoint: endpoint,
+        let client = TelegramClient(botToken: token, endpoint: endpoint ?? t.endpoint.flatMap { URL(string: $0) },
                                     retry: RetryPolicy(maxAttempts: 2, baseDelay: 1, maxDelay: 5, totalBudget: 15), timeout: 15)
         return TelegramAlertSink(client: client, chatID: t.chatID)
     }
