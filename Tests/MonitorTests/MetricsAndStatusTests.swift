@@ -146,6 +146,8 @@ import Testing
         // The chart: 24 bars, the tallest (ann's 20 this morning, 1 h ago) full height.
         #expect(dom.components(separatedBy: "<rect class=\"bar\"").count == 25)
         #expect(dom.contains("09:00: 20 sends"))
+        #expect(dom.contains("22:00: 10 sends"))
+        #expect(dom.contains("10:00: 5 sends"))
         #expect(dom.contains("35 sends in the last 24 h"))
         #expect(!dom.contains("<script"))
     }

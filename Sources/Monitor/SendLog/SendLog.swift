@@ -25,9 +25,13 @@ public struct SendLog: Sendable {
     }
 
     public func attempt(_ a: Admission, _ r: TransportResult) {
+        attempt(row: a.row, group: a.group, mailbox: a.mailbox, email: a.email, r)
+    }
+
+    public func attempt(row: Int64, group: String, mailbox: String, email: String, _ r: TransportResult) {
         var m: Logger.Metadata = [
-            "event": "send", "row": "\(a.row)", "group": .string(a.group), "mailbox": .string(a.mailbox),
-            "recipient": recipient(a.email), "result": .string(r.state.rawValue), "phase": .string(r.phase.rawValue),
+            "event": "send", "row": "\(row)", "group": .string(group), "mailbox": .string(mailbox),
+            "recipient": recipient(email), "result": .string(r.state.rawValue), "phase": .string(r.phase.rawValue),
             "reply": .string(r.text),
         ]
         if let code = r.code { m["code"] = "\(code)" }

@@ -14,7 +14,7 @@ public struct FleetSnapshot: Sendable {
     public var sentToday: [String: Int]
     /// Replies recorded, per group of the mailbox they answered ("" when unknown).
     public var replies: [String: Int]
-    /// Sends (admitted attempts) in each of the last 24 hours, oldest first.
+    /// Sends (admitted attempts) per UTC clock hour, the current hour last and the 23 before it.
     public var sendsPerHour: [Int]
     public var openAlerts: [OpenCondition]
     public var alertQueueDepth: Int
@@ -46,8 +46,9 @@ public struct FleetSnapshotSource: Sendable {
         var replies: [String: Int] = [:]
         for e in try sending.events(kind: .reply) { replies[e.mailbox.flatMap { groupOf[$0] } ?? "", default: 0] += 1 }
         var perHour = Array(repeating: 0, count: 24)
+        let hourNow = Int((now / 3600).rounded(.down))
         for t in try sending.limiterSnapshot(now: now).mailboxSends.values.joined() {
-            let ago = Int(((now - t) / 3600).rounded(.down))
+            let ago = hourNow - Int((t / 3600).rounded(.down))
             if ago >= 0 && ago < 24 { perHour[23 - ago] += 1 }
         }
         return FleetSnapshot(at: now, status: try FleetStatus.compute(fleet: fleet, store: sending, now: now),
