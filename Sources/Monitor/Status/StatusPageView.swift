@@ -17,22 +17,12 @@ struct StatusPageView {
     struct Bar { let x: Int; let y: Int; let width: Int; let height: Int; let hour: String; let count: Int }
     struct Tick { let x: Int; let label: String }
 
-    let generated: String
-    let windowDays: String
-    let alerts: [Alert]
-    let noAlerts: Bool
-    let alertQueueDepth: Int
-    let groups: [Group]
-    let outbox: [Count]
-    let suppressed: Int
-    let replies: Int
-    let chartWidth: Int
-    let chartHeight: Int
-    let chartBase: Int
-    let chartMax: Int
-    let chartTotal: Int
-    let bars: [Bar]
-    let ticks: [Tick]
+    let generated: String, windowDays: String
+    let alerts: [Alert], noAlerts: Bool, alertQueueDepth: Int
+    let groups: [Group], outbox: [Count], suppressed: Int, replies: Int
+    /// The SVG chart: its size, the baseline's y, the tallest bar's count, the total.
+    let chartWidth: Int, chartHeight: Int, chartBase: Int, chartMax: Int, chartTotal: Int
+    let bars: [Bar], ticks: [Tick]
 
     init(_ s: FleetSnapshot) {
         generated = Self.time(s.at)
