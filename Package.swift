@@ -62,7 +62,7 @@ let package = Package(
         // What listens: Mailgun webhooks, unsubscribes, replies, alerts, metrics,
         // the status page — services for `reconcile serve`.
         .target(name: "Monitor", dependencies: [
-            "Inventory", "Providers", "Sender", "Store",
+            "CCurl", "Inventory", "Providers", "Sender", "Store",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

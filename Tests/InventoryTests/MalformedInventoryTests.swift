@@ -87,6 +87,8 @@ import Inventory
             "b.yaml:1:1: defaults: 'defaults' is defined twice (first at a.yaml:1:1)"]),
         Case(fixture: "bad-client-ip", errors: [
             "fleet.yaml:3:63: accounts.namecheap.client_ip: '2001:db8::7' is not an IPv4 address (Namecheap accepts IPv4 only)"]),
+        Case(fixture: "bad-imap-endpoint", errors: [
+            "fleet.yaml:6:26: accounts.zoho.imap_endpoint: 'imap://127.0.0.1:143' is not an imaps://HOST:PORT URL"]),
         Case(fixture: "root-not-a-mapping", errors: [
             "list.yaml:1:1: file: expected a mapping of sections (accounts, defaults, warmup, limits, alerts, monitoring, safety, groups) or a group file (group, pool, domains), found a sequence"]),
         Case(fixture: "mx-without-priority", errors: [

@@ -30,7 +30,7 @@ import Testing
         return Running(group: group, task: Task { try await group.run() })
     }
 
-    static func alerter(_ state: String, _ emulator: TelegramEmulator, log: LogLines,
+    static func alerter(_ state: String, _ emulator: TelegramEmulator, log: LockedLines,
                         backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: 0.2, maxDelay: 0.5, totalBudget: .infinity)) throws -> Alerter {
         let client = TelegramClient(botToken: token, endpoint: emulator.url, retry: .none, timeout: 5)
         return Alerter(store: AlertStore(try StateStore(path: state)), sink: TelegramAlertSink(client: client, chatID: chat),
@@ -57,7 +57,7 @@ import Testing
         let state = dir.appendingPathComponent("state.sqlite").path
         // The emulator enforces Telegram's per-chat flood control: a second message within 1 s gets a 429.
         let emulator = try await TelegramEmulator.start(token: Self.token, chatIDs: [Self.chat], minInterval: 1)
-        let log = LogLines()
+        let log = LockedLines()
         let running = Self.run(try Self.alerter(state, emulator, log: log))
         let sending = SQLiteSendingStore(try StateStore(path: state))
         let started = Date()
@@ -92,7 +92,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = dir.appendingPathComponent("state.sqlite").path
         let emulator = try await TelegramEmulator.start(token: Self.token, chatIDs: [Self.chat])
-        let log = LogLines()
+        let log = LockedLines()
         let alerts = AlertStore(try StateStore(path: state))
         let now = Date().timeIntervalSince1970
         try alerts.apply(AlertConditions.apply(succeeded: false, summary: "porkbun: HTTP 500"), at: now)
@@ -124,7 +124,7 @@ import Testing
         let emulator = try await TelegramEmulator.start(token: Self.token, chatIDs: [Self.chat],
                                                         faults: FaultProfile(serverError: 0.5), seed: 7)
         emulator.floodNext(3, retryAfter: 1)
-        let log = LogLines()
+        let log = LockedLines()
         let alerts = AlertStore(try StateStore(path: state))
         let now = Date().timeIntervalSince1970
         for i in 0..<5 { try alerts.apply(.open(key: "test-\(i)", summary: "condition \(i)"), at: now + Double(i)) }
@@ -145,7 +145,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = dir.appendingPathComponent("state.sqlite").path
         let emulator = try await TelegramEmulator.start(token: "1:other-token", chatIDs: [Self.chat])
-        let log = LogLines()
+        let log = LockedLines()
         let alerts = AlertStore(try StateStore(path: state))
         try alerts.notice(key: "test", text: "reconcile alert test", at: Date().timeIntervalSince1970)
         let running = Self.run(try Self.alerter(state, emulator, log: log))

@@ -8,7 +8,7 @@ import Testing
 
 /// The structured send log: JSON lines, recipients hashed unless asked otherwise.
 @Suite struct SendLogTests {
-    static func logger(_ lines: LogLines) -> Logger {
+    static func logger(_ lines: LockedLines) -> Logger {
         Logger(label: "reconcile.send") { JSONLineLogHandler(label: $0) { lines.append($0) } }
     }
 
@@ -23,7 +23,7 @@ import Testing
         let store = SQLiteSendingStore(try StateStore(path: dir.appendingPathComponent("state.sqlite").path))
         // An event from before the tail started is not logged again.
         try store.record(event: SendingEvent(at: mondayMorning - 10, kind: .reply, email: "old@example.net", mailbox: "ann@alpha.example"))
-        let lines = LogLines()
+        let lines = LockedLines()
         let tail = SendEventTail(store: store, log: SendLog(logger: Self.logger(lines)), interval: 0.05)
         let group = ServiceGroup(services: [tail], gracefulShutdownSignals: [], logger: Logger(label: "test"))
         let task = Task { try await group.run() }
@@ -45,7 +45,7 @@ import Testing
 
     @Test func aSendAttemptNamesTheRecipientOnlyWhenAsked() throws {
         // Revealed as given; otherwise the erasure hash of the normalised address.
-        let lines = LogLines()
+        let lines = LockedLines()
         let result = TransportResult(state: .rejected, code: 550, text: "5.1.1 no such user", phase: .rcpt, hardBounce: true)
         for reveal in [false, true] {
             let log = SendLog(logger: Self.logger(lines), logRecipients: reveal)

@@ -26,6 +26,11 @@ public enum ZohoRegion: String, Sendable, Hashable, Codable, CaseIterable, Custo
 
     public var spfInclude: String { "zoho.\(rawValue)" }
 
+    /// IMAP for organisation (domain) mailboxes: `imappro.zoho.<dc>`, port 993, TLS.
+    public var imapHost: String { "imappro.zoho.\(rawValue)" }
+    /// SMTP submission for organisation mailboxes: `smtppro.zoho.<dc>`, 465 TLS or 587 STARTTLS.
+    public var smtpHost: String { "smtppro.zoho.\(rawValue)" }
+
     /// The suffix of the verification TXT: `zoho-verification=<code>.zmverify.zoho.<dc>`.
     public var verificationSuffix: String { "zmverify.zoho.\(rawValue)" }
 

@@ -4,7 +4,7 @@ extension FileDecoder {
         .porkbun: ["api_key", "secret_key"],
         .namecheap: ["api_user", "username", "api_key", "client_ip"],
         .mailgun: ["region", "api_key", "webhook_signing_key", "smtp_password_secret"],
-        .zoho: ["region", "client_id", "client_secret", "refresh_token", "org_id"],
+        .zoho: ["region", "client_id", "client_secret", "refresh_token", "org_id", "imap_endpoint", "imap_ca_file"],
     ]
     static let kindChoices = AccountKind.allCases.map { ($0.rawValue, $0) }
 
@@ -78,8 +78,17 @@ extension FileDecoder {
             let region = m.required("region").flatMap { ctx.word($0, m.child("region"), ZohoRegion.allCases.map { ($0.rawValue, $0) }, what: "zoho region") }
             let id = secret("client_id"), sec = secret("client_secret"), tok = secret("refresh_token")
             let org = m.required("org_id").flatMap { ctx.nonEmptyString($0, m.child("org_id")) }
+            var imap: String?
+            if let n = m.optional("imap_endpoint"), let s = ctx.nonEmptyString(n, m.child("imap_endpoint")) {
+                // Replies are read over TLS only: no plaintext IMAP, whatever the server offers.
+                if NameRules.isIMAPSURL(s) { imap = s } else {
+                    ctx.error(n, m.child("imap_endpoint"), "'\(DecodeContext.clip(s))' is not an imaps://HOST:PORT URL")
+                }
+            }
+            let ca = m.optional("imap_ca_file").flatMap { ctx.nonEmptyString($0, m.child("imap_ca_file")) }
             if let region, let id, let sec, let tok, let org {
-                settings = .zoho(ZohoAccount(region: region, clientID: id, clientSecret: sec, refreshToken: tok, orgID: org))
+                settings = .zoho(ZohoAccount(region: region, clientID: id, clientSecret: sec, refreshToken: tok, orgID: org,
+                                             imapEndpoint: imap, imapCAFile: ca))
             } else { settings = nil }
         }
         return settings.map { Account(name: name, settings: $0, endpoint: endpoint, location: ctx.location(keyNode)) }

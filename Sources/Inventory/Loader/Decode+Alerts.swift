@@ -22,10 +22,12 @@ extension FileDecoder {
 
     func monitoring(_ node: YAMLNode, path: String) -> Monitoring? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["dns_check_interval", "probe_interval", "public_base_url", "unsubscribe_secret", "status_auth"]) else { return nil }
+                                    allowed: ["dns_check_interval", "probe_interval", "reply_poll_interval",
+                                              "public_base_url", "unsubscribe_secret", "status_auth"]) else { return nil }
         var mon = Monitoring(location: ctx.location(node))
         for (key, apply) in [("dns_check_interval", { (v: TimeSpan) in mon.dnsCheckInterval = v }),
-                             ("probe_interval", { (v: TimeSpan) in mon.probeInterval = v })] {
+                             ("probe_interval", { (v: TimeSpan) in mon.probeInterval = v }),
+                             ("reply_poll_interval", { (v: TimeSpan) in mon.replyPollInterval = v })] {
             guard let n = m.optional(key), let v = ctx.parsed(n, m.child(key), TimeSpan.parse) else { continue }
             if v.seconds < 60 { ctx.error(n, m.child(key), "\(v) is too short: at least 1m") } else { apply(v) }
         }

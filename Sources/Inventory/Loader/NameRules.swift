@@ -93,6 +93,13 @@ public enum NameRules {
         return !rest.isEmpty && !rest.hasPrefix("/") && !rest.contains(where: { $0.isWhitespace })
     }
 
+    /// `imaps://HOST[:PORT]` with nothing after the authority.
+    static func isIMAPSURL(_ s: String) -> Bool {
+        guard s.hasPrefix("imaps://") else { return false }
+        let rest = s.dropFirst("imaps://".count)
+        return !rest.isEmpty && !rest.contains("/") && !rest.contains("@") && !rest.contains(where: { $0.isWhitespace })
+    }
+
     static func isEmailAddress(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains(where: { $0.isWhitespace }) else { return false }

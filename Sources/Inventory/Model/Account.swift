@@ -105,12 +105,22 @@ public struct ZohoAccount: Sendable, Hashable, Codable {
     public var refreshToken: SecretRef
     /// The organisation id (`zoid`, mail-platforms.md 2.3).
     public var orgID: String
+    /// Where replies are read instead of the region's `imappro` host (a test
+    /// server, a proxy): `imaps://HOST:PORT`; `imapCAFile` trusts a private CA.
+    public var imapEndpoint: String?
+    public var imapCAFile: String?
 
-    public init(region: ZohoRegion, clientID: SecretRef, clientSecret: SecretRef, refreshToken: SecretRef, orgID: String) {
+    public init(region: ZohoRegion, clientID: SecretRef, clientSecret: SecretRef, refreshToken: SecretRef, orgID: String,
+                imapEndpoint: String? = nil, imapCAFile: String? = nil) {
         self.region = region
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.refreshToken = refreshToken
         self.orgID = orgID
+        self.imapEndpoint = imapEndpoint
+        self.imapCAFile = imapCAFile
     }
+
+    /// The IMAP URL replies are read from.
+    public var imapURL: String { imapEndpoint ?? "imaps://\(region.imapHost):993" }
 }

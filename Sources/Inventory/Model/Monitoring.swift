@@ -4,6 +4,8 @@ public struct Monitoring: Sendable, Hashable, Codable {
     public var dnsCheckInterval: TimeSpan
     /// How often SMTP/IMAP probes run.
     public var probeInterval: TimeSpan
+    /// How often each Zoho mailbox's INBOX is read for replies.
+    public var replyPollInterval: TimeSpan = .minutes(5)
     /// Public HTTPS base URL of `reconcile serve` (`https://hooks.acme-mail.com`):
     /// Mailgun webhooks point at it and one-click unsubscribe links are built on it.
     public var publicBaseURL: String?

@@ -41,6 +41,14 @@ public struct SMTPPasswordDeriver: Sendable {
         return out
     }
 
+    /// A Zoho mailbox's password, under its own label so it differs from the
+    /// mailbox's Mailgun SMTP password. Apply sets it as a permanent password
+    /// (not a one-time one), so the reply poller and an exported sequencer can
+    /// log in over IMAP with what the master secret reproduces — nothing stored.
+    public func zohoMailboxPassword(for address: String) -> String {
+        password(for: "zoho-mailbox:\(address)", version: Self.currentVersion)
+    }
+
     static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
     /// Base62 of the bytes read as one big-endian integer (repeated long division), most significant digit first,

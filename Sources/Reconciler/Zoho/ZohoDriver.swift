@@ -78,7 +78,7 @@ public struct ZohoDriver: PerActionDriver {
             let display = MailgunDriver.string(a.after?[MailState.displayName])
             let parts = display?.split(separator: " ", maxSplits: 1).map(String.init) ?? []
             let user = ZohoNewUser(primaryEmailAddress: address, password: password, firstName: parts.first,
-                                   lastName: parts.count > 1 ? parts[1] : nil, displayName: display, oneTimePassword: true)
+                                   lastName: parts.count > 1 ? parts[1] : nil, displayName: display, oneTimePassword: false)
             do {
                 _ = try await MailOutcome.map { try await client.addUser(user) }
             } catch let e as OutcomeUnknown {
@@ -161,16 +161,16 @@ public struct ZohoDriver: PerActionDriver {
         return String(a.address.identity.dropFirst(5))
     }
 
-    /// A mailbox's initial password, derived at apply time from the SMTP
-    /// master secret under its own label (so it differs from the mailbox's
-    /// SMTP password); sent as a one-time password the user replaces.
+    /// A mailbox's password, derived at apply time from the SMTP master
+    /// secret (`SMTPPasswordDeriver.zohoMailboxPassword`); permanent, so the
+    /// reply poller can log in with the same derivation.
     func password(for address: String, _ a: PlanAction) throws -> String {
         guard let ref = MailgunDriver.string(a.after?[MailState.passwordSecret]), ref.hasPrefix("env:") else {
             throw MailDriverError("\(a.id) names no password secret")
         }
         let name = String(ref.dropFirst(4))
         guard let master = secret(name), !master.isEmpty else { throw MailDriverError("the secret env:\(name) is not set") }
-        return SMTPPasswordDeriver(masterSecret: master).password(for: "zoho-mailbox:\(address)", version: SMTPPasswordDeriver.currentVersion)
+        return SMTPPasswordDeriver(masterSecret: master).zohoMailboxPassword(for: address)
     }
 
     static func domain(_ d: String, _ client: ZohoClient) async throws -> ZohoDomain? {

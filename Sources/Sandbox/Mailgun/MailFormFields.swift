@@ -1,11 +1,13 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Providers
 
 /// Form fields of a request, repeated keys kept in order (Mailgun gives meaning to
 /// repeated `url`, `action`, `to`, `o:tag`). Accepts urlencoded and multipart bodies
 /// and the query string, as the Mailgun emulator must (mail-platforms.md §1.1).
-/// Written for the emulators only; the client's encoder is separate on purpose.
+/// The decoding is `MailgunFormDecoding`, shared with `serve`'s inbound route;
+/// the client's encoder is separate on purpose.
 public struct MailFormFields: Sendable {
     public var pairs: [(String, String)]
 
@@ -17,54 +19,8 @@ public struct MailFormFields: Sendable {
 
     /// Query items plus the body (urlencoded or multipart/form-data).
     public static func parse(_ request: Request, body: ByteBuffer) -> MailFormFields {
-        var pairs = urlencoded(request.uri.query ?? "")
-        let contentType = request.headers[.contentType] ?? ""
-        let bytes = Data(body.readableBytesView)
-        if contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = boundary(of: contentType) {
-            pairs += multipart(bytes, boundary: boundary)
-        } else if !bytes.isEmpty, !contentType.lowercased().contains("json") {
-            pairs += urlencoded(String(decoding: bytes, as: UTF8.self))
-        }
-        return MailFormFields(pairs: pairs)
-    }
-
-    static func urlencoded(_ s: String) -> [(String, String)] {
-        s.split(separator: "&", omittingEmptySubsequences: true).map { part in
-            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func dec(_ x: Substring) -> String {
-                String(x).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(x)
-            }
-            return (dec(kv[0]), kv.count > 1 ? dec(kv[1]) : "")
-        }
-    }
-
-    static func boundary(of contentType: String) -> String? {
-        for piece in contentType.split(separator: ";") {
-            let t = piece.trimmingCharacters(in: .whitespaces)
-            if t.lowercased().hasPrefix("boundary=") {
-                return String(t.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-        }
-        return nil
-    }
-
-    static func multipart(_ data: Data, boundary: String) -> [(String, String)] {
-        let text = String(decoding: data, as: UTF8.self)
-        var out: [(String, String)] = []
-        for part in text.components(separatedBy: "--\(boundary)") {
-            guard let split = part.range(of: "\r\n\r\n") else { continue }
-            let head = part[part.startIndex..<split.lowerBound]
-            var value = String(part[split.upperBound...])
-            // "\r\n" is one Character in Swift: trim it on the UTF-8 view.
-            if value.utf8.count >= 2, value.utf8.suffix(2).elementsEqual("\r\n".utf8) {
-                value = String(decoding: value.utf8.dropLast(2), as: UTF8.self)
-            }
-            guard let nameRange = head.range(of: "name=\"") else { continue }
-            let rest = head[nameRange.upperBound...]
-            guard let end = rest.firstIndex(of: "\"") else { continue }
-            out.append((String(rest[rest.startIndex..<end]), value))
-        }
-        return out
+        MailFormFields(pairs: MailgunFormDecoding.urlencoded(request.uri.query ?? "")
+            + MailgunFormDecoding.pairs(body: Data(body.readableBytesView), contentType: request.headers[.contentType] ?? ""))
     }
 }
 

@@ -232,7 +232,11 @@ public struct SQLiteSendingStore: SendingStore {
     }
 
     public func record(event: SendingEvent) throws {
-        try pool.write { db in
+        try pool.write { db in try Self.record(db, event) }
+    }
+
+    /// The event and its effects, inside the caller's transaction.
+    static func record(_ db: Database, _ event: SendingEvent) throws {
             try Self.insert(db, event)
             guard let email = event.email.map(EmailAddress.normalize) else { return }
             switch event.kind {
@@ -250,7 +254,6 @@ public struct SQLiteSendingStore: SendingStore {
                 try Self.stopPlanned(db, email: email, reason: "replied")
             default: break
             }
-        }
     }
 
     public func suppress(email: String, reason: String, source: String?, at: Double) throws {

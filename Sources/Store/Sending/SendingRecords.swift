@@ -135,6 +135,8 @@ public enum SendingEventKind: String, Sendable, Codable, CaseIterable {
     case complaint
     case unsubscribe
     case reply
+    /// An out-of-office or other automatic answer: recorded, stops nothing.
+    case autoReply = "reply.auto"
     case delivered
     case mailboxDisabled = "alert.mailbox_disabled"
     case mailboxEnabled = "mailbox.enabled"

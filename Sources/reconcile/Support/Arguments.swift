@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import Reconciler
@@ -12,6 +13,8 @@ enum RefreshMode: String, ExpressibleByArgument, CaseIterable { case auto, full,
 extension ProgressMode: ExpressibleByArgument {}
 
 extension TransportKind: ExpressibleByArgument {}
+
+extension MailboxExport.Format: ExpressibleByArgument {}
 
 /// `30s`, `10m`, `2h`, or plain seconds.
 struct DurationArgument: ExpressibleByArgument, Sendable {

@@ -84,11 +84,3 @@ func eventually(within seconds: Double, _ condition: () throws -> Bool) async re
     }
     return try condition()
 }
-
-/// Collects log lines from a service under test.
-final class LogLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ s: String) { lock.withLock { lines.append(s) } }
-    var all: [String] { lock.withLock { lines } }
-}

@@ -1,0 +1,17 @@
+import GRDB
+
+/// Where the reply poller got to in each mailbox's INBOX.
+public enum ReplyMigrations: StoreMigrations {
+    public static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("replies.1-cursor") { db in
+            try db.execute(sql: """
+                CREATE TABLE reply_cursor (
+                    mailbox TEXT PRIMARY KEY,
+                    uid_validity INTEGER NOT NULL,     -- the INBOX's UIDVALIDITY when last_uid was read
+                    last_uid INTEGER NOT NULL,         -- highest UID looked at
+                    polled_at REAL NOT NULL
+                );
+                """)
+        }
+    }
+}
