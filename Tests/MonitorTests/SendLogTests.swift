@@ -24,10 +24,9 @@ import Testing
         // An event from before the tail started is not logged again.
         try store.record(event: SendingEvent(at: mondayMorning - 10, kind: .reply, email: "old@example.net", mailbox: "ann@alpha.example"))
         let lines = LockedLines()
-        let tail = SendEventTail(store: store, log: SendLog(logger: Self.logger(lines)), interval: 0.05)
+        let tail = SendEventTail(store: store, log: SendLog(logger: Self.logger(lines)), interval: 0.05, afterID: try store.lastEventID())
         let group = ServiceGroup(services: [tail], gracefulShutdownSignals: [], logger: Logger(label: "test"))
         let task = Task { try await group.run() }
-        try await Task.sleep(for: .milliseconds(300))
         try store.record(event: SendingEvent(at: mondayMorning, kind: .complaint, email: "Carol@Example.NET", mailbox: "ann@alpha.example",
                                              messageID: "<m1@test>", detail: "abuse report"))
         try store.suppress(email: "x@example.net", reason: "manual", source: nil, at: mondayMorning)

@@ -56,11 +56,15 @@ public struct SendEventTail: Service {
     public let store: SQLiteSendingStore
     public let log: SendLog
     public var interval: Double
+    /// Log the events after this id; nil: those recorded after the tail starts.
+    public var afterID: Int64?
 
-    public init(store: SQLiteSendingStore, log: SendLog, interval: Double = 1) { self.store = store; self.log = log; self.interval = interval }
+    public init(store: SQLiteSendingStore, log: SendLog, interval: Double = 1, afterID: Int64? = nil) {
+        self.store = store; self.log = log; self.interval = interval; self.afterID = afterID
+    }
 
     public func run() async throws {
-        var last = try store.lastEventID()
+        var last = try afterID ?? store.lastEventID()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .seconds(interval))
             // One last read after the shutdown signal, so the final events are not lost.
