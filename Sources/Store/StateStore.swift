@@ -32,7 +32,7 @@ public struct StateStore: Sendable {
 
     /// Every concern's migrations, in order. Identifiers are prefixed by concern.
     static var migrationSets: [any StoreMigrations.Type] {
-        [SendingMigrations.self, ReconcileMigrations.self, ReplyMigrations.self]
+        [SendingMigrations.self, ReconcileMigrations.self, ReplyMigrations.self, AlertMigrations.self]
     }
 }
 

@@ -41,6 +41,10 @@ import Inventory
             "fleet.yaml:5:77: accounts.mailgun-x.smtp_endpoint: 'smtp://127.0.0.1:99999' has port '99999', not a number from 1 to 65535",
             "fleet.yaml:6:77: accounts.mailgun-y.smtp_endpoint: 'smtp://user@mail.example.com:587/x' must be just smtp://HOST:PORT (no path, login or query)",
             "fleet.yaml:7:76: accounts.mailgun-z.smtp_ca_file: only with smtp_endpoint (Mailgun's own hosts carry publicly trusted certificates)"]),
+        Case(fixture: "status-auth-invalid", errors: [
+            "fleet.yaml:11:24: monitoring.status_auth.user: 'ops:admin' is not a basic-auth user: no colon or spaces",
+            "fleet.yaml:11:47: monitoring.status_auth.password: literal secret values are not allowed: write env:NAME and set NAME in the environment",
+            "fleet.yaml:11:56: monitoring.status_auth.realm: unknown key 'realm'"]),
         Case(fixture: "literal-secret", errors: [
             "fleet.yaml:4:53: accounts.mailgun-us.api_key: literal secret values are not allowed: write env:NAME and set NAME in the environment"]),
         Case(fixture: "bad-secret-reference", errors: [

@@ -2,7 +2,7 @@ extension FileDecoder {
     func alerts(_ node: YAMLNode, path: String) -> Alerts? {
         guard let m = MappingReader(node, path: path, ctx: ctx, allowed: ["telegram"]) else { return nil }
         var a = Alerts()
-        if let n = m.optional("telegram"), let tm = MappingReader(n, path: m.child("telegram"), ctx: ctx, allowed: ["bot_token", "chat_id"]) {
+        if let n = m.optional("telegram"), let tm = MappingReader(n, path: m.child("telegram"), ctx: ctx, allowed: ["bot_token", "chat_id", "endpoint"]) {
             let token = tm.required("bot_token").flatMap { ctx.secret($0, tm.child("bot_token")) }
             var chat: String?
             if let c = tm.required("chat_id"), let s = ctx.nonEmptyString(c, tm.child("chat_id")) {
@@ -11,7 +11,11 @@ extension FileDecoder {
                 if (!digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }) || (s.hasPrefix("@") && s.count > 1) { chat = s }
                 else { ctx.error(c, tm.child("chat_id"), "'\(DecodeContext.clip(s))' is not a Telegram chat id (a number such as -1001234567890, or @channel)") }
             }
-            if let token, let chat { a.telegram = TelegramAlerts(botToken: token, chatID: chat, location: ctx.location(n)) }
+            var endpoint: String?
+            if let e = tm.optional("endpoint"), let s = ctx.nonEmptyString(e, tm.child("endpoint")) {
+                if NameRules.isHTTPURL(s) { endpoint = s } else { ctx.error(e, tm.child("endpoint"), "'\(DecodeContext.clip(s))' is not an http(s) URL") }
+            }
+            if let token, let chat { a.telegram = TelegramAlerts(botToken: token, chatID: chat, endpoint: endpoint, location: ctx.location(n)) }
         }
         return a
     }
@@ -19,7 +23,7 @@ extension FileDecoder {
     func monitoring(_ node: YAMLNode, path: String) -> Monitoring? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
                                     allowed: ["dns_check_interval", "probe_interval", "reply_poll_interval",
-                                              "public_base_url", "unsubscribe_secret"]) else { return nil }
+                                              "public_base_url", "unsubscribe_secret", "status_auth"]) else { return nil }
         var mon = Monitoring(location: ctx.location(node))
         for (key, apply) in [("dns_check_interval", { (v: TimeSpan) in mon.dnsCheckInterval = v }),
                              ("probe_interval", { (v: TimeSpan) in mon.probeInterval = v }),
@@ -33,6 +37,17 @@ extension FileDecoder {
             else { ctx.error(n, m.child("public_base_url"), "'\(DecodeContext.clip(s))' is not an https URL") }
         }
         if let n = m.optional("unsubscribe_secret") { mon.unsubscribeSecret = ctx.secret(n, m.child("unsubscribe_secret")) }
+        if let n = m.optional("status_auth"), let am = MappingReader(n, path: m.child("status_auth"), ctx: ctx, allowed: ["user", "password"]) {
+            var user: String?
+            if let u = am.required("user"), let s = ctx.nonEmptyString(u, am.child("user")) {
+                // RFC 7617: the user-id of basic auth cannot contain a colon.
+                if s.contains(":") || s.contains(where: { $0.isWhitespace }) {
+                    ctx.error(u, am.child("user"), "'\(DecodeContext.clip(s))' is not a basic-auth user: no colon or spaces")
+                } else { user = s }
+            }
+            let password = am.required("password").flatMap { ctx.secret($0, am.child("password")) }
+            if let user, let password { mon.statusAuth = StatusAuth(user: user, password: password, location: ctx.location(n)) }
+        }
         return mon
     }
 }

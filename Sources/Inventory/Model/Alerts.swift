@@ -9,11 +9,14 @@ public struct Alerts: Sendable, Hashable, Codable {
 public struct TelegramAlerts: Sendable, Hashable, Codable {
     public var botToken: SecretRef
     public var chatID: String
+    /// The Bot API's base URL when not `https://api.telegram.org` (tests, a sandbox), like an account's `endpoint`.
+    public var endpoint: String?
     public var location: SourceLocation
 
-    public init(botToken: SecretRef, chatID: String, location: SourceLocation = .builtIn) {
+    public init(botToken: SecretRef, chatID: String, endpoint: String? = nil, location: SourceLocation = .builtIn) {
         self.botToken = botToken
         self.chatID = chatID
+        self.endpoint = endpoint
         self.location = location
     }
 }

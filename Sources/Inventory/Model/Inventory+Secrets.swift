@@ -11,7 +11,8 @@ extension Inventory {
             case .zoho(let z): refs += [z.clientID, z.clientSecret, z.refreshToken]
             }
         }
-        refs += [defaults.smtpPasswordSecret, alerts.telegram?.botToken, monitoring.unsubscribeSecret].compactMap { $0 }
+        refs += [defaults.smtpPasswordSecret, alerts.telegram?.botToken, monitoring.unsubscribeSecret,
+                 monitoring.statusAuth?.password].compactMap { $0 }
         var seen = Set<String>()
         return refs.filter { seen.insert($0.name).inserted }
     }

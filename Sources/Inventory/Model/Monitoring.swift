@@ -11,6 +11,8 @@ public struct Monitoring: Sendable, Hashable, Codable {
     public var publicBaseURL: String?
     /// Key for the per-recipient HMAC in unsubscribe tokens.
     public var unsubscribeSecret: SecretRef?
+    /// Basic auth for `/`, `/metrics` and `/healthz`; without it they are served on loopback only.
+    public var statusAuth: StatusAuth?
     public var location: SourceLocation
 
     public init(dnsCheckInterval: TimeSpan = .minutes(10), probeInterval: TimeSpan = .hours(1),
@@ -20,5 +22,16 @@ public struct Monitoring: Sendable, Hashable, Codable {
         self.publicBaseURL = publicBaseURL
         self.unsubscribeSecret = unsubscribeSecret
         self.location = location
+    }
+}
+
+/// `monitoring.status_auth`: the user and the `env:` password a person (or a
+/// Prometheus scraper) gives to read the status page and metrics.
+public struct StatusAuth: Sendable, Hashable, Codable {
+    public var user: String
+    public var password: SecretRef
+    public var location: SourceLocation
+    public init(user: String, password: SecretRef, location: SourceLocation = .builtIn) {
+        self.user = user; self.password = password; self.location = location
     }
 }

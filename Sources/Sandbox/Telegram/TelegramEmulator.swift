@@ -8,10 +8,11 @@ import Providers
 /// empty or too long text and unparsable HTML, and flood control answering 429
 /// with `parameters.retry_after` when one chat gets messages faster than allowed.
 public final class TelegramEmulator: Sendable {
-    public struct Sent: Sendable, Equatable {
+    public struct Sent: Sendable, Equatable, Codable {
         public var chatID: String
         public var text: String
         public var parseMode: String?
+        enum CodingKeys: String, CodingKey { case text; case chatID = "chat_id"; case parseMode = "parse_mode" }
     }
 
     public let token: String
@@ -92,6 +93,8 @@ public final class TelegramEmulator: Sendable {
                 chat: TelegramChat(id: Int64(message.chatID) ?? 0, type: chatType), text: message.text)))
         }
         router.post(":bot/sendMessage", use: handler)
+        // What the bot was sent, for a person or a test to read (`GET /sent`).
+        router.get("sent") { _, _ in MailReply.json(log.value) }
         router.get(":bot/sendMessage", use: handler)
         let server = try await EmulatorServer.start(name: "telegram", router: router, port: port)
         return TelegramEmulator(token: token, chatIDs: chatIDs, faults: injector, counters: counters, limiter: limiter,

@@ -15,6 +15,8 @@ public struct SendService: Service {
     public var exitWhenIdle: Bool
     /// One line per send and the stop notice (stderr in the CLI).
     public var log: @Sendable (String) -> Void
+    /// Each attempt as data (the structured send log).
+    public var onAttempt: (@Sendable (Admission, TransportResult) -> Void)?
     let builder: MessageBuilder
 
     /// Fails here, before anything runs, when a secret the messages need is missing.
@@ -36,9 +38,12 @@ public struct SendService: Service {
         engine.maxSleep = 0.5
         let log = self.log
         var notice = WaitNotice()
+        // The structured log (when set) takes each attempt as data instead of a line.
+        let onAttempt = self.onAttempt
+        if let onAttempt { engine.onSend = { a, r in onAttempt(a, r) } }
         engine.onReport = { r in
             notice.sent(group: r.group, at: r.at)
-            log(r.line)
+            if onAttempt == nil { log(r.line) }
         }
         engine.onWait = { group, now, until, reason in
             if let line = notice.waiting(group: group, now: now, until: until, reason: reason) { log(line) }

@@ -7,32 +7,21 @@ public enum CapacityReport {
     public static func render(fleet: SendingFleet, store: any SendingStore, days: Int, now: Double) throws -> String {
         let pending = try store.pendingMessages()
         let health = try store.mailboxHealth()
-        // The windows that gate each group's queue: its campaigns' (in their
-        // zones), or with nothing queued the group's own `limits.window`.
-        var campaignCache: [String: Campaign] = [:]
-        for m in pending where campaignCache[m.campaign] == nil {
-            if let r = try store.campaign(id: m.campaign), let c = try? Campaign.from(record: r) { campaignCache[m.campaign] = c }
-        }
-        var windows: [String: Set<WindowKey>] = [:]
-        for m in pending {
-            guard let c = campaignCache[m.campaign] else { continue }
-            windows[m.group, default: []].insert(WindowKey(window: c.window, zone: c.defaultTimeZone))
-        }
+        let windows = try CampaignWindows(pending: pending, store: store)
         let start = UTCDay.startOfDay(now)
         var lines = ["capacity for \(days) day\(days == 1 ? "" : "s") from \(UTCDay.format(start)) (UTC days; expected values for random pauses)"]
         var fleetDemand = 0, fleetCapacity = 0.0
         for g in fleet.groups {
             var demand = pending.filter { $0.group == g.name }.count
-            let gates = windows[g.name].map { $0.sorted { $0.text < $1.text } } ?? [WindowKey(window: g.effectiveWindow, zone: g.effectiveWindowZone)]
+            let gates = windows.gates(for: g)
             let active = fleet.mailboxes.filter { $0.group == g.name && $0.role == .active && (health[$0.address]?.enabled ?? true) }.count
-            let source = windows[g.name] == nil ? "sending window" : "campaign window\(gates.count == 1 ? "" : "s")"
+            let source = windows.byGroup[g.name] == nil ? "sending window" : "campaign window\(gates.count == 1 ? "" : "s")"
             lines.append("group \(g.name): \(active) active mailboxes, hourly cap \(g.hourlyCap), pause \(g.pause), "
                          + "\(source) \(gates.map(\.text).joined(separator: "; "))")
             fleetDemand += demand
             for d in 0..<days {
                 let dayStart = start + Double(d) * 86_400
-                let open = gates.map { $0.openHours(from: dayStart, hours: 24) }.max() ?? 24
-                let c = CapacityModel.group(g, fleet: fleet, health: health, start: dayStart, hours: 24, openHours: open)
+                let c = dayCapacity(g, fleet: fleet, health: health, dayStart: dayStart, windows: windows)
                 let cap = c.capacity
                 fleetCapacity += cap
                 let shortfall = Double(demand) - cap
@@ -48,6 +37,24 @@ public enum CapacityReport {
         }
         lines.append("fleet: demand \(fleetDemand), capacity \(Int(fleetCapacity.rounded())) over \(days) day\(days == 1 ? "" : "s")")
         return lines.joined(separator: "\n")
+    }
+
+    /// One group's capacity on one UTC day, inside the windows that gate its queue.
+    public static func dayCapacity(_ g: SendingGroup, fleet: SendingFleet, health: [String: MailboxHealthRecord],
+                                   dayStart: Double, windows: CampaignWindows) -> GroupCapacity {
+        let open = windows.gates(for: g).map { $0.openHours(from: dayStart, hours: 24) }.max() ?? 24
+        return CapacityModel.group(g, fleet: fleet, health: health, start: dayStart, hours: 24, openHours: open)
+    }
+
+    /// Today's capacity of every group (the status page).
+    public static func today(fleet: SendingFleet, store: any SendingStore, now: Double) throws -> [String: GroupCapacity] {
+        let windows = try CampaignWindows(pending: try store.pendingMessages(), store: store)
+        let health = try store.mailboxHealth()
+        var out: [String: GroupCapacity] = [:]
+        for g in fleet.groups {
+            out[g.name] = dayCapacity(g, fleet: fleet, health: health, dayStart: UTCDay.startOfDay(now), windows: windows)
+        }
+        return out
     }
 
     static func explain(_ c: GroupCapacity, _ g: SendingGroup) -> String {
@@ -66,14 +73,35 @@ public enum CapacityReport {
     }
 
     static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
+}
 
+/// The windows that gate each group's queue: its queued campaigns' (each in
+/// its zone), or with nothing queued the group's own `limits.window`.
+public struct CampaignWindows: Sendable {
     /// A window in the zone it is read in.
-    struct WindowKey: Hashable {
+    public struct Gate: Hashable, Sendable {
         var window: WeeklyWindow
         var zone: String
         var text: String { window.isAlways ? "always open" : "\(window.summary) \(zone)" }
         func openHours(from t: Double, hours: Double) -> Double {
             window.openSeconds(from: t, to: t + hours * 3600, in: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!) / 3600
         }
+    }
+
+    var byGroup: [String: Set<Gate>] = [:]
+
+    public init(pending: [OutboxMessage], store: any SendingStore) throws {
+        var campaigns: [String: Campaign] = [:]
+        for m in pending where campaigns[m.campaign] == nil {
+            if let r = try store.campaign(id: m.campaign), let c = try? Campaign.from(record: r) { campaigns[m.campaign] = c }
+        }
+        for m in pending {
+            guard let c = campaigns[m.campaign] else { continue }
+            byGroup[m.group, default: []].insert(Gate(window: c.window, zone: c.defaultTimeZone))
+        }
+    }
+
+    func gates(for g: SendingGroup) -> [Gate] {
+        byGroup[g.name].map { $0.sorted { $0.text < $1.text } } ?? [Gate(window: g.effectiveWindow, zone: g.effectiveWindowZone)]
     }
 }

@@ -110,7 +110,7 @@ public enum Simulator {
 
         // The windows that gate each group: its simulated campaign's (the group's
         // window) or, replaying an outbox, the widest of its campaigns' windows.
-        var gates: [String: Set<CapacityReport.WindowKey>] = [:]
+        var gates: [String: Set<CampaignWindows.Gate>] = [:]
         for o in outbox ?? [] { gates[o.group, default: []].insert(.init(window: o.campaign.window, zone: o.campaign.defaultTimeZone)) }
         func open(_ g: SendingGroup, _ from: Double, _ span: Double) -> Double {
             guard let keys = gates[g.name] else { return g.openHours(start: from, hours: span) }

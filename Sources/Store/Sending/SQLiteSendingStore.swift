@@ -372,11 +372,25 @@ public struct SQLiteSendingStore: SendingStore {
             let rows = kind == nil
                 ? try Row.fetchAll(db, sql: "SELECT * FROM sending_event ORDER BY id")
                 : try Row.fetchAll(db, sql: "SELECT * FROM sending_event WHERE kind = ? ORDER BY id", arguments: [kind!.rawValue])
-            return rows.map { r in
-                SendingEvent(id: r["id"], at: r["at"], kind: SendingEventKind(rawValue: r["kind"]) ?? .delivered, email: r["email"],
-                             mailbox: r["mailbox"], messageID: r["message_id"], detail: r["detail"])
-            }
+            return rows.map(Self.event)
         }
+    }
+
+    /// The events after `id`, oldest first (a tail for the send log).
+    public func events(afterID id: Int64, limit: Int = 1000) throws -> [SendingEvent] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sending_event WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit]).map(Self.event)
+        }
+    }
+
+    /// The newest event's id (0 when none).
+    public func lastEventID() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM sending_event") ?? 0 }
+    }
+
+    static func event(_ r: Row) -> SendingEvent {
+        SendingEvent(id: r["id"], at: r["at"], kind: SendingEventKind(rawValue: r["kind"]) ?? .delivered, email: r["email"],
+                     mailbox: r["mailbox"], messageID: r["message_id"], detail: r["detail"])
     }
 
     /// Every reservation ever made, in order (audits and reports).

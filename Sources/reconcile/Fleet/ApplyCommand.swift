@@ -1,4 +1,6 @@
 import App
+import Monitor
+import Store
 import Foundation
 import Reconciler
 
@@ -15,10 +17,26 @@ struct ApplyCommand {
                 lockTimeout: options.lockTimeoutSeconds, concurrency: options.concurrency,
                 maxWait: options.waitSeconds, log: { session.err($0 + "\n") },
                 progress: fleet.progress.enabled(isTTY: isatty(2) != 0) ? applyProgress(tty: isatty(2) != 0) : nil)
-            return try await applier.locked {
-                if let planFile { return try await applySaved(planFile, applier, session) }
-                return try await planAndApply(applier, session)
+            let code: Int32
+            do {
+                code = try await applier.locked {
+                    if let planFile { return try await applySaved(planFile, applier, session) }
+                    return try await planAndApply(applier, session)
+                }
+            } catch {
+                try await alert(AlertConditions.apply(succeeded: false, summary: session.redactor.scrub("\(error)")), session)
+                throw error
             }
+            try await alert(AlertConditions.apply(succeeded: code == 0, summary: code == 0 ? "the fleet matches the inventory"
+                                                                                    : "exit status \(code); see the apply's output"), session)
+            return code
+        }
+    }
+
+    /// Through the state file's queue; `--alert` also sends it now.
+    func alert(_ change: AlertChange, _ session: FleetSession) async throws {
+        if let problem = try await FleetAlerting.open(session).raise(change, deliver: options.alert) {
+            session.err("alert: \(problem)\n")
         }
     }
 

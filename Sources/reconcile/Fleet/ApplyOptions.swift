@@ -19,6 +19,9 @@ struct ApplyOptions: ParsableArguments {
     @Option(name: .customLong("apply-concurrency"), help: "Concurrent provider writes. Default 8.")
     var applyConcurrency: Int?
 
+    @Flag(help: "Send the apply's alert (failed, or cleared) to Telegram now, not only queue it for reconcile serve.")
+    var alert = false
+
     var waitSeconds: TimeInterval { wait?.seconds ?? 0 }
     var lockTimeoutSeconds: TimeInterval { lockTimeout?.seconds ?? 0 }
     var concurrency: Int { applyConcurrency ?? 8 }
@@ -26,6 +29,7 @@ struct ApplyOptions: ParsableArguments {
     /// The flags given, as typed: `--plan` rejects them.
     var given: [String] {
         [autoApprove ? "--auto-approve" : nil, allowDestructive ? "--allow-destructive" : nil, wait.map { _ in "--wait" },
-         lockTimeout.map { _ in "--lock-timeout" }, applyConcurrency.map { _ in "--apply-concurrency" }].compactMap { $0 }
+         lockTimeout.map { _ in "--lock-timeout" }, applyConcurrency.map { _ in "--apply-concurrency" },
+         alert ? "--alert" : nil].compactMap { $0 }
     }
 }

@@ -1,4 +1,5 @@
 import App
+import Monitor
 import ArgumentParser
 import Foundation
 import Reconciler
@@ -15,6 +16,9 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "Output: text (a short alert), markdown or json (the full plan).")
     var format: PlanFormat = .text
 
+    @Flag(help: "Send the drift alert (found, or cleared) to Telegram now, not only queue it for reconcile serve.")
+    var alert = false
+
     func run() async throws {
         try await withSession(fleet) { session in
             let plan = try await session.planner.plan(scope: session.scope, refresh: .full).plan
@@ -24,7 +28,13 @@ struct DriftCommand: AsyncParsableCommand {
             }
             let blocked = plan.domains.filter { $0.blocked != nil }
             for d in blocked { session.err("\(d.domain): not checked: \(d.blocked!)\n") }
-            if plan.actions.contains(where: \.operation.isChange) { return 2 }
+            let drifted = plan.actions.contains(where: \.operation.isChange)
+            // Only a complete check clears the alert: an unchecked domain may still drift.
+            if drifted || blocked.isEmpty {
+                let change = AlertConditions.drift(found: drifted, summary: DriftReport().render(plan).trimmingCharacters(in: .newlines))
+                if let problem = try await FleetAlerting.open(session).raise(change, deliver: alert) { session.err("alert: \(problem)\n") }
+            }
+            if drifted { return 2 }
             return blocked.isEmpty ? 0 : 1
         }
     }

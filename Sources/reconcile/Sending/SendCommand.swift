@@ -1,6 +1,7 @@
 import App
 import ArgumentParser
 import Foundation
+import Monitor
 import Sender
 
 struct SendCommand: AsyncParsableCommand {
@@ -23,6 +24,10 @@ struct SendCommand: AsyncParsableCommand {
     var exitWhenIdle = false
     @Option(help: "Daemon: how mail leaves, smtp (each group's Mailgun SMTP pool) or mailgun-http (messages.mime).")
     var transport: TransportKind = .smtp
+    @Option(name: .customLong("log-format"), help: "Daemon: text (a line per send on stderr) or json (a JSON line per send attempt and per event on stdout).")
+    var logFormat: SendLogFormat = .text
+    @Flag(name: .customLong("log-recipients"), help: "Daemon, json log: write recipients' addresses instead of their sha256 hashes.")
+    var logRecipients = false
 
     func run() async throws {
         try await funnel {
@@ -43,10 +48,18 @@ struct SendCommand: AsyncParsableCommand {
     }
 
     private func runDaemon() async throws {
-        let sender = try SendService(fleet: try options.loadFleet(), store: try options.openStore(), transport: transport.make(),
+        let store = try options.openStore()
+        var sender = try SendService(fleet: try options.loadFleet(), store: store, transport: transport.make(),
                                      exitWhenIdle: exitWhenIdle) { stderr($0 + "\n") }
         var daemon = Daemon()
+        if logFormat == .json {
+            let log = SendLog.jsonLines(logRecipients: logRecipients)
+            sender.onAttempt = { log.attempt($0, $1) }
+            daemon.add(SendEventTail(store: store, log: log), name: "send-log")
+        }
         daemon.add(sender, name: "sender")
         try await daemon.run()
     }
 }
+
+enum SendLogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }

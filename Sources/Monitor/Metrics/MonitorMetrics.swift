@@ -1,0 +1,61 @@
+import Prometheus
+import Sender
+import Store
+
+/// `/metrics` in the Prometheus text format. The process's own counters
+/// (webhook events accepted and rejected, which the webhook routes report
+/// through `webhookAccepted`/`webhookRejected`) live in one registry for the
+/// process; the fleet's figures are read from the state file at each scrape
+/// into a fresh registry, so a group or state that disappears stops showing.
+public struct MonitorMetrics: Sendable {
+    let counters: PrometheusCollectorRegistry
+
+    public init() { counters = PrometheusCollectorRegistry() }
+
+    public func webhookAccepted(kind: String) {
+        counters.makeCounter(descriptor: Self.name("webhook_events_accepted", "total",
+                                                   "Webhook events accepted and stored, by event kind"),
+                             labels: [("kind", kind)]).increment()
+    }
+
+    public func webhookRejected(reason: String) {
+        counters.makeCounter(descriptor: Self.name("webhook_events_rejected", "total",
+                                                   "Webhook requests rejected, by reason"),
+                             labels: [("reason", reason)]).increment()
+    }
+
+    /// Results a send can end in (sending.md §5.3).
+    static let results: [MessageState] = [.accepted, .rejected, .deferred, .unknown]
+
+    public func render(_ s: FleetSnapshot) -> String {
+        let r = PrometheusCollectorRegistry()
+        func gauge(_ metric: String, _ help: String, _ labels: [(String, String)] = [], _ value: Double) {
+            r.makeGauge(descriptor: Self.name(metric, "", help), labels: labels).set(to: value)
+        }
+        for g in s.status.groups {
+            for result in Self.results {
+                gauge("sends", "Messages by group and the result of their last attempt",
+                      [("group", g.name), ("result", result.rawValue)], Double(s.status.outboxByGroup[g.name]?[result] ?? 0))
+            }
+            gauge("sends_last_24h", "Send attempts in the last 24 hours", [("group", g.name)], Double(g.sentLast24h))
+            gauge("sends_today", "Send attempts since 00:00 UTC", [("group", g.name)], Double(s.sentToday[g.name] ?? 0))
+            gauge("capacity_today", "Expected sends today under every limit", [("group", g.name)],
+                  s.capacityToday[g.name]?.capacity ?? 0)
+            gauge("bounce_rate", "Bounces per send over the health window (ratio)", [("group", g.name)], g.bounceRate)
+            gauge("complaint_rate", "Complaints per send over the health window (ratio)", [("group", g.name)], g.complaintRate)
+            gauge("replies", "Replies recorded", [("group", g.name)], Double(s.replies[g.name] ?? 0))
+            let states = g.byState
+            for state in ["enabled", "disabled", "spare"] {
+                gauge("mailboxes", "Mailboxes by state", [("group", g.name), ("state", state)], Double(states[state] ?? 0))
+            }
+        }
+        gauge("outbox_depth", "Messages planned, reserved, in flight or deferred", [], Double(s.outboxDepth))
+        gauge("alert_queue_depth", "Alerts queued and not yet delivered", [], Double(s.alertQueueDepth))
+        gauge("alerts_open", "Alert conditions open now", [], Double(s.openAlerts.count))
+        return counters.emitToString() + r.emitToString()
+    }
+
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "reconcile", metricName: metric, unitName: unit, helpText: help)
+    }
+}
