@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "Store", dependencies: [
             "DNSRecords",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // The C API for enqueue's per-row statements (SQLiteRowWriter).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // observe → diff → plan → apply.

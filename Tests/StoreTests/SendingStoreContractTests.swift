@@ -66,6 +66,40 @@ import Testing
         }
     }
 
+    /// Suppressed addresses are told apart whether the suppression list is
+    /// longer or shorter than the list enqueued, repeated or enrolled before,
+    /// and an enrollment from an earlier call is never removed by a later one.
+    @Test(arguments: Backend.allCases, [2, 40])
+    func enqueueSkipsEverySuppressedRowWhateverTheListSizes(_ backend: Backend, listed: Int) throws {
+        try Self.withStore(backend) { store in
+            _ = try store.enqueue(campaign: Self.campaign(), recipients: Self.people("old@example.org"), now: Self.t0 - 50)
+            for i in 0..<listed { try store.suppress(email: "s\(i)@example.org", reason: "unsubscribe", source: nil, at: Self.t0 - 10) }
+            try store.suppress(email: "OLD@example.org", reason: "complaint", source: nil, at: Self.t0 - 5)
+            let fresh = (0..<10).map { "p\($0)@example.org" }
+            let list = Self.people("s0@example.org", "p0@example.org", "S0@example.org", "s1@example.org", "old@example.org")
+                + fresh.dropFirst().map { Enrollment(email: $0, timeZone: nil, variables: [:]) }
+            let report = try store.enqueue(campaign: Self.campaign(), recipients: list, now: Self.t0)
+            #expect(report == { var r = EnqueueReport(); r.enrolled = 10; r.suppressed = 4; return r }())
+            #expect(try store.pendingMessages().map(\.email) == fresh)
+            // The earlier enrollment stays, stopped by its suppression.
+            #expect(try store.messages(state: .stopped).map(\.email) == ["old@example.org"])
+        }
+    }
+
+    /// Variables are stored as JSON written by hand: quotes, backslashes,
+    /// control characters and non-ASCII text come back unchanged.
+    @Test(arguments: Backend.allCases)
+    func variablesComeBackExactlyWhateverTheyHold(_ backend: Backend) throws {
+        try Self.withStore(backend) { store in
+            let hostile = ["quote": "say \"hi\"", "back\\slash": "C:\\dir\\", "lines": "a\r\nb\tc", "controls": "\u{0}\u{1}\u{1F}\u{7F}",
+                           "unicode": "Zoë 🦆 \u{2028} ĳ", "": "", "json": "{\"k\": [1, \"v\"]}", "slash": "</script>"]
+            _ = try store.enqueue(campaign: Self.campaign(),
+                                  recipients: [Enrollment(email: "ann@example.org", timeZone: nil, variables: hostile)], now: Self.t0)
+            let m = try #require(try store.pendingMessages().first)
+            #expect(try store.messageRecord(row: m.row)?.variables == hostile)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func aRecipientSuppressedAfterEnqueueIsRefusedAtReservationAndNothingIsConsumed(_ backend: Backend) throws {
         try Self.withStore(backend) { store in

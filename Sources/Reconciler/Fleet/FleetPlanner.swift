@@ -72,7 +72,11 @@ public struct FleetPlanner: Sendable {
         b.unmanagedDomains = seen.unmanagedDomains.filter { !named.contains($0) }
         for d in desired.domains where !scope.contains(d.name) { b.notRead(d.name, role: d.role) }
         for d in inScope {
-            if let why = seen.blocked[d.name] { b.block(d.name, reason: why, role: d.role); continue }
+            if let why = seen.blocked[d.name] {
+                if let account = seen.unread[d.name] { b.unread(d.name, account: account, reason: why, role: d.role) }
+                else { b.block(d.name, reason: why, role: d.role) }
+                continue
+            }
             guard let zone = seen.zones[d.name], let provider = providers.registrars[d.registration.account] else {
                 b.block(d.name, reason: "no observation of the zone", role: d.role)
                 continue

@@ -13,6 +13,8 @@ public struct MailObservation: Sendable {
     /// and skip its zone: records whose values come from the provider would
     /// otherwise look undesired.
     public var blocked: [String: String] = [:]
+    /// The blocked domains whose read failed: domain → the account being read.
+    public var unread: [String: String] = [:]
     public var mailgun: [String: CachedReader.Reading<MailgunDomainReading>] = [:]
     public var routes: [String: CachedReader.Reading<MailgunRoutesReading>] = [:]
     public var zoho: [String: CachedReader.Reading<ZohoDomainReading>] = [:]

@@ -51,7 +51,7 @@ public struct MailObserver: Sendable {
             }
         }
         for r in reads {
-            if let why = r.blocked { out.blocked[r.domain] = why; continue }
+            if let why = r.blocked { out.blocked[r.domain] = why; out.unread[r.domain] = r.unreadAccount; continue }
             out.mailgun[r.domain] = r.mailgun
             out.routes[r.domain] = r.routes
             out.zoho[r.domain] = r.zoho
@@ -62,6 +62,8 @@ public struct MailObserver: Sendable {
     struct DomainRead: Sendable {
         var domain: String
         var blocked: String?
+        /// Set with `blocked` when a read failed: the account being read.
+        var unreadAccount: String?
         var mailgun: CachedReader.Reading<MailgunDomainReading>?
         var routes: CachedReader.Reading<MailgunRoutesReading>?
         var zoho: CachedReader.Reading<ZohoDomainReading>?
@@ -96,6 +98,7 @@ public struct MailObserver: Sendable {
             zohoClient = c
         }
         let wantedRoutes = Set(mg.routes.map(\.description))
+        var reading = mg.account
         do {
             out.mailgun = try await reader.read(MailObservationAddress.mailgun(name), hash: { try PlanFingerprint.hash(of: $0) }) {
                 try await readMailgun(name, desired: mg, client: client, listings: listings)
@@ -107,6 +110,7 @@ public struct MailObserver: Sendable {
                 return MailgunRoutesReading(account: mg.account, region: client.region, routes: ours)
             }
             if let z = d.zoho, let zc = zohoClient {
+                reading = z.account
                 out.zoho = try await reader.read(MailObservationAddress.zoho(name), hash: { try PlanFingerprint.hash(of: $0) }) {
                     try await readZoho(name, desired: z, client: zc, listings: listings)
                 }
@@ -114,6 +118,7 @@ public struct MailObserver: Sendable {
         } catch let e as ProviderError {
             // A read that failed through every retry: the next run tries again.
             out.blocked = "could not read the mail platforms: \(e)"
+            out.unreadAccount = reading
         }
         return out
     }

@@ -11,7 +11,8 @@ extension PlanBuilder {
         let name = DomainName.normalize(domain.name)
         var plan = MailPlan(domain: name)
         if let why = observed.blocked[name] {
-            block(name, reason: why, role: domain.role)
+            if let account = observed.unread[name] { unread(name, account: account, reason: why, role: domain.role) }
+            else { block(name, reason: why, role: domain.role) }
             plan.blocked = why
             return plan
         }

@@ -14,16 +14,20 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Domains a registrar account holds that the inventory does not name:
     /// listed, never touched.
     public var unmanagedDomains: [String]
+    /// In-scope domains that could not be read, by account and reason
+    /// (`UnreadDomains`); empty when the plan is complete.
+    public var unread: [UnreadDomains]
 
     /// Sorts, checks that dependencies name actions of this plan and form no
     /// cycle, and that ids are unique.
     public init(actions: [PlanAction], domains: [DomainSummary], fingerprint: PlanFingerprint,
-                unmanagedDomains: [String] = []) throws(PlanError) {
+                unmanagedDomains: [String] = [], unread: [UnreadDomains] = []) throws(PlanError) {
         self.formatVersion = Plan.formatVersion
         self.actions = actions.sorted(by: PlanAction.planOrder)
         self.domains = domains.sorted { $0.domain < $1.domain }
         self.fingerprint = fingerprint
         self.unmanagedDomains = unmanagedDomains.sorted()
+        self.unread = unread
         try validate()
     }
 
@@ -37,7 +41,21 @@ public struct Plan: Sendable, Hashable, Codable {
         domains = try c.decode([DomainSummary].self, forKey: .domains)
         fingerprint = try c.decode(PlanFingerprint.self, forKey: .fingerprint)
         unmanagedDomains = try c.decodeIfPresent([String].self, forKey: .unmanagedDomains) ?? []
+        unread = try c.decodeIfPresent([UnreadDomains].self, forKey: .unread) ?? []
         try validate()
+    }
+
+    enum CodingKeys: String, CodingKey { case formatVersion, actions, domains, fingerprint, unmanagedDomains, unread }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(formatVersion, forKey: .formatVersion)
+        try c.encode(actions, forKey: .actions)
+        try c.encode(domains, forKey: .domains)
+        try c.encode(fingerprint, forKey: .fingerprint)
+        try c.encode(unmanagedDomains, forKey: .unmanagedDomains)
+        // Written only when incomplete: a complete plan's file is unchanged.
+        if !unread.isEmpty { try c.encode(unread, forKey: .unread) }
     }
 
     public var hasChanges: Bool { !actions.isEmpty }

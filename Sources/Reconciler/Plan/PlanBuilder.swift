@@ -15,6 +15,8 @@ public struct PlanBuilder: Sendable {
     var hashes: [ResourceAddress: String] = [:]
     /// Domains held at a registrar that the inventory does not name.
     public var unmanagedDomains: [String] = []
+    /// Domains whose provider could not be read: domain → account and reason.
+    var unreadDomains: [String: (account: String, reason: String)] = [:]
 
     public init(inventoryHash: String) { self.inventoryHash = inventoryHash }
 
@@ -62,6 +64,13 @@ public struct PlanBuilder: Sendable {
         summaries[domain, default: DomainSummary(domain: domain, role: role)].blocked = reason
     }
 
+    /// A domain whose provider account could not be read: blocked (nothing
+    /// is planned for it, apply refuses it) and the plan is incomplete.
+    public mutating func unread(_ domain: String, account: String, reason: String, role: DomainRole = .active) {
+        block(domain, reason: reason, role: role)
+        unreadDomains[domain] = (account, reason)
+    }
+
     /// A domain a PR-scoped plan did not read.
     public mutating func notRead(_ domain: String, role: DomainRole = .active) {
         summaries[domain, default: DomainSummary(domain: domain, role: role)].notRead = true
@@ -77,7 +86,7 @@ public struct PlanBuilder: Sendable {
         }
         return try Plan(actions: actions, domains: Array(summaries.values),
                         fingerprint: PlanFingerprint(inventory: inventoryHash, observed: observed),
-                        unmanagedDomains: unmanagedDomains)
+                        unmanagedDomains: unmanagedDomains, unread: UnreadDomains.grouping(unreadDomains))
     }
 }
 

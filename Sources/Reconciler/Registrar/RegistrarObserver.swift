@@ -37,6 +37,9 @@ public struct RegistrarObserver: Sendable {
         /// Why a domain could not be planned: not in its account, or a read
         /// that failed through every retry (the next run tries again).
         public var blocked: [String: String] = [:]
+        /// The blocked domains whose account could not be read (a listing or
+        /// zone read that failed): domain → account. The plan is incomplete.
+        public var unread: [String: String] = [:]
         /// Held by an account the inventory uses, but not in the inventory.
         public var unmanagedDomains: [String] = []
         /// Registration facts of the inventory's domains, from the listings.
@@ -68,6 +71,7 @@ public struct RegistrarObserver: Sendable {
             } catch {
                 for t in targets where t.account == name {
                     result.blocked[t.domain] = "could not list account \"\(name)\": \(error)"
+                    result.unread[t.domain] = name
                 }
             }
         }
@@ -79,6 +83,7 @@ public struct RegistrarObserver: Sendable {
         let todo = readable.filter { held.contains($0.domain) }
         let counter = ProgressCounter(total: todo.count, started: reader.now())
         let reader = self.reader, progress = self.progress
+        let accountOf = Dictionary(todo.map { ($0.domain, $0.account) }, uniquingKeysWith: { a, _ in a })
         let readings = try await boundedMap(todo, limit: concurrency) { t -> (String, ZoneRead) in
             let provider = accounts[t.account]!
             let outcome: ZoneRead
@@ -96,7 +101,7 @@ public struct RegistrarObserver: Sendable {
         for (domain, r) in readings {
             switch r {
             case .read(let z): result.zones[domain] = z
-            case .failed(let why): result.blocked[domain] = why
+            case .failed(let why): result.blocked[domain] = why; result.unread[domain] = accountOf[domain]
             }
         }
         result.unmanagedDomains = Array(Set(result.unmanagedDomains)).sorted()

@@ -10,10 +10,15 @@ public struct DriftReport: Sendable {
 
     public func render(_ plan: Plan) -> String {
         let changes = plan.actions.filter(\.operation.isChange)
-        guard !changes.isEmpty else { return "No drift: the fleet matches the inventory.\n" }
+        // An incomplete check says so first and never that the fleet matches.
+        let unread = UnreadText.lines(plan)
+        guard !changes.isEmpty else {
+            if unread.isEmpty { return "No drift: the fleet matches the inventory.\n" }
+            return (unread + ["No drift in the domains read."]).joined(separator: "\n") + "\n"
+        }
         let byDomain = Dictionary(grouping: changes, by: \.address.domain)
         let domains = byDomain.keys.sorted()
-        var out = ["Drift in \(plural(domains.count, "domain")): \(PlanCounts(changes).sentence)."]
+        var out = unread + ["Drift in \(plural(domains.count, "domain")): \(PlanCounts(changes).sentence)."]
         for d in domains.prefix(maxDomains) {
             let acts = byDomain[d]!
             out.append("\(d):")

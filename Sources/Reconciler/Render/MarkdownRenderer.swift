@@ -10,12 +10,19 @@ public struct MarkdownRenderer: Sendable {
         let counts = plan.counts
         let byDomain = Dictionary(grouping: plan.actions, by: \.address.domain)
         let summaries = plan.summariesByDomain
+        // Unread domains are listed in the head, once per account and reason.
+        let unread = UnreadText.domains(plan)
         let shown = plan.domainNames.filter { d in
-            !(byDomain[d] ?? []).isEmpty || summaries[d]?.blocked != nil
+            !(byDomain[d] ?? []).isEmpty || (summaries[d]?.blocked != nil && !unread.contains(d))
         }
         var head = "## reconcile plan\n\n"
+        if !plan.isComplete {
+            head += "**\(UnreadText.headline(plan))**\n\n"
+            for c in UnreadText.causes(plan) { head += "- \(escape(c.cause)): \(escape(c.domains))\n" }
+            head += "\n"
+        }
         if !plan.hasChanges {
-            head += "**No changes.** The fleet matches the inventory.\n"
+            head += plan.isComplete ? "**No changes.** The fleet matches the inventory.\n" : "**No changes** in the domains read.\n"
         } else {
             head += "**\(counts.sentence)** in \(plural(Set(plan.actions.map(\.address.domain)).count, "domain")).\n"
         }

@@ -17,10 +17,13 @@ public struct TextRenderer: Sendable {
         var quietUnmanaged = 0, quietDomains = 0
         var notRead: [String] = []
         let summaries = plan.summariesByDomain
+        // Listed once per account and reason at the end, not once per domain.
+        let unread = UnreadText.domains(plan)
         for domain in plan.domainNames {
             let actions = byDomain[domain] ?? []
             let summary = summaries[domain]
             if summary?.notRead == true { notRead.append(domain); continue }
+            if unread.contains(domain) && actions.isEmpty { continue }
             let kept = summary?.unmanagedKept ?? []
             let foreign = summary?.foreignKept ?? []
             if actions.isEmpty && summary?.blocked == nil && !(showAllUnmanaged && !kept.isEmpty) {
@@ -51,11 +54,18 @@ public struct TextRenderer: Sendable {
         if !notRead.isEmpty {
             out.append("Not read (outside this plan's scope: --domain, --group or --changed-since): \(plural(notRead.count, "domain")).")
         }
-        let blocked = plan.domains.filter { $0.blocked != nil }.count
+        let blocked = plan.domains.filter { $0.blocked != nil && !unread.contains($0.domain) }.count
+        if !plan.isComplete {
+            out += UnreadText.lines(plan).enumerated().map { $0.offset == 0 ? paint($0.element, .red) : $0.element }
+        }
+        let unreadNote = plan.isComplete ? "" : " Incomplete: \(plural(plan.unreadCount, "domain")) not read."
         if plan.hasChanges {
             out.append(paint("Plan: \(counts.sentence)", .bold)
                        + " in \(plural(Set(plan.actions.map(\.address.domain)).count, "domain"))."
-                       + (blocked > 0 ? " \(blocked) blocked." : ""))
+                       + (blocked > 0 ? " \(blocked) blocked." : "") + unreadNote)
+        } else if !plan.isComplete {
+            let note = "No changes in the domains read, but the plan is incomplete: \(plural(plan.unreadCount, "domain")) not read."
+            out.append(note + (blocked > 0 ? " \(blocked) blocked." : ""))
         } else {
             out.append("No changes. The fleet matches the inventory." + (blocked > 0 ? " \(blocked) blocked." : ""))
         }

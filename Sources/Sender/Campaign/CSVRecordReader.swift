@@ -20,6 +20,10 @@ struct CSVRecordReader: ~Copyable {
     private var line = 1
     /// Set after a CR so that the LF of a CRLF is not another line.
     private var afterCR = false
+    /// The field being read, kept between records so its storage is reused.
+    private var field: [UInt8] = []
+    /// The previous record's field count: the next record's array is sized for it.
+    private var width = 0
 
     init(path: String) throws(Failure) {
         fd = open(path, O_RDONLY)
@@ -32,7 +36,9 @@ struct CSVRecordReader: ~Copyable {
     /// Invalid UTF-8 in a field is returned as nil in that field's place.
     mutating func next() throws(Failure) -> (line: Int, fields: [String?])? {
         var fields: [String?] = []
-        var field: [UInt8] = []
+        fields.reserveCapacity(width)
+        field.removeAll(keepingCapacity: true)
+        defer { width = fields.count }
         var quoted = false, wasQuoted = false
         var size = 0
         // Blank lines come back as one empty field; the caller skips them.

@@ -26,7 +26,7 @@ public enum RecipientsCSV {
             var zones = ZoneCache()
             var rows = 0
             while let row = try reader.next() {
-                if row.fields.allSatisfy({ ($0 ?? "x").allSatisfy({ $0 == " " || $0 == "\t" }) }) { continue }
+                if row.fields.allSatisfy({ ($0 ?? "x").utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) }) { continue }
                 rows += 1
                 if let r = header.enrollment(row.fields, line: row.line, zones: &zones, errors: &errors), errors.isEmpty { try each(r) }
             }
@@ -88,7 +88,7 @@ public enum RecipientsCSV {
             }
             var timeZone: String?
             if let zc = zone {
-                let z = fields[zc]!.trimmingCharacters(in: .whitespaces)
+                let z = RecipientsCSV.trimmed(fields[zc]!)
                 if !z.isEmpty {
                     guard zones.isKnown(z) else {
                         errors.add(.invalidInput(file: file, line: line, field: "time_zone", message: "unknown IANA time zone '\(TerminalText.escaped(z))'"))
@@ -102,6 +102,15 @@ public enum RecipientsCSV {
             vars["email"] = address.normalized
             return Enrollment(email: address.normalized, timeZone: timeZone, variables: vars)
         }
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)`, skipped (it bridges and copies)
+    /// when both ends are ASCII other than space and tab: the usual field.
+    static func trimmed(_ s: String) -> String {
+        func plain(_ c: UInt8) -> Bool { c < 0x80 && c != 0x20 && c != 0x09 }
+        guard let f = s.utf8.first, let l = s.utf8.last else { return s }
+        if plain(f) && plain(l) { return s }
+        return s.trimmingCharacters(in: .whitespaces)
     }
 
     /// `TimeZone(identifier:)` is slow next to the rest of a row: remember the

@@ -12,7 +12,15 @@ public enum ErasedRecipient {
 
     public static func hash(_ email: String) -> String {
         let normal = EmailAddress.normalize(email)
-        return prefix + SHA256.hash(data: Data(normal.utf8)).map { String(format: "%02x", $0) }.joined()
+        // Hex by table, not String(format:): enqueue hashes every row while erased entries exist.
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(normal.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return prefix + String(decoding: hex, as: UTF8.self)
     }
 }
 

@@ -29,27 +29,34 @@ public struct SQLiteSendingStore: SendingStore {
                                            arguments: [ErasedRecipient.prefix + "%"]) ?? false
             func hashed(_ email: String) -> String { erased ? ErasedRecipient.hash(email) : email }
             let suppressed = try db.cachedStatement(sql: "SELECT 1 FROM sending_suppression WHERE email IN (?1, ?2)")
-            // The suppression check rides on the insert: one statement per row; a
-            // skipped row is told apart (suppressed, duplicate, enrolled before) after.
-            let enroll = try db.cachedStatement(sql: """
+            // A plain insert per row; suppressed addresses among the new rows are
+            // removed after the stream in one query (see `dropSuppressed`): a
+            // suppression subquery in this statement doubled its cost. A skipped
+            // row is told apart (suppressed, duplicate, enrolled before) after.
+            var enroll = SQLiteRowWriter(try db.makeStatement(sql: """
                 INSERT INTO sending_enrollment (campaign_id, email, time_zone, variables, enrolled_at)
-                SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM sending_suppression WHERE email IN (?2, ?6))
-                ON CONFLICT(campaign_id, email) DO NOTHING
-                """)
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT(campaign_id, email) DO NOTHING
+                """))
             // First steps are written in multi-row inserts of `batch` rows.
             let batch = 100
-            func planStatement(rows: Int) throws -> Statement {
-                try db.cachedStatement(sql: "INSERT INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before) VALUES "
-                                       + Array(repeating: "(?, ?, 0, ?, ?, 'planned', ?)", count: rows).joined(separator: ", "))
+            func planStatement(rows: Int) throws -> SQLiteRowWriter {
+                SQLiteRowWriter(try db.cachedStatement(sql: "INSERT INTO sending_message (campaign_id, email, step, group_name, time_zone, state, not_before) VALUES "
+                                                       + Array(repeating: "(?, ?, 0, ?, ?, 'planned', ?)", count: rows).joined(separator: ", ")))
             }
-            var planned: [DatabaseValue] = []
-            planned.reserveCapacity(batch * 5)
+            let full = try planStatement(rows: batch)
+            var planned: [(email: String, zone: String?)] = []
+            planned.reserveCapacity(batch)
             func flush() throws {
                 guard !planned.isEmpty else { return }
-                try planStatement(rows: planned.count / 5).execute(arguments: StatementArguments(planned))
+                var insert = planned.count == batch ? full : try planStatement(rows: planned.count)
+                for p in planned {
+                    insert.bind(.text(campaign.id)); insert.bind(.text(p.email)); insert.bind(.text(campaign.group))
+                    insert.bind(SQLiteRowWriter.Value(p.zone)); insert.bind(.real(now))
+                }
+                try insert.execute(db)
                 planned.removeAll(keepingCapacity: true)
             }
-            // A million rows touch three email-keyed indexes at random places:
+            // A million rows touch the email-keyed indexes at random places:
             // a larger page cache for this transaction keeps them from thrashing.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -57,7 +64,9 @@ public struct SQLiteSendingStore: SendingStore {
             var report = EnqueueReport()
             try recipients { r in
                 let email = EmailAddress.normalize(r.email)
-                try enroll.execute(arguments: [campaign.id, email, r.timeZone, JSONCoding.object(r.variables), now, hashed(email)])
+                enroll.bind(.text(campaign.id)); enroll.bind(.text(email)); enroll.bind(SQLiteRowWriter.Value(r.timeZone))
+                enroll.bind(.text(JSONCoding.object(r.variables))); enroll.bind(.real(now))
+                try enroll.execute(db)
                 guard db.changesCount == 1 else {
                     try flush()
                     if try Bool.fetchOne(suppressed, arguments: [email, hashed(email)]) == true {
@@ -69,11 +78,14 @@ public struct SQLiteSendingStore: SendingStore {
                     }
                     return
                 }
-                planned += [campaign.id.databaseValue, email.databaseValue, campaign.group.databaseValue, r.timeZone.databaseValue, now.databaseValue]
-                if planned.count == batch * 5 { try flush() }
+                planned.append((email, r.timeZone))
+                if planned.count == batch { try flush() }
                 report.enrolled += 1
             }
             try flush()
+            let dropped = try Self.dropSuppressed(db, campaign: campaign.id, firstOwnRow: firstOwnRow, enrolled: report.enrolled, erased: erased)
+            report.enrolled -= dropped
+            report.suppressed += dropped
             return report
         }
     }
@@ -92,6 +104,41 @@ public struct SQLiteSendingStore: SendingStore {
         try db.execute(sql: "UPDATE sending_message SET time_zone = ? WHERE campaign_id = ? AND email = ? AND step = 0",
                        arguments: [zone, campaign, email])
         return true
+    }
+
+    /// Removes what this enqueue enrolled (rowid from `firstOwnRow`) for a
+    /// suppressed address, with its planned first step; returns how many.
+    /// Driven by the smaller side: the suppression list probed into the new
+    /// enrollments, or the new enrollments probed into the list. Erased
+    /// (hashed) entries need every new address hashed, so only while they exist.
+    private static func dropSuppressed(_ db: Database, campaign: String, firstOwnRow: Int64, enrolled: Int, erased: Bool) throws -> Int {
+        guard enrolled > 0 else { return 0 }
+        let listed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sending_suppression") ?? 0
+        guard listed > 0 else { return 0 }
+        var emails = try String.fetchAll(db, sql: listed < enrolled
+            ? """
+              SELECT e.email FROM sending_suppression s CROSS JOIN sending_enrollment e ON e.campaign_id = ? AND e.email = s.email
+              WHERE e.rowid >= ?
+              """
+            : """
+              SELECT e.email FROM sending_enrollment e WHERE e.rowid >= ? AND e.campaign_id = ?
+                AND EXISTS (SELECT 1 FROM sending_suppression s WHERE s.email = e.email)
+              """, arguments: listed < enrolled ? [campaign, firstOwnRow] : [firstOwnRow, campaign])
+        if erased {
+            let hashes = Set(try String.fetchAll(db, sql: "SELECT email FROM sending_suppression WHERE email LIKE ?",
+                                                 arguments: [ErasedRecipient.prefix + "%"]))
+            let rows = try String.fetchCursor(db, sql: "SELECT email FROM sending_enrollment WHERE rowid >= ? AND campaign_id = ?",
+                                              arguments: [firstOwnRow, campaign])
+            var seen = Set(emails)
+            while let email = try rows.next() {
+                if hashes.contains(ErasedRecipient.hash(email)) && seen.insert(email).inserted { emails.append(email) }
+            }
+        }
+        for email in emails {
+            try db.execute(sql: "DELETE FROM sending_message WHERE campaign_id = ? AND email = ?", arguments: [campaign, email])
+            try db.execute(sql: "DELETE FROM sending_enrollment WHERE campaign_id = ? AND email = ?", arguments: [campaign, email])
+        }
+        return emails.count
     }
 
     public func pendingMessages() throws -> [OutboxMessage] {
@@ -444,17 +491,24 @@ enum JSONCoding {
     /// per-call cost: enqueue writes one per recipient.
     static func object(_ map: [String: String]) -> String {
         var out = "{"
-        for (i, k) in map.keys.sorted().enumerated() {
+        out.reserveCapacity(map.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        for (i, (k, v)) in map.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { out += "," }
             string(k, into: &out)
             out += ":"
-            string(map[k]!, into: &out)
+            string(v, into: &out)
         }
         return out + "}"
     }
 
     private static func string(_ s: String, into out: inout String) {
         out += "\""
+        // Most values need no escaping: appended whole, not scalar by scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""

@@ -5,7 +5,8 @@ import Foundation
 import Reconciler
 
 /// `reconcile drift`: a full refresh and a short summary fit for an alert;
-/// exit 2 on drift, 1 when some domain could not be checked.
+/// exit 2 on drift, 1 when some domain could not be checked (an incomplete
+/// check is 1 even with drift: the rest of the fleet is unknown).
 struct DriftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drift",
@@ -26,14 +27,19 @@ struct DriftCommand: AsyncParsableCommand {
             case .text: session.out(DriftReport().render(plan))
             case .markdown, .json: session.out(try session.render(plan, format))
             }
-            let blocked = plan.domains.filter { $0.blocked != nil }
+            // Unread domains: once per account and reason (the text report has them already).
+            let unread = Set(plan.unread.flatMap(\.domains))
+            if format != .text { session.errUnread(plan) }
+            let blocked = plan.domains.filter { $0.blocked != nil && !unread.contains($0.domain) }
             for d in blocked { session.err("\(d.domain): not checked: \(d.blocked!)\n") }
             let drifted = plan.actions.contains(where: \.operation.isChange)
-            // Only a complete check clears the alert: an unchecked domain may still drift.
-            if drifted || blocked.isEmpty {
+            // Only a complete check clears the alert: an unread or unchecked domain may still drift.
+            if drifted || (plan.isComplete && blocked.isEmpty) {
                 let change = AlertConditions.drift(found: drifted, summary: DriftReport().render(plan).trimmingCharacters(in: .newlines))
                 if let problem = try await FleetAlerting.open(session).raise(change, deliver: alert) { session.err("alert: \(problem)\n") }
             }
+            // Drift is only asserted of a complete check.
+            if !plan.isComplete { return 1 }
             if drifted { return 2 }
             return blocked.isEmpty ? 0 : 1
         }

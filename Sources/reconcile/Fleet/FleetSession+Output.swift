@@ -8,6 +8,12 @@ extension FleetSession {
     func out(_ text: String) { FileHandle.standardOutput.write(Data(redactor.scrub(text).utf8)) }
     func err(_ text: String) { stderr(redactor.scrub(text)) }
 
+    /// The domains `plan` could not read, on stderr once per account and
+    /// reason: for the formats whose stdout is read by a machine.
+    func errUnread(_ plan: Plan) {
+        for u in plan.unread { err("not read (account \(u.account)): \(u.reason): \(u.domains.joined(separator: ", "))\n") }
+    }
+
     func render(_ plan: Plan, _ format: PlanFormat) throws -> String {
         switch format {
         case .text: TextRenderer(colour: isatty(1) != 0).render(plan)
