@@ -64,7 +64,7 @@ public final class SendEngine {
         let pending = try store.pendingMessages()
         var campaigns: [String: Campaign] = [:]
         for id in Set(pending.map(\.campaign)) {
-            if let r = try store.campaign(id: id) { campaigns[id] = try Campaign.from(record: r) }
+            if let r = try store.campaign(id: id) { campaigns[id] = try Campaign.from(record: r).resolved(in: fleet.group(named: r.group)) }
         }
         self.campaigns = campaigns
         self.scheduler = Scheduler(fleet: fleet, campaigns: campaigns, limiter: try store.limiterSnapshot(now: now),
@@ -81,7 +81,7 @@ public final class SendEngine {
         let fresh = try store.plannedMessages(afterRow: scheduler.maxRow)
         for id in Set(fresh.map(\.campaign)) where campaigns[id] == nil {
             if let r = try store.campaign(id: id) {
-                let c = try Campaign.from(record: r)
+                let c = try Campaign.from(record: r).resolved(in: fleet.group(named: r.group))
                 campaigns[id] = c
                 scheduler.addCampaign(c)
             }
@@ -158,6 +158,7 @@ public final class SendEngine {
                 return .sent(row: a.row, mailbox: a.mailbox, result: r)
             }
             let at = clock.now()
+            if let scope = result.configFault { return try configFault(a, scope: scope, result: result, at: at) }
             let outcome = AttemptOutcome(state: result.state, code: result.code, text: result.text, phase: result.phase.rawValue,
                                          retryAt: result.state == .deferred ? at + retryDelay : nil, suppressRecipient: result.hardBounce)
             let followUp = try store.settle(row: a.row, outcome: outcome, at: at)
@@ -171,6 +172,20 @@ public final class SendEngine {
             onSend?(a, result)
             return .sent(row: a.row, mailbox: a.mailbox, result: result)
         }
+    }
+
+    /// Our configuration, not the recipient, failed: the message goes back
+    /// to planned (its sequence goes on), the mailbox or the group's every
+    /// mailbox pauses, and nothing counts as a send or a bounce. The
+    /// reservation already made stays consumed (reservations are never
+    /// refunded); the pause keeps it the only one.
+    private func configFault(_ a: Admission, scope: ConfigFaultScope, result: TransportResult, at: Double) throws -> StepOutcome {
+        try store.settle(row: a.row, outcome: AttemptOutcome(state: .planned, code: result.code, text: result.text, phase: result.phase.rawValue), at: at)
+        let affected = scope == .mailbox ? [a.mailbox] : fleet.mailboxes.filter { $0.group == a.group }.map(\.address)
+        for h in try HealthMonitor.pause(addresses: affected, reason: result.text, store: store, now: at) { scheduler.setHealth(h) }
+        if let m = try store.messageRecord(row: a.row)?.message { scheduler.add(m) }
+        onSend?(a, result)
+        return .sent(row: a.row, mailbox: a.mailbox, result: result)
     }
 
     /// Why `run` returned.

@@ -89,5 +89,10 @@ public enum SendingMigrations: StoreMigrations {
                 );
                 """)
         }
+        // A reservation whose attempt hit a configuration fault: still
+        // consumed against the limits, but no send in the mailbox's health.
+        migrator.registerMigration("sending.3-config-faults") { db in
+            try db.execute(sql: "ALTER TABLE sending_reservation ADD COLUMN config_fault TEXT")
+        }
     }
 }
