@@ -199,22 +199,28 @@ public final class SendEngine {
 
     /// Runs until `deadline`, until `shouldStop` says so, or — with
     /// `exitWhenIdle` — until only retries or follow-ups more than a minute
-    /// away are left. A stop request is honoured between transactions, so
+    /// away, or messages no enabled mailbox can take, are left. A stop request is honoured between transactions, so
     /// the one in flight always finishes and is recorded.
     @discardableResult
     public func run(until deadline: Double = .infinity, exitWhenIdle: Bool = false,
                     shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RunEnd {
+        var blockedBefore = false
         while !shouldStop() {
             let now = clock.now()
             if now >= deadline { return .deadline }
             switch try await step() {
-            case .sent, .refused: continue
-            case .idle(let until, _):
-                if exitWhenIdle, nothingDueSoon(until) {
-                    // Re-read first: another process may have queued more.
+            case .sent, .refused: blockedBefore = false; continue
+            case .idle(let until, let reasons):
+                // What is left waits only for the operator (every mailbox that
+                // could send it is disabled or paused): nothing will go by waiting.
+                let blocked = !reasons.isEmpty && reasons.values.allSatisfy { $0 == .noMailbox || $0 == .noDemand }
+                if exitWhenIdle, nothingDueSoon(until) || blocked {
+                    // Re-read first: another process may have queued more or re-enabled a mailbox.
                     try maintain()
-                    if nothingDueSoon(until) { return .idle }
+                    if nothingDueSoon(until) || blocked && blockedBefore { return .idle }
+                    if blocked { blockedBefore = true; continue }
                 }
+                blockedBefore = false
                 try? await clock.sleep(until: min(until, deadline, now + maxSleep))
             }
         }
