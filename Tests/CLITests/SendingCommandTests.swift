@@ -9,49 +9,8 @@ import Testing
 @Suite struct SendingCommandTests {
     static let inventory = CLIRunner.repositoryRoot + "/inventory"
 
-    /// A state file with two planned messages (`enqueue` through the binary).
-    struct Fixture {
-        let dir: String
-        var state: String { dir + "/state.sqlite" }
-
-        init() throws {
-            dir = try CLIRunner.temporaryDirectory()
-            try write("campaign.yaml", EnqueueCommandTests.campaign)
-            try write("r.csv", "email,first_name\nann@example.net,Ann\nbob@example.net,Bob\n")
-            let r = try CLIRunner.reconcile(["enqueue", "--campaign", "campaign.yaml", "--recipients", "r.csv", "--group", "us-outreach",
-                                             "--inventory", SendingCommandTests.inventory, "--state", state], cwd: dir)
-            #expect(r.status == 0, "\(r.stderr)")
-        }
-
-        func write(_ name: String, _ text: String) throws {
-            let path = dir + "/" + name
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        }
-
-        /// The repository's inventory copied to `name`, with `fleet.yaml` edited.
-        func inventory(_ name: String, editFleet: (String) -> String) throws -> String {
-            let target = dir + "/" + name
-            try FileManager.default.copyItem(atPath: SendingCommandTests.inventory, toPath: target)
-            let fleet = try String(contentsOfFile: target + "/fleet.yaml", encoding: .utf8)
-            try editFleet(fleet).write(toFile: target + "/fleet.yaml", atomically: true, encoding: .utf8)
-            return target
-        }
-
-        /// Every message, reservation count and event: what a refusal must not change.
-        func snapshot() throws -> [String] {
-            let store = SQLiteSendingStore(try StateStore(path: state))
-            return try store.messages(state: nil).map { "\($0.row) \($0.email) \($0.step) \($0.state) \($0.mailbox ?? "-")" }
-                + ["reservations \(try store.allReservations().count)", "events \(try store.events(kind: nil).count)",
-                   "health \(try store.mailboxHealth().count)"]
-        }
-
-        func run(_ args: [String], environment: [String: String]? = nil) throws -> CLIRunner.Output {
-            try CLIRunner.run(CLIRunner.binary, args, cwd: dir, environment: environment)
-        }
-
-        func remove() { try? FileManager.default.removeItem(atPath: dir) }
-    }
+    /// A state file with two planned messages (`enqueue` of `first.csv` through the binary).
+    typealias Fixture = EnqueueCommandTests.Fixture
 
     /// Runs `args`, expects exit 1, `message` on stderr, nothing on stdout and the state unchanged.
     func refuses(_ f: Fixture, _ args: [String], environment: [String: String]? = nil, _ message: String,
@@ -93,7 +52,7 @@ import Testing
         #expect(py.terminationStatus == 0)
         let newer = "the state file \(f.state) was written by a newer reconcile (schema sending.99-future); upgrade reconcile to use it"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: f.state))
-        for args in [["status"], ["enqueue", "--campaign", "campaign.yaml", "--recipients", "r.csv", "--group", "us-outreach"]] {
+        for args in [["status"], ["enqueue", "--campaign", "campaign.yaml", "--recipients", "first.csv", "--group", "us-outreach"]] {
             let r = try f.run(args + ["--inventory", Self.inventory, "--state", f.state])
             #expect(r.status == 1)
             #expect(r.stderr == "error: \(newer)\n", "\(r.stderr)")
@@ -130,7 +89,7 @@ import Testing
         #expect(v.status == 1 && v.stderr.contains("monitoring.public_base_url"), "\(v.stderr)")
         let env = ["UNSUBSCRIBE_SECRET": "u", "SMTP_MASTER_SECRET": "m", "PATH": "/usr/bin:/bin"]
         for args in [["status"], ["capacity"], ["send", "--exit-when-idle"], ["send", "--simulate", "--hours", "1"],
-                     ["enqueue", "--campaign", "campaign.yaml", "--recipients", "r.csv", "--group", "us-outreach"]] {
+                     ["enqueue", "--campaign", "campaign.yaml", "--recipients", "first.csv", "--group", "us-outreach"]] {
             try refuses(f, args + ["--inventory", noMonitoring, "--state", f.state], environment: env, "monitoring.public_base_url")
         }
         // Sending needs the unsubscribe secret too: no undocumented fallback.
@@ -169,5 +128,28 @@ import Testing
         try f.write("fleet.json", fleet)
         try refuses(f, ["send", "--exit-when-idle", "--fleet", f.dir + "/fleet.json", "--state", f.state], environment: ["U": "x"],
                     "mailbox alice@acme-mail.com: no From header can be written with it: holds U+000D (CR) at position 6")
+    }
+}
+
+extension EnqueueCommandTests.Fixture {
+    /// The repository's inventory copied to `name`, with `fleet.yaml` edited.
+    func inventory(_ name: String, editFleet: (String) -> String) throws -> String {
+        let target = dir + "/" + name
+        try FileManager.default.copyItem(atPath: SendingCommandTests.inventory, toPath: target)
+        let fleet = try String(contentsOfFile: target + "/fleet.yaml", encoding: .utf8)
+        try editFleet(fleet).write(toFile: target + "/fleet.yaml", atomically: true, encoding: .utf8)
+        return target
+    }
+
+    /// Every message, reservation count and event: what a refusal must not change.
+    func snapshot() throws -> [String] {
+        let store = SQLiteSendingStore(try StateStore(path: state))
+        return try store.messages(state: nil).map { "\($0.row) \($0.email) \($0.step) \($0.state) \($0.mailbox ?? "-")" }
+            + ["reservations \(try store.allReservations().count)", "events \(try store.events(kind: nil).count)",
+               "health \(try store.mailboxHealth().count)"]
+    }
+
+    func run(_ args: [String], environment: [String: String]? = nil) throws -> CLIRunner.Output {
+        try CLIRunner.run(CLIRunner.binary, args, cwd: dir, environment: environment)
     }
 }

@@ -11,27 +11,10 @@ import Testing
 /// mailbox or group pauses with an `alert.config_fault` event, the daemon
 /// exits 0 once nothing else can go, and nothing counts as a send or bounce.
 @Suite(.serialized) struct ConfigFaultBinaryTests {
-    static let binary = packageRoot.appendingPathComponent(".build/debug/reconcile")
+    static let binary = reconcileBinary
 
-    /// Runs the binary off the cooperative pool (the Mailgun emulator lives in this process).
     func send(_ args: [String], environment: [String: String]) async throws -> (status: Int32, stderr: String) {
-        try await withCheckedThrowingContinuation { cont in
-            DispatchQueue.global().async {
-                cont.resume(with: Result {
-                    let p = Process()
-                    p.executableURL = Self.binary
-                    p.arguments = args
-                    p.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a }
-                    let err = Pipe()
-                    p.standardOutput = FileHandle.nullDevice
-                    p.standardError = err
-                    try p.run()
-                    let data = err.fileHandleForReading.readDataToEndOfFile()
-                    p.waitUntilExit()
-                    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-                })
-            }
-        }
+        try await runReconcileAsync(args, environment: environment)
     }
 
     /// A fleet JSON of one group with two mailboxes and a state with two recipients queued.

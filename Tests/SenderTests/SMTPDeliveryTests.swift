@@ -18,6 +18,14 @@ import Testing
                        clock: SystemClock(), random: SystemRandom(), builder: testBuilder)
     }
 
+    /// A state with one recipient queued for a one-step campaign.
+    func oneQueued() throws -> (SQLiteSendingStore, URL) {
+        let (store, dir) = try makeSQLiteStore()
+        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(1), now: Date().timeIntervalSince1970)
+        return (store, dir)
+    }
+
     @Test func deliversExactMessagesOverSTARTTLSWithAuth() async throws {
         let server = try SMTPTestServer()
         defer { server.stop() }
@@ -106,10 +114,8 @@ import Testing
     @Test func wrongPasswordLeavesTheMessagePlannedAndPausesTheMailbox() async throws {
         let server = try SMTPTestServer()
         defer { server.stop() }
-        let (store, dir) = try makeSQLiteStore()
+        let (store, dir) = try oneQueued()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
-        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(1), now: Date().timeIntervalSince1970)
         let e = try engine(fleet(server), store, env: ["TEST_SMTP_PASSWORD": "s3cret-wrong"])
         guard case .sent(_, let mailbox, let r) = try await e.step() else { Issue.record("expected an attempt"); return }
         #expect(r.state == .planned && r.configFault == .mailbox, "\(r)")
@@ -136,10 +142,8 @@ import Testing
     @Test func untrustedCertificateIsAConfigurationFaultOfTheGroup() async throws {
         let server = try SMTPTestServer()
         defer { server.stop() }
-        let (store, dir) = try makeSQLiteStore()
+        let (store, dir) = try oneQueued()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
-        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(1), now: Date().timeIntervalSince1970)
         var f = fleet(server)
         for i in f.groups.indices { f.groups[i].smtp?.caInfo = nil }    // the self-signed certificate is not trusted
         let e = try engine(f, store, env: ["TEST_SMTP_PASSWORD": "pass"])
