@@ -58,6 +58,12 @@ import Testing
         func remove() { try? FileManager.default.removeItem(atPath: dir) }
     }
 
+    /// The fixture's campaign under `name` with another first-step text.
+    static func campaign(named name: String, firstText: String) -> String {
+        campaign.replacingOccurrences(of: "campaign: spring-intro", with: "campaign: \(name)")
+            .replacingOccurrences(of: "text: \"Hi {{first_name}}\"", with: "text: \"\(firstText)\"")
+    }
+
     /// Runs `enqueue` on `recipients`, expects exit 1 with `message` on stderr and the queue untouched.
     func refuses(_ f: Fixture, recipients: String = "r.csv", campaign: String = "campaign.yaml", group: String = "us-outreach",
                  inventory: String = inventory, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -196,16 +202,7 @@ import Testing
 
     @Test func unknownTemplateVariablesAreNamedWithTheColumns() throws {
         let f = try Fixture(); defer { f.remove() }
-        try f.write("vars.yaml", """
-            campaign: spring-intro
-            stop_on: [reply, bounce]
-            steps:
-              - subject: "Quick question, {{first_name}}"
-                text: "Hi {{first_name}} {{last_name}}, how is {{compnay}}?"
-              - delay: 3d
-                subject: "Re: Quick question"
-                text: "Following up."
-            """)
+        try f.write("vars.yaml", Self.campaign(named: "spring-intro", firstText: "Hi {{first_name}} {{last_name}}, how is {{compnay}}?"))
         try f.write("r.csv", "email,time_zone,first_name,company\ncy@example.net,,Cy,Acme\n")
         try refuses(f, campaign: "vars.yaml", "vars.yaml:5: steps[0].text: unknown variable 'last_name' (columns: email, time_zone, first_name, company)")
         try refuses(f, campaign: "vars.yaml", "vars.yaml:5: steps[0].text: unknown variable 'compnay' (columns: email, time_zone, first_name, company)")
@@ -213,29 +210,11 @@ import Testing
 
     @Test func anEmptyColumnNeedsADefault() throws {
         let f = try Fixture(); defer { f.remove() }
-        try f.write("co.yaml", """
-            campaign: co
-            stop_on: [reply, bounce]
-            steps:
-              - subject: "Quick question, {{first_name}}"
-                text: "Hi {{first_name}}, how is {{company}}?"
-              - delay: 3d
-                subject: "Re: Quick question"
-                text: "Following up."
-            """)
+        try f.write("co.yaml", Self.campaign(named: "co", firstText: "Hi {{first_name}}, how is {{company}}?"))
         try f.write("r.csv", "email,first_name,company\ncy@example.net,Cy,Acme\ndee@example.net,Dee,\n")
         try refuses(f, campaign: "co.yaml", "r.csv:3: company: empty, but steps[0].text uses {{company}} without a default")
         // With a default (an inverted section) the empty row goes in.
-        try f.write("co.yaml", """
-            campaign: co
-            stop_on: [reply, bounce]
-            steps:
-              - subject: "Quick question, {{first_name}}"
-                text: "Hi {{first_name}}, how is {{company}}{{^company}}your team{{/company}}?"
-              - delay: 3d
-                subject: "Re: Quick question"
-                text: "Following up."
-            """)
+        try f.write("co.yaml", Self.campaign(named: "co", firstText: "Hi {{first_name}}, how is {{company}}{{^company}}your team{{/company}}?"))
         let r = try f.enqueue(campaign: "co.yaml", recipients: "r.csv")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("2 enrolled"))
