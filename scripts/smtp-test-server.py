@@ -110,7 +110,9 @@ def main():
 
     def auth(server, session, envelope, mechanism, data):
         ok = isinstance(data, LoginPassword) and (a.any_login or (data.login == a.user.encode() and data.password == a.password.encode()))
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd then answers a refused login with 535, as a
+        # real relay does (its default, handled=True, leaves the client waiting).
+        return AuthResult(success=ok, handled=ok)
 
     ctx = None
     if not a.no_starttls:

@@ -23,11 +23,37 @@ public struct StateStore: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        self.pool = try DatabasePool(path: path, configuration: config)
-        self.path = path
+        do {
+            let migrator = StateStore.migrator
+            if FileManager.default.fileExists(atPath: path) {
+                // Checked read-only first: opening the pool already writes (WAL setup).
+                var probe = Configuration()
+                probe.readonly = true
+                try DatabaseQueue(path: path, configuration: probe).read { db in
+                    try StateStore.refuseNewerSchema(db, migrator: migrator, path: path)
+                }
+            }
+            self.pool = try DatabasePool(path: path, configuration: config)
+            self.path = path
+            try migrator.migrate(pool)
+        } catch let e as DatabaseError {
+            throw StateFileError(path: path, databaseError: e)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for set in StateStore.migrationSets { set.register(in: &migrator) }
-        try migrator.migrate(pool)
+        return migrator
+    }
+
+    /// A file migrated by a newer `reconcile` has tables this one does not
+    /// know: refused rather than written half-understood.
+    static func refuseNewerSchema(_ db: Database, migrator: DatabaseMigrator, path: String) throws {
+        guard try db.tableExists("grdb_migrations") else { return }
+        let known = Set(migrator.migrations)
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(known)
+        if !unknown.isEmpty { throw StateFileError.newerSchema(path: path, migrations: unknown.sorted()) }
     }
 
     /// Every concern's migrations, in order. Identifiers are prefixed by concern.

@@ -66,7 +66,9 @@ import Testing
             let now = Date().timeIntervalSince1970
             try sending.updateMailboxHealth(MailboxHealthRecord(address: "ann@alpha.example", enabled: false, reason: "bounce rate", changedAt: now),
                                             event: SendingEvent(at: now, kind: .mailboxDisabled, mailbox: "ann@alpha.example", detail: "bounce rate 12% (flap \(i))"))
-            _ = try HealthMonitor.enable(address: "ann@alpha.example", reason: "flap \(i)", store: sending, now: now)
+            // What `enable-mailbox` records (the fleet check aside).
+            try sending.updateMailboxHealth(MailboxHealthRecord(address: "ann@alpha.example", enabled: true, reason: "enabled by operator: flap \(i)", changedAt: now),
+                                            event: SendingEvent(at: now, kind: .mailboxEnabled, mailbox: "ann@alpha.example", detail: "flap \(i)"))
             try await Task.sleep(for: .milliseconds(20))
         }
         let alerts = AlertStore(try StateStore(path: state))

@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Sender
 import Store
 import Testing
@@ -6,7 +7,7 @@ import Testing
 @Suite struct EnqueueTests {
     let campaignYAML = """
         campaign: spring-intro
-        window: { from: "09:00", to: "17:00", days: [mon, tue, wed, thu, fri], time_zone: Europe/Berlin }
+        window: { hours: "09:00-17:00", days: [mon, tue, wed, thu, fri], timezone: Europe/Berlin }
         stop_on: [reply, bounce]
         steps:
           - subject: "Quick question, {{first_name}}"
@@ -45,7 +46,7 @@ import Testing
     @Test func campaignErrorsAreLocatedAndAllReportedAtOnce() throws {
         let bad = """
             campaign: x
-            window: { from: "9am", to: "17:00", time_zone: Mars/Base }
+            window: { hours: "9am-17:00", timezone: Mars/Base }
             steps:
               - subject: "Hi {{#first_name}}"
                 text: "ok"
@@ -56,9 +57,9 @@ import Testing
         let e = try #require(throws: SenderError.self) { try CampaignLoader.parse(bad, file: "c.yaml") }
         let lines = e.description.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
-        #expect(lines[0] == "c.yaml:2:17: window.from: expected HH:MM, got '9am'")
-        #expect(lines[1] == "c.yaml:2:48: window.time_zone: unknown IANA time zone 'Mars/Base'")
-        #expect(lines[2].hasPrefix("c.yaml:4:14: steps[0].subject: invalid Mustache template"))
+        #expect(lines[0] == "c.yaml:2:18: window.hours: '9am-17:00' is not an hour range: write HH:MM-HH:MM, e.g. 09:00-17:00")
+        #expect(lines[1] == "c.yaml:2:41: window.timezone: 'Mars/Base' is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)")
+        #expect(lines[2] == "c.yaml:4:14: steps[0].subject: invalid Mustache template at line 1, character 4: section 'first_name' is never closed (write {{/first_name}})")
         #expect(lines[3] == "c.yaml:6:5: steps[1].delay: later steps need a delay")
         #expect(lines[4] == "c.yaml:8:1: stopon: unknown key 'stopon' (did you mean 'stop_on'?)")
 
@@ -247,7 +248,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let fleet = makeFleet()
         let c = try write(dir, "c.yaml", campaignYAML)
-        let good = try write(dir, "good.csv", "email,first_name\na@example.net,Ann\nb@example.net,Bob\nA@example.net,\nout@example.net,Out\n")
+        let good = try write(dir, "good.csv", "email,first_name\na@example.net,Ann\nb@example.net,Bob\nA@example.net,Annie\nout@example.net,Out\n")
         try store.suppress(email: "out@example.net", reason: "unsubscribe", source: nil, at: 1)
         let s = try Enqueuer.enqueue(campaignPath: c, recipientsPath: good, group: "g1", fleet: fleet, store: store, now: monday)
         #expect(s.report.enrolled == 2)
@@ -270,5 +271,28 @@ import Testing
         // Rows are counted: the repeated A@example.net is already enrolled too.
         #expect(again.report.alreadyEnrolled == 3)
         #expect(try store.pendingMessages().count == 2)
+    }
+
+    /// Issue #18: a campaign without a window follows its group's window as
+    /// the inventory says it *now*, at send time; nothing was frozen at enqueue.
+    @Test func anInheritedWindowIsTheGroupsCurrentOneAtSendTime() async throws {
+        let (store, dir) = try makeSQLiteStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let yaml = try write(dir, "c.yaml", "campaign: follows\nsteps:\n  - subject: Hi\n    text: Hello\n")
+        let csv = try write(dir, "r.csv", "email\nann@example.net\n")
+        var fleet = makeFleet(groups: 1, mailboxesPerGroup: 1, pause: SecondsRange(0, 0), interval: SecondsRange(0, 0))
+        // Enqueued while the group sends around the clock…
+        _ = try Enqueuer.enqueue(campaignPath: yaml, recipientsPath: csv, group: "g1", fleet: fleet, store: store, now: monday)
+        // …then the inventory narrows the window to 09:00–17:00 Berlin (08:00 UTC on this Monday).
+        fleet.groups[0].window = WeeklyWindow(startMinute: 540, endMinute: 1020, weekdays: [2, 3, 4, 5, 6])
+        fleet.groups[0].windowTimeZone = "Europe/Berlin"
+        let engine = try SendEngine(fleet: fleet, store: store, transport: AcceptingTransport(), clock: VirtualClock(start: monday),
+                                    random: SeededRandom(seed: 1), builder: testBuilder)
+        try await engine.run(until: monday + 7 * 3_600)
+        #expect(try store.messages(state: .accepted).isEmpty)
+        try await engine.run(until: monday + 9 * 3_600)
+        let sent = try store.allReservations()
+        #expect(sent.count == 1)
+        #expect(sent.allSatisfy { $0.at >= monday + 8 * 3_600 })
     }
 }

@@ -39,7 +39,7 @@ import Testing
         #expect(try store.suppressedEmails().isSuperset(of: Set(sentByBad.prefix(bounced).map(\.email))))
 
         // Re-enabling is explicit and recorded; the old bounces do not disable it again.
-        _ = try HealthMonitor.enable(address: bad, reason: "domain fixed", store: store, now: clock.now())
+        _ = try HealthMonitor.enable(address: bad, reason: "domain fixed", fleet: fleet, store: store, now: clock.now())
         #expect(try store.events(kind: .mailboxEnabled).first?.detail == "domain fixed")
         try engine.maintain()
         let reenabledAt = clock.now()

@@ -7,20 +7,10 @@ import Testing
 /// YAML and CSV, `send` it to aiosmtpd, and read what Python's `email` parser
 /// sees on the server's side.
 @Suite(.serialized) struct HostileHeaderBinaryTests {
-    static let binary = packageRoot.appendingPathComponent(".build/debug/reconcile")
+    static let binary = reconcileBinary
 
     func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = args
-        p.environment = ["HOSTILE_SMTP_PASSWORD": "pass", "TEST_UNSUB_SECRET": "hostile-secret", "PATH": "/usr/bin:/bin"]
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runReconcile(args, environment: ["HOSTILE_SMTP_PASSWORD": "pass", "TEST_UNSUB_SECRET": "hostile-secret"])
     }
 
     /// The reply text stored for a message, read with Python's sqlite3 (the test target does not link GRDB).

@@ -56,15 +56,21 @@ import Testing
             #expect(sent.variables == ["campaign": "c", "group": "g1", "message_id": "<id-ann@example.net>", "step": "0"])
             #expect(sent.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click")
 
-            // A 4xx about the message is final; a wrong key is a configuration error, named without the key.
+            // Issue #18: a wrong domain (404), key (401) or a missing key is our configuration's
+            // fault: the message stays planned and the group pauses; the key is never named.
             let other = SendingMailbox(address: "bob@other.example", group: "g1", dailyMax: 10, interval: SecondsRange(1, 1))
             let unknownDomain = await transport(emu).send(ok, mailbox: other, group: group)
-            #expect(unknownDomain.state == .rejected && unknownDomain.code == 404 && unknownDomain.text.contains("Domain not found"), "\(unknownDomain)")
+            #expect(unknownDomain.state == .planned && unknownDomain.configFault == .group && unknownDomain.code == 404
+                    && unknownDomain.text.contains("Domain not found"), "\(unknownDomain)")
+            let wrongEndpoint = MailgunHTTPTransport(baseURL: emu.url.appendingPathComponent("nope").absoluteString, apiKey: "env:MG_KEY",
+                                                     environment: ["MG_KEY": Self.apiKey], retry: .none)
+            let notFound = await wrongEndpoint.send(ok, mailbox: mailbox, group: group)
+            #expect(notFound.state == .planned && notFound.configFault == .group && notFound.code == 404, "\(notFound)")
             let wrongKey = await transport(emu, env: ["MG_KEY": "key-wrong"]).send(ok, mailbox: mailbox, group: group)
-            #expect(wrongKey.state == .rejected && wrongKey.code == 401, "\(wrongKey)")
+            #expect(wrongKey.state == .planned && wrongKey.configFault == .group && wrongKey.code == 401, "\(wrongKey)")
             #expect(!wrongKey.text.contains("key-wrong"))
             let missingKey = await transport(emu, key: "env:MG_NOPE", env: [:]).send(ok, mailbox: mailbox, group: group)
-            #expect(missingKey.state == .deferred && missingKey.text.contains("MG_NOPE"))
+            #expect(missingKey.state == .planned && missingKey.configFault == .group && missingKey.text.contains("MG_NOPE"))
             // Throttled: retried with the answer's wait, then accepted.
             emu.throttleNextSends(1)
             #expect(await transport(emu).send(ok, mailbox: mailbox, group: group).state == .accepted)
@@ -81,7 +87,7 @@ import Testing
             var pooled = group
             pooled.mailgun = MailgunAPI(baseURL: emu.url.absoluteString, apiKey: "env:MG_KEY")
             #expect(await MailgunHTTPTransport(environment: ["MG_KEY": Self.apiKey]).send(ok, mailbox: mailbox, group: pooled).state == .accepted)
-            #expect(await MailgunHTTPTransport(environment: ["MG_KEY": Self.apiKey]).send(ok, mailbox: mailbox, group: group).state == .deferred)
+            #expect(await MailgunHTTPTransport(environment: ["MG_KEY": Self.apiKey]).send(ok, mailbox: mailbox, group: group).configFault == .group)
             #expect(await emu.sentMessages().count == 3)
         }
     }

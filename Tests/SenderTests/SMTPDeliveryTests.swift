@@ -18,6 +18,14 @@ import Testing
                        clock: SystemClock(), random: SystemRandom(), builder: testBuilder)
     }
 
+    /// A state with one recipient queued for a one-step campaign.
+    func oneQueued() throws -> (SQLiteSendingStore, URL) {
+        let (store, dir) = try makeSQLiteStore()
+        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(1), now: Date().timeIntervalSince1970)
+        return (store, dir)
+    }
+
     @Test func deliversExactMessagesOverSTARTTLSWithAuth() async throws {
         let server = try SMTPTestServer()
         defer { server.stop() }
@@ -100,18 +108,51 @@ import Testing
         #expect(server.received().count == 2)       // drop1 (stored, then connection cut) and fine1
     }
 
-    @Test func wrongPasswordIsDeferredAndNeverLeaksTheSecret() async throws {
+    /// Issue #18: a refused login (535) is our configuration's fault, not the
+    /// recipient's: the message stays planned, the mailbox pauses with an
+    /// alert event, and nothing counts as a send or a bounce.
+    @Test func wrongPasswordLeavesTheMessagePlannedAndPausesTheMailbox() async throws {
         let server = try SMTPTestServer()
         defer { server.stop() }
-        let (store, dir) = try makeSQLiteStore()
+        let (store, dir) = try oneQueued()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let c = Campaign(id: "intro", steps: [CampaignStep(subject: "s", text: "t")])
-        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(1), now: Date().timeIntervalSince1970)
         let e = try engine(fleet(server), store, env: ["TEST_SMTP_PASSWORD": "s3cret-wrong"])
-        guard case .sent(_, _, let r) = try await e.step() else { Issue.record("expected an attempt"); return }
-        #expect(r.state == .deferred)
-        #expect(r.phase == .auth)
+        guard case .sent(_, let mailbox, let r) = try await e.step() else { Issue.record("expected an attempt"); return }
+        #expect(r.state == .planned && r.configFault == .mailbox, "\(r)")
+        #expect(r.phase == .auth && r.code == 535)
         #expect(!r.text.contains("s3cret-wrong"))
+        #expect(server.received().isEmpty)
+        // The recipient's sequence goes on: planned, no sticky sender, nothing suppressed.
+        let planned = try store.messages(state: .planned)
+        #expect(planned.map(\.email) == ["r0@example.net"] && planned.first?.mailbox == nil)
+        #expect(try store.suppressedEmails().isEmpty)
+        let health = try #require(try store.mailboxHealth()[mailbox])
+        #expect(!health.enabled && health.reason?.hasPrefix("paused: configuration: SMTP AUTH refused: 535") == true, "\(health)")
+        let alerts = try store.events(kind: .configFault)
+        #expect(alerts.map(\.mailbox) == [mailbox])
+        #expect(try store.events(kind: .hardBounce).isEmpty)
+        // The reservation stays (limits are never refunded) but is no send in the mailbox's health.
+        #expect(try store.allReservations().count == 1)
+        let stats = try store.mailboxStats(since: 0)[mailbox] ?? MailboxStats()
+        #expect(stats.sends == 0 && stats.bounces == 0)
+    }
+
+    /// A relay whose certificate does not verify pauses the whole group (its
+    /// way out is wrong), and the message stays planned.
+    @Test func untrustedCertificateIsAConfigurationFaultOfTheGroup() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let (store, dir) = try oneQueued()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = fleet(server)
+        for i in f.groups.indices { f.groups[i].smtp?.caInfo = nil }    // the self-signed certificate is not trusted
+        let e = try engine(f, store, env: ["TEST_SMTP_PASSWORD": "pass"])
+        guard case .sent(_, _, let r) = try await e.step() else { Issue.record("expected an attempt"); return }
+        #expect(r.state == .planned && r.configFault == .group, "\(r)")
+        #expect(r.text.contains("TLS certificate does not verify"))
+        #expect(try store.messages(state: .planned).count == 1)
+        let paused = try store.mailboxHealth().values.filter { !$0.enabled }.map(\.address).sorted()
+        #expect(paused == f.mailboxes.filter { $0.group == "g1" }.map(\.address).sorted())
         #expect(server.received().isEmpty)
     }
 
@@ -141,7 +182,7 @@ import Testing
         }
         // The master secret as the password is refused (what a naive sender would do)…
         let naive = try await attempt(derivation: nil)
-        #expect(naive.state == .deferred && naive.phase == .auth)
+        #expect(naive.state == .planned && naive.phase == .auth && naive.configFault == .mailbox)
         #expect(server.received().isEmpty)
         // …the derived one is accepted.
         let derivedAttempt = try await attempt(derivation: SMTPPasswordDeriver.currentVersion)

@@ -41,11 +41,13 @@ extension FileDecoder {
     private func dailyMax(_ n: YAMLNode, _ p: String) -> Int? { ctx.int(n, p, in: 1...100_000) }
     private func hourly(_ n: YAMLNode, _ p: String) -> Int? { ctx.int(n, p, in: 1...1_000_000) }
 
-    func window(_ node: YAMLNode, path: String) -> SendingWindow? {
+    /// `timeZoneRequired: false` (a campaign's window): without `timezone`
+    /// the window's zone is empty, meaning the sending group's.
+    func window(_ node: YAMLNode, path: String, timeZoneRequired: Bool = true) -> SendingWindow? {
         guard let m = MappingReader(node, path: path, ctx: ctx, allowed: ["hours", "days", "timezone", "recipient_local"]) else { return nil }
         let hours = m.required("hours").flatMap { ctx.parsed($0, m.child("hours"), SendingWindow.parseHours) }
-        var zone: String?
-        if let n = m.required("timezone"), let s = ctx.nonEmptyString(n, m.child("timezone")) {
+        var zone: String? = timeZoneRequired ? nil : ""
+        if let n = timeZoneRequired ? m.required("timezone") : m.optional("timezone"), let s = ctx.nonEmptyString(n, m.child("timezone")) {
             if TimeZone(identifier: s) != nil, s.contains("/") || s == "UTC" { zone = s }
             else { ctx.error(n, m.child("timezone"), "'\(DecodeContext.clip(s))' is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)") }
         }
@@ -63,5 +65,14 @@ extension FileDecoder {
         let local = m.optional("recipient_local").flatMap { ctx.bool($0, m.child("recipient_local")) } ?? false
         guard let hours, let zone else { return nil }
         return SendingWindow(startMinute: hours.0, endMinute: hours.1, days: days, timeZone: zone, recipientLocal: local, location: ctx.location(node))
+    }
+}
+
+extension DecodeContext {
+    /// A sending window as `limits.window` spells it (hours, days defaulting
+    /// to mon–fri, timezone, recipient_local), for files outside the
+    /// inventory that name one: the campaign's `window` (one spelling).
+    public func sendingWindow(_ node: YAMLNode, path: String, timeZoneRequired: Bool) -> SendingWindow? {
+        FileDecoder(ctx: self).window(node, path: path, timeZoneRequired: timeZoneRequired)
     }
 }

@@ -10,11 +10,16 @@ public struct Campaign: Codable, Sendable, Equatable {
     public var defaultTimeZone: String
     public var stopOnReply: Bool
     public var stopOnBounce: Bool
-    /// The YAML named no window: the sending group's inventory window applies at enqueue.
+    /// The YAML named no window: the sending group's **current**
+    /// `limits.window` applies, resolved when the sender loads the campaign
+    /// (`resolved(in:)`), never frozen at enqueue.
     public var inheritsWindow: Bool
     /// False: the window is read in `defaultTimeZone` for every recipient (the
     /// group's `recipient_local: false`); nil or true: in the recipient's own zone when known.
     public var recipientLocal: Bool?
+    /// The window named no `timezone`: the group's window zone applies, the
+    /// same default as the inventory's. Optional so older definitions decode.
+    public var inheritsTimeZone: Bool?
 
     /// The zone `window` is read in for a recipient whose own zone is `recipientZone`.
     public func windowZone(recipientZone: String?) -> String {
@@ -22,9 +27,41 @@ public struct Campaign: Codable, Sendable, Equatable {
     }
 
     public init(id: String, steps: [CampaignStep], window: WeeklyWindow = .always, defaultTimeZone: String = "UTC",
-                stopOnReply: Bool = true, stopOnBounce: Bool = true, inheritsWindow: Bool = false) {
+                stopOnReply: Bool = true, stopOnBounce: Bool = true, inheritsWindow: Bool = false, inheritsTimeZone: Bool? = nil) {
         self.id = id; self.steps = steps; self.window = window; self.defaultTimeZone = defaultTimeZone
         self.stopOnReply = stopOnReply; self.stopOnBounce = stopOnBounce; self.inheritsWindow = inheritsWindow
+        self.inheritsTimeZone = inheritsTimeZone
+    }
+
+    /// The campaign as it sends from `group` now: an inherited window or
+    /// zone takes the group's current one (24/7 and UTC when the group has none).
+    public func resolved(in group: SendingGroup?) -> Campaign {
+        var c = self
+        if inheritsWindow {
+            c.window = group?.window ?? .always
+            c.defaultTimeZone = group?.windowTimeZone ?? "UTC"
+            c.recipientLocal = group?.windowRecipientLocal
+        } else if inheritsTimeZone == true {
+            c.defaultTimeZone = group?.windowTimeZone ?? "UTC"
+        }
+        return c
+    }
+
+    /// What differs from `old` as field paths (`steps[1].text`, `window`),
+    /// for the refusal to enqueue a changed campaign under its old name.
+    public func changes(from old: Campaign) -> [String] {
+        var out: [String] = []
+        if steps.count != old.steps.count { out.append("steps (\(old.steps.count) → \(steps.count))") }
+        for (i, (a, b)) in zip(old.steps, steps).enumerated() {
+            if a.delay != b.delay { out.append("steps[\(i)].delay") }
+            if a.subject != b.subject { out.append("steps[\(i)].subject") }
+            if a.text != b.text { out.append("steps[\(i)].text") }
+            if a.html != b.html { out.append("steps[\(i)].html") }
+        }
+        if window != old.window || inheritsWindow != old.inheritsWindow || defaultTimeZone != old.defaultTimeZone
+            || (inheritsTimeZone ?? false) != (old.inheritsTimeZone ?? false) { out.append("window") }
+        if stopOnReply != old.stopOnReply || stopOnBounce != old.stopOnBounce { out.append("stop_on") }
+        return out
     }
 
     /// How the store keeps it.
@@ -53,4 +90,12 @@ public struct CampaignStep: Codable, Sendable, Equatable {
 
 extension JSONEncoder {
     static var sorted: JSONEncoder { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }
+}
+
+extension OutboxDemand {
+    /// The queued demand with each campaign resolved in `fleet` as the sender
+    /// resolves it (an inherited window is the group's current one).
+    public func outbox(in fleet: SendingFleet) -> [(campaign: Campaign, group: String, recipients: [Enrollment])] {
+        outbox.map { ($0.campaign.resolved(in: fleet.group(named: $0.group)), $0.group, $0.recipients) }
+    }
 }

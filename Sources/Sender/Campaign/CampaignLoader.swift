@@ -7,7 +7,7 @@ import Store
 ///
 /// ```yaml
 /// campaign: spring-intro
-/// window: { from: "09:00", to: "17:00", days: [mon, tue, wed, thu, fri], time_zone: Europe/Berlin }
+/// window: { hours: "09:00-17:00", days: [mon, tue, wed, thu, fri], timezone: Europe/Berlin }   # limits.window's spelling
 /// stop_on: [reply, bounce]
 /// steps:
 ///   - subject: "Quick question, {{first_name}}"
@@ -24,44 +24,65 @@ public enum CampaignLoader {
     /// Campaign files larger than this are refused unread.
     public static let maxFileBytes = 4 << 20
     static let keys = ["campaign", "window", "stop_on", "steps"]
-    static let windowKeys = ["from", "to", "days", "time_zone"]
     static let stepKeys = ["delay", "subject", "text", "html"]
-    static let weekdays = [("sun", 1), ("mon", 2), ("tue", 3), ("wed", 4), ("thu", 5), ("fri", 6), ("sat", 7)]
 
-    public static func load(path: String) throws -> Campaign {
+    /// Where each template of a loaded campaign is, and the variables it uses.
+    public struct TemplateSite: Sendable, Equatable {
+        /// `steps[0].text`
+        public var path: String
+        public var line: Int
+        public var variables: [TemplateVariables.Use]
+    }
+
+    public struct Loaded: Sendable {
+        public var campaign: Campaign
+        public var templates: [TemplateSite]
+    }
+
+    public static func load(path: String) throws -> Campaign { try loadWithTemplates(path: path).campaign }
+
+    public static func loadWithTemplates(path: String) throws -> Loaded {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         guard size <= maxFileBytes else { throw fileError(path, "file is larger than \(maxFileBytes >> 20) MiB") }
         guard let data = FileManager.default.contents(atPath: path) else { throw fileError(path, "cannot read the file") }
-        return try parse(bytes: [UInt8](data), file: path)
+        return try parseWithTemplates(bytes: [UInt8](data), file: path)
     }
 
     public static func parse(_ text: String, file: String) throws -> Campaign {
-        try parse(bytes: Array(text.utf8), file: file)
+        try parseWithTemplates(bytes: Array(text.utf8), file: file).campaign
     }
 
     public static func parse(bytes: [UInt8], file: String) throws -> Campaign {
+        try parseWithTemplates(bytes: bytes, file: file).campaign
+    }
+
+    public static func parseWithTemplates(bytes: [UInt8], file: String) throws -> Loaded {
         let root: YAMLNode?
         do { root = try YAMLReader().parse(bytes) } catch {
             throw SenderError.located([Diagnostic(at: SourceLocation(file: file, line: error.line, column: error.column), path: "file", error.message)])
         }
         guard let root, !root.isNull else { throw fileError(file, "the file is empty: a campaign needs 'campaign' and 'steps'") }
         let ctx = DecodeContext(file: file)
-        let campaign = decode(root, ctx)
+        var sites: [TemplateSite] = []
+        let campaign = decode(root, ctx, &sites)
         guard let campaign, !ctx.diagnostics.contains(where: { $0.severity == .error }) else {
             throw SenderError.located(ctx.diagnostics.sorted())
         }
-        return campaign
+        return Loaded(campaign: campaign, templates: sites)
     }
 
     static func fileError(_ file: String, _ message: String) -> SenderError {
         .located([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), path: "file", message)])
     }
 
-    static func decode(_ root: YAMLNode, _ ctx: DecodeContext) -> Campaign? {
+    static func decode(_ root: YAMLNode, _ ctx: DecodeContext, _ sites: inout [TemplateSite]) -> Campaign? {
         guard let m = MappingReader(root, path: "", ctx: ctx, allowed: keys, what: "a campaign (campaign, window, stop_on, steps)") else { return nil }
         let id = m.required("campaign").flatMap { name($0, m.child("campaign"), ctx) }
-        var window = WeeklyWindow.always, zone = "UTC"
-        if let n = m.optional("window"), let w = self.window(n, m.child("window"), ctx) { (window, zone) = w }
+        var window = WeeklyWindow.always, zone = "UTC", inheritsZone = false
+        if let n = m.optional("window"), let w = ctx.sendingWindow(n, path: m.child("window"), timeZoneRequired: false) {
+            window = WeeklyWindow(w)
+            if w.timeZone.isEmpty { inheritsZone = true } else { zone = w.timeZone }
+        }
         var stopOnReply = true, stopOnBounce = true
         if let n = m.optional("stop_on"), let items = ctx.sequence(n, m.child("stop_on"), what: "a list of stop conditions (reply, bounce)") {
             stopOnReply = false; stopOnBounce = false
@@ -77,12 +98,12 @@ public enum CampaignLoader {
         if let n = m.required("steps"), let items = ctx.sequence(n, m.child("steps"), what: "a list of steps") {
             if items.isEmpty { ctx.error(n, m.child("steps"), "at least one step is required") }
             for (i, item) in items.enumerated() {
-                if let s = step(item, FieldPath.index(m.child("steps"), i), first: i == 0, ctx) { steps.append(s) }
+                if let s = step(item, FieldPath.index(m.child("steps"), i), first: i == 0, ctx, &sites) { steps.append(s) }
             }
         }
         guard let id else { return nil }
         return Campaign(id: id, steps: steps, window: window, defaultTimeZone: zone, stopOnReply: stopOnReply, stopOnBounce: stopOnBounce,
-                        inheritsWindow: !m.has("window"))
+                        inheritsWindow: !m.has("window"), inheritsTimeZone: m.has("window") && inheritsZone ? true : nil)
     }
 
     /// Campaign names end up in headers, tags and the state file: identifiers only.
@@ -95,34 +116,7 @@ public enum CampaignLoader {
         return s
     }
 
-    static func window(_ node: YAMLNode, _ path: String, _ ctx: DecodeContext) -> (WeeklyWindow, String)? {
-        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: windowKeys) else { return nil }
-        let start = m.required("from").flatMap { n in
-            ctx.string(n, m.child("from")).flatMap { s in minutes(s, end: false) ?? fail(n, m.child("from"), "expected HH:MM, got '\(TerminalText.escaped(s, limit: 60))'", ctx) }
-        }
-        let end = m.required("to").flatMap { n in
-            ctx.string(n, m.child("to")).flatMap { s in minutes(s, end: true) ?? fail(n, m.child("to"), "expected HH:MM (up to 24:00), got '\(TerminalText.escaped(s, limit: 60))'", ctx) }
-        }
-        if let s = start, let e = end, e <= s, let n = m.optional("to") { ctx.error(n, m.child("to"), "must be after window.from (windows cannot cross midnight)") }
-        var days = Array(1...7)
-        if let n = m.optional("days"), let items = ctx.sequence(n, m.child("days"), what: "a list of days (mon … sun)") {
-            days = []
-            for (i, item) in items.enumerated() {
-                if let d = ctx.word(item, FieldPath.index(m.child("days"), i), weekdays, what: "weekday"), !days.contains(d) { days.append(d) }
-            }
-            if items.isEmpty { ctx.error(n, m.child("days"), "a window needs at least one day") }
-        }
-        var zone = "UTC"
-        if let n = m.optional("time_zone"), let tz = ctx.nonEmptyString(n, m.child("time_zone")) {
-            if TimeZone(identifier: tz) != nil { zone = tz } else {
-                ctx.error(n, m.child("time_zone"), "unknown IANA time zone '\(TerminalText.escaped(tz, limit: 60))'")
-            }
-        }
-        guard let start, let end else { return nil }
-        return (WeeklyWindow(startMinute: start, endMinute: end, weekdays: days), zone)
-    }
-
-    static func step(_ node: YAMLNode, _ path: String, first: Bool, _ ctx: DecodeContext) -> CampaignStep? {
+    static func step(_ node: YAMLNode, _ path: String, first: Bool, _ ctx: DecodeContext, _ sites: inout [TemplateSite]) -> CampaignStep? {
         guard let m = MappingReader(node, path: path, ctx: ctx, allowed: stepKeys, what: "a step (delay, subject, text, html)") else { return nil }
         var delay = 0.0
         if let n = m.optional("delay") {
@@ -143,26 +137,20 @@ public enum CampaignLoader {
         let html = m.optional("html").flatMap { ctx.text($0, m.child("html")) }
         for (key, template) in [("subject", subject), ("text", text), ("html", html)] {
             guard let template, let n = m.optional(key) else { continue }
-            do { _ = try MustacheTemplate(string: template) } catch {
-                ctx.error(n, m.child(key), "invalid Mustache template: \(error)")
+            // Our own reading first: it says where and what in words; the
+            // library's parse stays the last word on what renders.
+            do {
+                let uses = try TemplateVariables.scan(template)
+                _ = try MustacheTemplate(string: template)
+                sites.append(TemplateSite(path: m.child(key), line: ctx.location(n).line, variables: uses))
+            } catch let p as TemplateVariables.Problem {
+                ctx.error(n, m.child(key), "invalid Mustache template at \(p)")
+            } catch {
+                ctx.error(n, m.child(key), "invalid Mustache template: it does not parse (check that every {{ has its }} and every {{#section}} its {{/section}})")
             }
         }
         guard let subject, let text else { return nil }
         return CampaignStep(delay: delay, subject: subject, text: text, html: html)
-    }
-
-    private static func fail<T>(_ node: YAMLNode, _ path: String, _ message: String, _ ctx: DecodeContext) -> T? {
-        ctx.error(node, path, message)
-        return nil
-    }
-
-    /// `HH:MM`; `24:00` only as an end.
-    static func minutes(_ s: String, end: Bool) -> Int? {
-        let p = s.split(separator: ":", omittingEmptySubsequences: false)
-        guard p.count == 2, p[1].count == 2, (1...2).contains(p[0].count),
-              let h = Int(p[0]), let m = Int(p[1]), (0...24).contains(h), (0..<60).contains(m) else { return nil }
-        let v = h * 60 + m
-        return v < 1440 || (end && v == 1440) ? v : nil
     }
 }
 

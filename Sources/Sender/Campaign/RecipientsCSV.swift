@@ -11,18 +11,17 @@ public enum RecipientsCSV {
     /// Calls `each` with every recipient in file order while no error has been
     /// found, then throws all errors at the end: run inside a transaction, a
     /// bad row anywhere leaves nothing written. Returns the number of rows.
+    /// `required`: columns a template uses without a default, with where
+    /// (`steps[0].text`); a row where one is empty is an error.
     @discardableResult
-    public static func read(path: String, _ each: (Enrollment) throws -> Void) throws -> Int {
-        var reader: CSVRecordReader
-        do { reader = try CSVRecordReader(path: path) } catch {
-            throw SenderError.invalidInput(file: path, line: nil, field: "recipients", message: error.message)
-        }
+    public static func read(path: String, required: [String: String] = [:], _ each: (Enrollment) throws -> Void) throws -> Int {
+        var reader = try open(path)
         var errors = Errors(file: path)
         do {
             guard let head = try reader.next() else {
                 throw SenderError.invalidInput(file: path, line: 1, field: "header", message: "the file is empty")
             }
-            let header = try Header(head.fields, line: head.line, file: path)
+            let header = try Header(head.fields, line: head.line, file: path, required: required)
             var zones = ZoneCache()
             var rows = 0
             while let row = try reader.next() {
@@ -42,6 +41,25 @@ public enum RecipientsCSV {
         }
     }
 
+    /// The header's column names (lowercased), checked as `read` checks them.
+    public static func columns(path: String) throws -> [String] {
+        var reader = try open(path)
+        do {
+            guard let head = try reader.next() else {
+                throw SenderError.invalidInput(file: path, line: 1, field: "header", message: "the file is empty")
+            }
+            return try Header(head.fields, line: head.line, file: path, required: [:]).names
+        } catch let e as CSVRecordReader.Failure {
+            throw SenderError.invalidInput(file: path, line: e.line, field: "row", message: e.message)
+        }
+    }
+
+    private static func open(_ path: String) throws -> CSVRecordReader {
+        do { return try CSVRecordReader(path: path) } catch {
+            throw SenderError.invalidInput(file: path, line: nil, field: "recipients", message: error.message)
+        }
+    }
+
     /// The header's columns, and how a row becomes an enrollment.
     struct Header {
         let file: String
@@ -50,8 +68,10 @@ public enum RecipientsCSV {
         let zone: Int?
         /// The columns that become template variables.
         let variables: [(name: String, column: Int)]
+        /// Columns that must not be empty, with the template that needs them.
+        let required: [(name: String, column: Int, usedBy: String)]
 
-        init(_ fields: [String?], line: Int, file: String) throws {
+        init(_ fields: [String?], line: Int, file: String, required: [String: String]) throws {
             self.file = file
             var names: [String] = []
             for (i, f) in fields.enumerated() {
@@ -70,6 +90,7 @@ public enum RecipientsCSV {
             self.zone = names.firstIndex(of: "time_zone")
             let zone = self.zone
             variables = names.enumerated().filter { $0.offset != email && $0.offset != zone }.map { (name: $0.element, column: $0.offset) }
+            self.required = variables.compactMap { v in required[v.name].map { (name: v.name, column: v.column, usedBy: $0) } }.sorted { $0.column < $1.column }
         }
 
         func enrollment(_ fields: [String?], line: Int, zones: inout ZoneCache, errors: inout Errors) -> Enrollment? {
@@ -96,6 +117,13 @@ public enum RecipientsCSV {
                     }
                     timeZone = z
                 }
+            }
+            let empty = required.filter { fields[$0.column]!.allSatisfy { $0 == " " || $0 == "\t" } }
+            if let first = empty.first {
+                let names = empty.map(\.name).joined(separator: ", ")
+                errors.add(.invalidInput(file: file, line: line, field: names, message: "empty, but \(first.usedBy) uses {{\(first.name)}} without a default "
+                                         + "(fill it, or write {{^\(first.name)}}…{{/\(first.name)}} for rows without it)"))
+                return nil
             }
             var vars: [String: String] = Dictionary(minimumCapacity: variables.count + 1)
             for v in variables { vars[v.name] = fields[v.column]! }

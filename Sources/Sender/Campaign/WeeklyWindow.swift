@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 
 /// Local hours and weekdays in which a recipient may be mailed, read in the
 /// recipient's own IANA time zone through Foundation's Calendar, so DST
@@ -12,6 +13,12 @@ public struct WeeklyWindow: Codable, Sendable, Equatable, Hashable {
 
     public init(startMinute: Int, endMinute: Int, weekdays: [Int]) {
         self.startMinute = startMinute; self.endMinute = endMinute; self.weekdays = weekdays.sorted()
+    }
+
+    /// The inventory's window (`limits.window`, or a campaign's in the same
+    /// spelling). Calendar weekdays count from Sunday = 1; the inventory's ISO ones from Monday = 1.
+    public init(_ w: SendingWindow) {
+        self.init(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
     }
 
     public static let always = WeeklyWindow(startMinute: 0, endMinute: 1440, weekdays: [1, 2, 3, 4, 5, 6, 7])

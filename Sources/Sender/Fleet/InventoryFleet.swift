@@ -24,10 +24,7 @@ extension SendingFleet {
                     return URL(fileURLWithPath: directory).appendingPathComponent(file).standardizedFileURL.path
                 })
             }
-            // Calendar weekdays count from Sunday = 1; the inventory's ISO ones from Monday = 1.
-            let window = limits.window.map { w in
-                WeeklyWindow(startMinute: w.startMinute, endMinute: w.endMinute, weekdays: w.days.map { $0.isoNumber % 7 + 1 })
-            }
+            let window = limits.window.map(WeeklyWindow.init)
             var group = SendingGroup(name: g.name, hourlyCap: limits.group.hourly,
                                      pause: SecondsRange(Double(limits.group.pause.min.seconds), Double(limits.group.pause.max.seconds)),
                                      smtp: smtp, window: window, windowTimeZone: limits.window?.timeZone)
@@ -58,16 +55,44 @@ extension SendingFleet {
                 }
             }
         }
-        let base = (inv.monitoring.publicBaseURL ?? "https://unsubscribe.invalid").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        let secret = (inv.monitoring.unsubscribeSecret ?? SecretRef(env: "RECONCILE_UNSUBSCRIBE_SECRET")).description
+        // Validation (`sendingProblems`) refuses a fleet without these; the
+        // empty fallbacks only serve callers that adapt without sending.
+        let base = (inv.monitoring.publicBaseURL ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let secret = inv.monitoring.unsubscribeSecret?.description ?? ""
         self.init(groups: groups, mailboxes: mailboxes, thresholds: thresholds,
                   unsubscribe: UnsubscribeSettings(baseURL: base + "/u", secret: secret))
     }
 
-    /// Loads `--inventory DIR` and adapts it; inventory errors keep their file:line:column.
-    public static func load(inventoryDirectory dir: String) throws -> SendingFleet {
-        do { return SendingFleet(inventory: try InventoryLoader().load(directory: dir).inventory, directory: dir) } catch {
-            throw SenderError.configuration("\(error)")
+    /// What sending needs beyond `reconcile validate`: one-click unsubscribe
+    /// links are built on `monitoring.public_base_url` and signed with
+    /// `monitoring.unsubscribe_secret`; without them every message would
+    /// carry a dead link.
+    static func sendingProblems(_ inv: Inventory) -> [Diagnostic] {
+        guard inv.groups.contains(where: { g in g.domains.contains { !$0.mailboxes.isEmpty } }) else { return [] }
+        var out: [Diagnostic] = []
+        if inv.monitoring.publicBaseURL == nil {
+            out.append(Diagnostic(at: inv.monitoring.location, path: "monitoring.public_base_url",
+                                  "sending needs it: every message's one-click unsubscribe link points there"))
         }
+        if inv.monitoring.unsubscribeSecret == nil {
+            out.append(Diagnostic(at: inv.monitoring.location, path: "monitoring.unsubscribe_secret",
+                                  "sending needs it (env:NAME): it signs every message's unsubscribe link"))
+        }
+        return out
+    }
+
+    /// Loads `--inventory DIR` exactly as `reconcile validate` does (load and
+    /// compile) and adapts it; every problem stays an `InventoryError`, located.
+    public static func load(inventoryDirectory dir: String) throws -> SendingFleet {
+        let compiled = try InventoryLoader().loadAndCompile(directory: dir)
+        var problems = sendingProblems(compiled.inventory)
+        let fleet = SendingFleet(inventory: compiled.inventory, directory: dir)
+        problems += fleet.headerProblems().map { p in
+            let location = compiled.inventory.groups.lazy.flatMap(\.domains).lazy.flatMap { d in d.mailboxes.map { (d, $0) } }
+                .first { $0.1.address(in: $0.0.name).lowercased() == p.address }.map { $0.1.location } ?? .builtIn
+            return Diagnostic(at: location, path: "display_name", p.message)
+        }
+        guard problems.isEmpty else { throw InventoryError(problems + compiled.warnings) }
+        return fleet
     }
 }

@@ -24,8 +24,26 @@ public struct SendingFleet: Codable, Sendable, Equatable {
 
     public static func load(json path: String) throws -> SendingFleet {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        do { return try JSONDecoder().decode(SendingFleet.self, from: data) } catch {
+        let fleet: SendingFleet
+        do { fleet = try JSONDecoder().decode(SendingFleet.self, from: data) } catch {
             throw SenderError.invalidInput(file: path, line: nil, field: "fleet", message: "\(error)")
+        }
+        let problems = fleet.headerProblems().map { SenderError.invalidInput(file: path, line: nil, field: "mailboxes", message: $0.message) }
+        guard problems.isEmpty else { throw problems.count == 1 ? problems[0] : SenderError.many(problems) }
+        return fleet
+    }
+
+    /// Mailboxes whose `From:` header cannot be written (a display name with
+    /// a control character, an address that is not plain ASCII): caught when
+    /// the fleet is loaded, not as a rejected message per send.
+    public func headerProblems() -> [(address: String, message: String)] {
+        mailboxes.compactMap { m in
+            var w = HeaderWriter()
+            do { try w.mailbox("From", address: m.address, displayName: m.displayName, source: "sending mailbox"); return nil } catch {
+                let what = if case .invalidInput(_, _, _, let message)? = error as? SenderError { message } else { "\(error)" }
+                return (m.address, "mailbox \(m.address): no From header can be written with it: "
+                        + what.replacingOccurrences(of: "; the message was not sent", with: ""))
+            }
         }
     }
 }

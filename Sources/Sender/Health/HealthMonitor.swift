@@ -57,9 +57,32 @@ public struct HealthMonitor: Sendable {
         return changed
     }
 
+    /// A configuration fault pauses the mailboxes it concerns until the
+    /// operator fixes it and runs `enable-mailbox`; each pause is an
+    /// `alert.config_fault` event for the alerter. Returns the new records.
+    public static func pause(addresses: [String], reason: String, store: any SendingStore, now: Double) throws -> [MailboxHealthRecord] {
+        let health = try store.mailboxHealth()
+        var out: [MailboxHealthRecord] = []
+        for a in addresses.map({ $0.lowercased() }) {
+            var h = health[a] ?? MailboxHealthRecord(address: a, enabled: true, changedAt: now)
+            guard h.enabled else { continue }
+            h.enabled = false
+            h.changedAt = now
+            h.reason = "paused: \(reason)"
+            try store.updateMailboxHealth(h, event: SendingEvent(at: now, kind: .configFault, mailbox: a, detail: reason))
+            out.append(h)
+        }
+        return out
+    }
+
     /// The operator's explicit re-enable, recorded as an event.
-    public static func enable(address: String, reason: String, store: any SendingStore, now: Double) throws -> MailboxHealthRecord {
+    /// Refuses an address the fleet does not have: a typo would otherwise
+    /// record an event for a mailbox that never sends.
+    public static func enable(address: String, reason: String, fleet: SendingFleet, store: any SendingStore, now: Double) throws -> MailboxHealthRecord {
         let a = address.lowercased()
+        guard fleet.mailbox(a) != nil else {
+            throw SenderError.configuration("no mailbox \(TerminalText.escaped(address)) in the fleet (enable-mailbox takes an address of the inventory's groups)")
+        }
         var h = try store.mailboxHealth()[a] ?? MailboxHealthRecord(address: a, enabled: true, changedAt: now)
         h.enabled = true
         h.changedAt = now

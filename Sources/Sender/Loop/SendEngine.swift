@@ -73,7 +73,7 @@ public final class SendEngine {
         let pending = try store.pendingMessages()
         var campaigns: [String: Campaign] = [:]
         for id in Set(pending.map(\.campaign)) {
-            if let r = try store.campaign(id: id) { campaigns[id] = try Campaign.from(record: r) }
+            if let r = try store.campaign(id: id) { campaigns[id] = try Campaign.from(record: r).resolved(in: fleet.group(named: r.group)) }
         }
         self.campaigns = campaigns
         self.scheduler = Scheduler(fleet: fleet, campaigns: campaigns, limiter: try store.limiterSnapshot(now: now),
@@ -90,7 +90,7 @@ public final class SendEngine {
         let fresh = try store.plannedMessages(afterRow: scheduler.maxRow)
         for id in Set(fresh.map(\.campaign)) where campaigns[id] == nil {
             if let r = try store.campaign(id: id) {
-                let c = try Campaign.from(record: r)
+                let c = try Campaign.from(record: r).resolved(in: fleet.group(named: r.group))
                 campaigns[id] = c
                 scheduler.addCampaign(c)
             }
@@ -176,6 +176,7 @@ public final class SendEngine {
                 return .sent(row: a.row, mailbox: a.mailbox, result: r)
             }
             let at = clock.now()
+            if let scope = result.configFault { return try configFault(a, scope: scope, result: result, at: at) }
             let outcome = AttemptOutcome(state: result.state, code: result.code, text: result.text, phase: result.phase.rawValue,
                                          retryAt: result.state == .deferred ? at + retryDelay : nil, suppressRecipient: result.hardBounce)
             let followUp = try store.settle(row: a.row, outcome: outcome, at: at)
@@ -197,6 +198,22 @@ public final class SendEngine {
                              mailbox: a.mailbox, group: a.group, result: r))
     }
 
+    /// Our configuration, not the recipient, failed: the message goes back
+    /// to planned (its sequence goes on), the mailbox or the group's every
+    /// mailbox pauses, and nothing counts as a send or a bounce. The
+    /// reservation already made stays consumed (reservations are never
+    /// refunded); the pause keeps it the only one.
+    private func configFault(_ a: Admission, scope: ConfigFaultScope, result: TransportResult, at: Double) throws -> StepOutcome {
+        try store.settle(row: a.row, outcome: AttemptOutcome(state: .planned, code: result.code, text: result.text, phase: result.phase.rawValue), at: at)
+        let affected = scope == .mailbox ? [a.mailbox] : fleet.mailboxes.filter { $0.group == a.group }.map(\.address)
+        for h in try HealthMonitor.pause(addresses: affected, reason: result.text, store: store, now: at) { scheduler.setHealth(h) }
+        let m = try store.messageRecord(row: a.row)?.message
+        if let m { scheduler.add(m) }
+        onSend?(a, result)
+        report(a, m, result)
+        return .sent(row: a.row, mailbox: a.mailbox, result: result)
+    }
+
     /// Why `run` returned.
     public enum RunEnd: Sendable, Equatable {
         case deadline
@@ -208,22 +225,28 @@ public final class SendEngine {
 
     /// Runs until `deadline`, until `shouldStop` says so, or — with
     /// `exitWhenIdle` — until only retries or follow-ups more than a minute
-    /// away are left. A stop request is honoured between transactions, so
+    /// away, or messages no enabled mailbox can take, are left. A stop request is honoured between transactions, so
     /// the one in flight always finishes and is recorded.
     @discardableResult
     public func run(until deadline: Double = .infinity, exitWhenIdle: Bool = false,
                     shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RunEnd {
+        var blockedBefore = false
         while !shouldStop() {
             let now = clock.now()
             if now >= deadline { return .deadline }
             switch try await step() {
-            case .sent, .refused: continue
-            case .idle(let until, _):
-                if exitWhenIdle, nothingDueSoon(until) {
-                    // Re-read first: another process may have queued more.
+            case .sent, .refused: blockedBefore = false; continue
+            case .idle(let until, let reasons):
+                // What is left waits only for the operator (every mailbox that
+                // could send it is disabled or paused): nothing will go by waiting.
+                let blocked = !reasons.isEmpty && reasons.values.allSatisfy { $0 == .noMailbox || $0 == .noDemand }
+                if exitWhenIdle, nothingDueSoon(until) || blocked {
+                    // Re-read first: another process may have queued more or re-enabled a mailbox.
                     try maintain()
-                    if nothingDueSoon(until) { return .idle }
+                    if nothingDueSoon(until) || blocked && blockedBefore { return .idle }
+                    if blocked { blockedBefore = true; continue }
                 }
+                blockedBefore = false
                 // Maintenance may bring new work before `until`: wake for it too.
                 try? await clock.sleep(until: min(until, nextMaintenance, deadline, now + maxSleep))
             }

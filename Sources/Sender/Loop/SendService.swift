@@ -19,7 +19,7 @@ public struct SendService: Service {
     public var onAttempt: (@Sendable (Admission, TransportResult) -> Void)?
     let builder: MessageBuilder
 
-    /// Fails here, before anything runs, when a secret the messages need is missing.
+    /// Fails here, before anything runs, naming every secret the run needs that is missing.
     public init(fleet: SendingFleet, store: any SendingStore, transport: any MailTransport, exitWhenIdle: Bool = false,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 log: @escaping @Sendable (String) -> Void) throws {
@@ -28,6 +28,7 @@ public struct SendService: Service {
         self.transport = transport
         self.exitWhenIdle = exitWhenIdle
         self.log = log
+        try SendPreflight.check(fleet: fleet, transport: transport, environment: environment)
         self.builder = try MessageBuilder.make(fleet: fleet, environment: environment)
     }
 

@@ -43,6 +43,7 @@ public struct MessageBuilder: Sendable {
         let step = campaign.steps[m.step]
         var vars = record.variables
         vars["email"] = m.email
+        vars["time_zone"] = m.timeZone ?? campaign.defaultTimeZone
         let unsubURL = unsubscribe.url(for: m.email)
         let token = unsubscribe.token(for: m.email)
         vars["unsubscribe_url"] = unsubURL

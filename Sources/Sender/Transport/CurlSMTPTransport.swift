@@ -40,6 +40,10 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
         }
     }
 
+    public func secretsNeeded(fleet: SendingFleet) -> [SendPreflight.Need] {
+        fleet.sendingMailboxes.compactMap { m in m.smtpPassword.map { SendPreflight.Need(reference: $0, neededBy: "SMTP login of \(m.address)") } }
+    }
+
     private final class Upload {
         let bytes: [UInt8]
         var offset = 0
@@ -50,15 +54,15 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
 
     private func perform(_ message: BuiltMessage, mailbox: SendingMailbox, group: SendingGroup) -> TransportResult {
         guard let endpoint = group.smtp else {
-            return TransportResult(state: .deferred, code: nil, text: "group \(group.name) has no SMTP endpoint", phase: .connect)
+            return .configFault(.group, code: nil, text: "configuration: group \(group.name) has no SMTP endpoint", phase: .connect)
         }
         guard endpoint.url.hasPrefix("smtp://") || endpoint.url.hasPrefix("smtps://") else {
-            return TransportResult(state: .deferred, code: nil, text: "SMTP URL must start with smtp:// or smtps://", phase: .connect)
+            return .configFault(.group, code: nil, text: "configuration: SMTP URL must start with smtp:// or smtps://", phase: .connect)
         }
         var password: String?
         if let ref = mailbox.smtpPassword {
             do { password = try SecretRef.resolve(ref, environment: environment) } catch {
-                return TransportResult(state: .deferred, code: nil, text: "\(error)", phase: .auth)
+                return .configFault(.mailbox, code: nil, text: "configuration: \(error)", phase: .auth)
             }
             // Mailgun pools: the reference is the master secret; log in with the
             // per-mailbox password apply derived from it, never the master itself.

@@ -35,11 +35,11 @@ public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
 
     public func send(_ message: BuiltMessage, mailbox: SendingMailbox, group: SendingGroup) async -> TransportResult {
         guard let base = baseURL ?? group.mailgun?.baseURL, let keyRef = apiKey ?? group.mailgun?.apiKey else {
-            return TransportResult(state: .deferred, code: nil, text: "group \(group.name) has no Mailgun API account", phase: .http)
+            return .configFault(.group, code: nil, text: "configuration: group \(group.name) has no Mailgun API account", phase: .http)
         }
         let client: MailgunClient
         do { client = try self.client(base: base, keyRef: keyRef) } catch {
-            return TransportResult(state: .deferred, code: nil, text: "\(error)", phase: .http)
+            return .configFault(.group, code: nil, text: "configuration: \(error)", phase: .http)
         }
         do {
             let r = try await client.sendMIME(domain: mailbox.domain, to: [message.recipient], mime: Data(message.data))
@@ -49,8 +49,24 @@ public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
         }
     }
 
+    public func secretsNeeded(fleet: SendingFleet) -> [SendPreflight.Need] {
+        let groups = Set(fleet.sendingMailboxes.map(\.group))
+        return fleet.groups.filter { groups.contains($0.name) }.compactMap { g in
+            (apiKey ?? g.mailgun?.apiKey).map { SendPreflight.Need(reference: $0, neededBy: "Mailgun API key of group \(g.name)") }
+        }
+    }
+
     static func classify(_ e: ProviderError) -> TransportResult {
         let text = e.description
+        // 401/403: the API key; 404: the endpoint or the domain. Ours to fix,
+        // so the message stays planned and the group's sending pauses.
+        if [401, 403, 404].contains(e.httpStatus ?? 0) || e.kind == .authentication {
+            return .configFault(.group, code: e.httpStatus, text: "configuration: Mailgun refused the request: \(text)", phase: .http)
+        }
+        // URLError -1003/-1006: the host does not resolve; -1202: the certificate is not trusted.
+        if e.httpStatus == nil, ["URLError -1003", "URLError -1006", "URLError -1202"].contains(where: { text.contains($0) }) {
+            return .configFault(.group, code: nil, text: "configuration: cannot reach Mailgun: \(text)", phase: .connect)
+        }
         switch e.kind {
         case .outcomeUnknown:
             return TransportResult(state: .unknown, code: e.httpStatus, text: text, phase: .http)

@@ -39,7 +39,16 @@ struct SMTPTranscript {
 }
 
 enum SMTPReplyClassifier {
+    /// libcurl codes that mean our setup is wrong, not the recipient:
+    /// 6 the relay host does not resolve; 60 the certificate does not verify;
+    /// 58/77 our client certificate or CA bundle is unusable.
+    static let configCurlCodes: [Int: String] = [6: "the relay host does not resolve", 60: "the relay's TLS certificate does not verify",
+                                                 58: "the TLS client certificate is unusable", 77: "the CA bundle is unusable"]
+
     static func classify(curlCode: Int, curlText: String, responseCode: Int, transcript t: SMTPTranscript) -> TransportResult {
+        if let why = configCurlCodes[curlCode] {
+            return .configFault(.group, code: nil, text: "configuration: \(why) (\(curlText))", phase: curlCode == 6 ? .connect : .tls)
+        }
         if curlCode == 0 {
             let text = t.finalReply ?? t.line(for: responseCode) ?? "\(responseCode)"
             return TransportResult(state: .accepted, code: responseCode, text: text, phase: .accepted)
@@ -56,6 +65,10 @@ enum SMTPReplyClassifier {
         }
         let phase = t.phase()
         let text = responseCode > 0 ? (t.line(for: responseCode) ?? "\(responseCode)") : curlText
+        if phase == .auth && (responseCode == 535 || responseCode == 534 || responseCode == 530) {
+            // The relay refused our login: the mailbox's credentials are wrong.
+            return .configFault(.mailbox, code: responseCode, text: "configuration: SMTP AUTH refused: \(text)", phase: .auth)
+        }
         switch phase {
         case .rcpt where responseCode >= 500:
             // 550 at RCPT (or an explicit 5.1.x) means the address does not exist (sending.md §1.6).

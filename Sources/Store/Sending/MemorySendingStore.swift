@@ -18,6 +18,8 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     /// The reservations by mailbox and by group, for the limit check.
     private var mailboxLog: [String: (times: [Double], next: Double)] = [:]
     private var groupLog: [String: (times: [Double], next: Double)] = [:]
+    /// Indexes into `reservations` whose attempt hit a configuration fault.
+    private var faulted: Set<Int> = []
     private var suppression: [String: String] = [:]
     private var eventLog: [SendingEvent] = []
     private var health: [String: MailboxHealthRecord] = [:]
@@ -147,6 +149,15 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
             guard m.state == .attempting || m.state == .unknown else {
                 throw SendingStoreError.invalidTransition(row: row, from: m.state.rawValue, to: outcome.state.rawValue)
             }
+            if outcome.state == .planned {
+                // A configuration fault (AttemptOutcome): as SQLiteSendingStore.settleConfigFault.
+                m.state = .planned
+                if m.step == 0 { m.mailbox = nil; m.messageID = nil }
+                rows[row] = m
+                replies[row] = outcome
+                if let i = reservations.lastIndex(where: { $0.messageRow == row }) { faulted.insert(i) }
+                return nil
+            }
             m.state = outcome.state
             if let retry = outcome.retryAt { m.notBefore = retry }
             rows[row] = m
@@ -275,7 +286,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     public func mailboxStats(since: Double) throws -> [String: MailboxStats] {
         locked {
             var out: [String: MailboxStats] = [:]
-            for r in reservations where r.at >= since { out[r.mailbox.lowercased(), default: MailboxStats()].sends += 1 }
+            for (i, r) in reservations.enumerated() where r.at >= since && !faulted.contains(i) { out[r.mailbox.lowercased(), default: MailboxStats()].sends += 1 }
             for e in eventLog where e.at >= since {
                 guard let mb = e.mailbox else { continue }
                 if e.kind == .hardBounce { out[mb, default: MailboxStats()].bounces += 1 }

@@ -6,9 +6,11 @@ import GRDB
 /// keeps its own in-memory index, and `reserve` re-checks every limit
 /// against the file's reservations inside `BEGIN IMMEDIATE`.
 public struct SQLiteSendingStore: SendingStore {
-    let pool: DatabasePool
+    /// The state file's pool, or a read-only connection (`StateFile.openSending`).
+    let pool: any DatabaseWriter
 
     public init(_ store: StateStore) { self.pool = store.pool }
+    init(database: any DatabaseWriter) { self.pool = database }
 
     public func enqueue(campaign: CampaignRecord, now: Double,
                         recipients: (_ add: (Enrollment) throws -> Void) throws -> Void) throws -> EnqueueReport {
@@ -243,6 +245,10 @@ public struct SQLiteSendingStore: SendingStore {
             guard m.state == .attempting || m.state == .unknown else {
                 throw SendingStoreError.invalidTransition(row: row, from: m.state.rawValue, to: outcome.state.rawValue)
             }
+            if outcome.state == .planned {
+                try Self.settleConfigFault(db, m, outcome)
+                return nil
+            }
             try db.execute(sql: """
                 UPDATE sending_message SET state = ?, settled_at = ?, reply_code = ?, reply_text = ?, phase = ?,
                     not_before = COALESCE(?, not_before) WHERE row_id = ?
@@ -254,6 +260,26 @@ public struct SQLiteSendingStore: SendingStore {
             guard outcome.state == .accepted else { return nil }
             return try planNextStep(db, after: m, at: at)
         }
+    }
+
+    /// Back to planned, nothing counted against the recipient. A first step
+    /// forgets its mailbox (and Message-ID, never handed over) so any healthy
+    /// mailbox may take it; a follow-up keeps its sticky sender.
+    private static func settleConfigFault(_ db: Database, _ m: OutboxMessage, _ outcome: AttemptOutcome) throws {
+        try db.execute(sql: """
+            UPDATE sending_message SET state = 'planned', reply_code = ?, reply_text = ?, phase = ?,
+                mailbox = CASE WHEN step = 0 THEN NULL ELSE mailbox END,
+                message_id = CASE WHEN step = 0 THEN NULL ELSE message_id END
+            WHERE row_id = ?
+            """, arguments: [outcome.code, outcome.text, outcome.phase, m.row])
+        if m.step == 0 {
+            try db.execute(sql: "UPDATE sending_enrollment SET sticky_mailbox = NULL WHERE campaign_id = ? AND email = ?",
+                           arguments: [m.campaign, m.email])
+        }
+        try db.execute(sql: """
+            UPDATE sending_reservation SET config_fault = ?
+            WHERE id = (SELECT MAX(id) FROM sending_reservation WHERE message_row = ?)
+            """, arguments: [outcome.text, m.row])
     }
 
     private func planNextStep(_ db: Database, after m: OutboxMessage, at: Double) throws -> OutboxMessage? {
@@ -379,7 +405,10 @@ public struct SQLiteSendingStore: SendingStore {
     public func mailboxStats(since: Double) throws -> [String: MailboxStats] {
         try pool.read { db in
             var out: [String: MailboxStats] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT mailbox, COUNT(*) AS n FROM sending_reservation WHERE at >= ? GROUP BY mailbox", arguments: [since]) {
+            // A configuration fault's reservation is no send (AttemptOutcome).
+            for r in try Row.fetchAll(db, sql: """
+                SELECT mailbox, COUNT(*) AS n FROM sending_reservation WHERE at >= ? AND config_fault IS NULL GROUP BY mailbox
+                """, arguments: [since]) {
                 out[r["mailbox"], default: MailboxStats()].sends = r["n"]
             }
             for r in try Row.fetchAll(db, sql: """

@@ -89,6 +89,11 @@ public enum SendingMigrations: StoreMigrations {
                 );
                 """)
         }
+        // A reservation whose attempt hit a configuration fault: still
+        // consumed against the limits, but no send in the mailbox's health.
+        migrator.registerMigration("sending.3-config-faults") { db in
+            try db.execute(sql: "ALTER TABLE sending_reservation ADD COLUMN config_fault TEXT")
+        }
         // `reserve` reads the latest next-at of a mailbox and of a group inside
         // its IMMEDIATE transaction on every send: indexed, not a scan of the log.
         migrator.registerMigration("sending.4-limits") { db in

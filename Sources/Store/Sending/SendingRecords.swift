@@ -103,8 +103,15 @@ public enum ReserveResult: Sendable, Equatable {
 }
 
 /// The final word on one attempt.
+///
+/// `planned` is a configuration fault (SMTP AUTH refused, an API key or
+/// endpoint refused, TLS verification or DNS failing): the fault is the
+/// operator's, not the recipient's, and nothing was handed over, so the
+/// message goes back to planned and its sequence goes on. Its reservation
+/// stays consumed against the limits (never refunded) but is marked, so it
+/// counts neither as a send nor as a bounce in the mailbox's health.
 public struct AttemptOutcome: Sendable, Equatable {
-    public var state: MessageState           // accepted | rejected | deferred | unknown
+    public var state: MessageState           // accepted | rejected | deferred | unknown | planned (configuration fault)
     public var code: Int?
     public var text: String
     public var phase: String
@@ -151,6 +158,8 @@ public enum SendingEventKind: String, Sendable, Codable, CaseIterable {
     case mailboxDisabled = "alert.mailbox_disabled"
     case mailboxEnabled = "mailbox.enabled"
     case recoveredUnknown = "recovered.unknown"
+    /// A configuration fault paused a mailbox (for the alerter).
+    case configFault = "alert.config_fault"
 }
 
 public struct SendingEvent: Sendable, Equatable {

@@ -15,7 +15,7 @@ struct CapacityCommand: AsyncParsableCommand {
         try await funnel {
             let now = Date().timeIntervalSince1970
             let fleet = try exampleDomains.map { try SendingFleet.example(domains: $0) } ?? options.loadFleet()
-            print(try CapacityReport.render(fleet: fleet, store: try options.openStore(), days: days, now: now))
+            print(try CapacityReport.render(fleet: fleet, store: try options.openStore(.readOnly), days: days, now: now))
         }
     }
 }

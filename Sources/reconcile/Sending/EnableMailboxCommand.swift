@@ -13,7 +13,8 @@ struct EnableMailboxCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await funnel {
-            let h = try HealthMonitor.enable(address: address, reason: reason, store: try options.openStore(), now: Date().timeIntervalSince1970)
+            let h = try HealthMonitor.enable(address: address, reason: reason, fleet: try options.loadFleet(), store: try options.openStore(.existing),
+                                             now: Date().timeIntervalSince1970)
             print("\(h.address): enabled (\(reason))")
         }
     }

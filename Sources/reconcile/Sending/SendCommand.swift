@@ -40,8 +40,8 @@ struct SendCommand: AsyncParsableCommand {
             throw ValidationError("--start '\(self.start ?? "")' is not an ISO 8601 time like 2026-03-07T12:00Z or a date like 2026-03-07")
         }
         let fleet = try exampleDomains.map { try SendingFleet.example(domains: $0) } ?? options.loadFleet()
-        let demand = try outbox ? OutboxDemand(store: options.openStore()) : nil
-        let report = try await Simulator.run(fleet: fleet, hours: hours, seed: seed, start: start, outbox: demand?.outbox,
+        let demand = try outbox ? OutboxDemand(store: options.openStore(.readOnly)) : nil
+        let report = try await Simulator.run(fleet: fleet, hours: hours, seed: seed, start: start, outbox: demand?.outbox(in: fleet),
                                              suppressed: demand?.suppressed ?? [], keepSends: true)
         print(report.render())
         if !report.violations.isEmpty { throw ExitCode(2) }

@@ -8,19 +8,20 @@ struct SendingOptions: ParsableArguments {
     @Option(help: "The SQLite state file.")
     var state: String = ".reconcile/state.sqlite"
 
-    @Option(help: "The inventory directory (groups, limits, warmup schedules, mailboxes).")
-    var inventory: String?
+    @Option(help: "The inventory directory (groups, limits, warmup schedules, mailboxes), checked as `validate` checks it.")
+    var inventory: String = "inventory"
 
     @Option(help: "The fleet as the Sender's own JSON (SendingFleet), instead of --inventory.")
     var fleet: String?
 
     func loadFleet() throws -> SendingFleet {
-        if let inventory { return try SendingFleet.load(inventoryDirectory: inventory) }
         if let fleet { return try SendingFleet.load(json: fleet) }
-        throw ValidationError("give the fleet with --inventory DIR (or --fleet FILE.json)")
+        return try SendingFleet.load(inventoryDirectory: inventory)
     }
 
-    func openStore() throws -> SQLiteSendingStore {
-        SQLiteSendingStore(try StateStore(path: state))
+    /// `create` for commands that queue or send; `readOnly` for reports,
+    /// which never create a state file.
+    func openStore(_ access: StateFile.Access = .create) throws -> SQLiteSendingStore {
+        try StateFile.openSending(path: state, access: access)
     }
 }

@@ -11,7 +11,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await funnel {
-            print(try StatusReport.render(fleet: try options.loadFleet(), store: try options.openStore(), now: Date().timeIntervalSince1970))
+            print(try StatusReport.render(fleet: try options.loadFleet(), store: try options.openStore(.readOnly), now: Date().timeIntervalSince1970))
         }
     }
 }

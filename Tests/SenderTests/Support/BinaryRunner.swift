@@ -1,0 +1,26 @@
+import Foundation
+
+/// The built `reconcile` binary, run as an operator runs it.
+let reconcileBinary = packageRoot.appendingPathComponent(".build/debug/reconcile")
+
+/// Runs it with only `environment` (plus a PATH); returns the exit status and stderr.
+func runReconcile(_ args: [String], environment: [String: String]) throws -> (status: Int32, stderr: String) {
+    let p = Process()
+    p.executableURL = reconcileBinary
+    p.arguments = args
+    p.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a }
+    let err = Pipe()
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = err
+    try p.run()
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The same off the cooperative pool, for tests whose emulators run in this process.
+func runReconcileAsync(_ args: [String], environment: [String: String]) async throws -> (status: Int32, stderr: String) {
+    try await withCheckedThrowingContinuation { cont in
+        DispatchQueue.global().async { cont.resume(with: Result { try runReconcile(args, environment: environment) }) }
+    }
+}
