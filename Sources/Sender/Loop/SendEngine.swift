@@ -134,6 +134,11 @@ public final class SendEngine {
         switch try store.reserve(Reservation(messageRow: a.row, mailbox: a.mailbox, group: a.group, at: a.at,
                                              mailboxNextAt: a.mailboxNextAt, groupNextAt: a.groupNextAt,
                                              messageID: MessageBuilder.messageID(token: token, mailbox: mailbox))) {
+        case .refused(let reason) where reason == ReserveResult.mailboxDisabled:
+            // Disabled behind our back (a webhook): re-read health; the message stays queued.
+            try maintain()
+            stats.refused += 1
+            return .refused(row: a.row, reason: reason)
         case .refused(let reason):
             scheduler.discard(a)
             stats.refused += 1

@@ -17,6 +17,8 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     private var eventLog: [SendingEvent] = []
     private var health: [String: MailboxHealthRecord] = [:]
     private var usedMessageIDs: Set<String> = []
+    private var feedback: [String: (event: String, known: Bool)] = [:]
+    private var tokens: [String: Double] = [:]
 
     public init() {}
 
@@ -98,6 +100,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 m.state = .stopped; rows[m.row] = m
                 return .refused("sequence stopped: \(reason)")
             }
+            if health[r.mailbox.lowercased()]?.enabled == false { return .refused(ReserveResult.mailboxDisabled) }
             let id = m.messageID ?? r.messageID
             reservations.append(r)
             m.state = .reserved; m.mailbox = r.mailbox.lowercased(); m.messageID = id
@@ -173,6 +176,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
             case .hardBounce: suppressLocked(email, reason: "hard bounce", at: event.at)
             case .complaint: suppressLocked(email, reason: "complaint", at: event.at)
             case .unsubscribe: suppressLocked(email, reason: "unsubscribe", at: event.at)
+            case .suppressed: suppressLocked(email, reason: event.detail, at: event.at)
             case .reply:
                 for (cid, c) in campaigns where c.stopOnReply {
                     if enrollments[cid]?[email] != nil, enrollments[cid]?[email]?.stopped == nil { enrollments[cid]?[email]?.stopped = "replied" }
@@ -182,6 +186,60 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 }
             default: break
             }
+        }
+    }
+
+    public func recordFeedback(_ f: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) throws -> FeedbackResult {
+        try locked {
+            if let token {
+                tokens = tokens.filter { $0.value >= now }
+                if tokens[token] != nil { return .replayedToken }
+                tokens[token] = tokenExpiresAt
+            }
+            guard feedback[f.eventID] == nil else { return .duplicateEvent }
+            let m = f.messageID.flatMap { id in rows.values.first { $0.messageID == id } }
+            feedback[f.eventID] = (f.event, m != nil)
+            let email = m?.email ?? f.email
+            func event(_ kind: SendingEventKind) {
+                eventLog.append(SendingEvent(at: f.at, kind: kind, email: email, mailbox: m?.mailbox, messageID: f.messageID, detail: f.detail))
+            }
+            switch f.effect {
+            case .hardBounce: event(.hardBounce); if let email { suppressLocked(email, reason: "hard bounce", at: f.at) }
+            case .complaint: event(.complaint); if let email { suppressLocked(email, reason: "complaint", at: f.at) }
+            case .unsubscribe: event(.unsubscribe); if let email { suppressLocked(email, reason: "unsubscribe", at: f.at) }
+            case .deferral: event(.softBounce)
+            case .delivered:
+                if let m, m.state == .unknown {
+                    rows[m.row]?.state = .accepted
+                    event(.delivered)
+                }
+            case .opened, .clicked, .none: break
+            }
+            return .stored(mailbox: m?.mailbox, campaign: m?.campaign)
+        }
+    }
+
+    public func feedbackCounts() throws -> FeedbackCounts {
+        locked {
+            var c = FeedbackCounts()
+            for v in feedback.values {
+                c.byEvent[v.event, default: 0] += 1
+                if !v.known { c.unknownMessages += 1 }
+            }
+            return c
+        }
+    }
+
+    public func suppression(email: String) throws -> SuppressionRecord? {
+        locked { suppression[EmailAddress.normalize(email)].map { SuppressionRecord(email: EmailAddress.normalize(email), reason: $0, source: nil, at: 0) } }
+    }
+
+    public func unsuppress(email: String, reason: String, at: Double) throws -> Bool {
+        locked {
+            let email = EmailAddress.normalize(email)
+            guard suppression.removeValue(forKey: email) != nil else { return false }
+            eventLog.append(SendingEvent(at: at, kind: .unsuppressed, email: email, detail: reason))
+            return true
         }
     }
 

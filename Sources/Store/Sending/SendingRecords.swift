@@ -90,6 +90,9 @@ public enum ReserveResult: Sendable, Equatable {
     case reserved(messageID: String)
     /// Nothing consumed: the message is no longer planned or its recipient is suppressed.
     case refused(String)
+
+    /// The refusal for a mailbox disabled since the sender last read health: the message stays planned.
+    public static let mailboxDisabled = "mailbox disabled"
 }
 
 /// The final word on one attempt.
@@ -139,6 +142,9 @@ public enum SendingEventKind: String, Sendable, Codable, CaseIterable {
     case mailboxDisabled = "alert.mailbox_disabled"
     case mailboxEnabled = "mailbox.enabled"
     case recoveredUnknown = "recovered.unknown"
+    /// Manual entries (`reconcile suppress` / `unsuppress`); `detail` is the reason.
+    case suppressed = "suppression.added"
+    case unsuppressed = "suppression.removed"
 }
 
 public struct SendingEvent: Sendable, Equatable {
