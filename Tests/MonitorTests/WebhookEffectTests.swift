@@ -1,6 +1,7 @@
 import Foundation
 import Monitor
 import Providers
+import Sender
 import Store
 import Testing
 
@@ -105,6 +106,10 @@ import Testing
                 #expect(try await h.post("/webhooks/mailgun", body: MonitorHarness.webhook(e)).status == 200)
             }
             #expect(try h.store.feedbackCounts().byEvent == ["opened": 2, "clicked": 1])
+            #expect(try h.store.feedbackCounts().byCampaign == [m.campaign: ["opened": 2, "clicked": 1]])
+            let status = try StatusReport.render(fleet: h.fleet, store: h.store, now: Date().timeIntervalSince1970)
+            #expect(status.contains("webhook events: 1 clicked, 2 opened (0 for messages not in the outbox)"))
+            #expect(status.contains("  campaign \(m.campaign): 0 delivered, 2 opened, 1 clicked"))
             #expect(try h.store.feedbackCounts().unknownMessages == 0)
             #expect(try h.store.mailboxHealth()[MonitorHarness.mailbox]?.enabled ?? true)
             #expect(try h.store.suppression(email: m.email) == nil)

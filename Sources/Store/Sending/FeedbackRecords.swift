@@ -50,6 +50,8 @@ public enum FeedbackResult: Sendable, Equatable {
 public struct FeedbackCounts: Sendable, Equatable {
     public var byEvent: [String: Int] = [:]
     public var unknownMessages = 0
+    /// Events of our own messages by campaign, then by event name (opens and clicks per campaign).
+    public var byCampaign: [String: [String: Int]] = [:]
     public init() {}
     public var total: Int { byEvent.values.reduce(0, +) }
 }

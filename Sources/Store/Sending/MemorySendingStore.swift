@@ -17,7 +17,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     private var eventLog: [SendingEvent] = []
     private var health: [String: MailboxHealthRecord] = [:]
     private var usedMessageIDs: Set<String> = []
-    private var feedback: [String: (event: String, known: Bool)] = [:]
+    private var feedback: [String: (event: String, campaign: String?)] = [:]
     private var tokens: [String: Double] = [:]
 
     public init() {}
@@ -198,7 +198,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
             }
             guard feedback[f.eventID] == nil else { return .duplicateEvent }
             let m = f.messageID.flatMap { id in rows.values.first { $0.messageID == id } }
-            feedback[f.eventID] = (f.event, m != nil)
+            feedback[f.eventID] = (f.event, m?.campaign)
             let email = m?.email ?? f.email
             func event(_ kind: SendingEventKind) {
                 eventLog.append(SendingEvent(at: f.at, kind: kind, email: email, mailbox: m?.mailbox, messageID: f.messageID, detail: f.detail))
@@ -224,7 +224,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
             var c = FeedbackCounts()
             for v in feedback.values {
                 c.byEvent[v.event, default: 0] += 1
-                if !v.known { c.unknownMessages += 1 }
+                if let campaign = v.campaign { c.byCampaign[campaign, default: [:]][v.event, default: 0] += 1 } else { c.unknownMessages += 1 }
             }
             return c
         }

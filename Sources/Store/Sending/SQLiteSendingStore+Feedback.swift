@@ -66,6 +66,11 @@ extension SQLiteSendingStore {
                 c.byEvent[r["event"]] = r["n"]
             }
             c.unknownMessages = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sending_feedback WHERE message_row IS NULL") ?? 0
+            for r in try Row.fetchAll(db, sql: """
+                SELECT campaign_id, event, COUNT(*) AS n FROM sending_feedback WHERE campaign_id IS NOT NULL GROUP BY campaign_id, event
+                """) {
+                c.byCampaign[r["campaign_id"], default: [:]][r["event"]] = r["n"]
+            }
             return c
         }
     }
