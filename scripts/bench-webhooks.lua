@@ -1,6 +1,7 @@
 -- wrk script for scripts/bench-webhooks: each request POSTs the next
 -- pre-signed webhook body (one per line of $BENCH_BODIES_FILE); threads take
--- interleaved lines so no body is sent twice.
+-- interleaved lines so no body is sent twice. The thread count comes as the
+-- script argument (`-- N`): a thread may start before the next is set up.
 local threads = {}
 local counter = 0
 
@@ -8,12 +9,12 @@ function setup(thread)
   thread:set("tid", counter)
   counter = counter + 1
   table.insert(threads, thread)
-  for _, t in ipairs(threads) do t:set("nthreads", #threads) end
 end
 
 function init(args)
   bodies = {}
   for line in io.lines(os.getenv("BENCH_BODIES_FILE")) do bodies[#bodies + 1] = line end
+  nthreads = tonumber(args[1])
   index = tid + 1
   non200 = 0
   wrk.method = "POST"
