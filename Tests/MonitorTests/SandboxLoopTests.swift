@@ -103,4 +103,51 @@ import Testing
             }
         }
     }
+
+    /// The link in a sent message, clicked: the address gets nothing more
+    /// from that sequence or any other campaign, while others carry on.
+    @Test func afterAOneClickUnsubscribeNoFurtherMailReachesTheAddress() async throws {
+        try await MonitorHarness.with { h in
+            try await withEmulator { emu, _ in
+                let sequence = Campaign(id: "seq", steps: [CampaignStep(subject: "One", text: "First"),
+                                                           CampaignStep(delay: 3, subject: "Two", text: "Second")])
+                let now = Date().timeIntervalSince1970 - 1
+                _ = try h.store.enqueue(campaign: sequence.record(group: "g1"), recipients: ["leaver", "stayer"].map {
+                    Enrollment(email: "\($0)@example.net", timeZone: nil, variables: [:])
+                }, now: now)
+                let env = ["MG": Self.apiKey, "TEST_UNSUB": MonitorHarness.unsubscribeSecret]
+                let transport = MailgunHTTPTransport(baseURL: emu.url.absoluteString, apiKey: "env:MG", environment: env)
+                let sender = try SendService(fleet: h.fleet, store: h.store, transport: transport, exitWhenIdle: true, environment: env) { _ in }
+                let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+                let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                    services: [.init(service: sender, successTerminationBehavior: .gracefullyShutdownGroup)], logger: quiet))
+                let running = Task { try await group.run() }
+                // The first message arrives with its List-Unsubscribe link; the recipient clicks it.
+                var first: MailgunEmulator.RecordedMessage?
+                let deadline = Date().addingTimeInterval(30)
+                while first == nil && Date() < deadline {
+                    first = await emu.sentMessages().first { $0.recipients == ["leaver@example.net"] }
+                    try await Task.sleep(nanoseconds: 20_000_000)
+                }
+                let header = try #require(first?.headers["List-Unsubscribe"])
+                let link = try #require(header.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }
+                    .first { $0.hasPrefix("https://") })
+                let path = try #require(URLComponents(string: link)?.path)
+                let click = try await h.post(path, body: Data("List-Unsubscribe=One-Click".utf8), contentType: "application/x-www-form-urlencoded")
+                #expect(click.status == 200)
+                // Another campaign later: the address is skipped.
+                let other = Campaign(id: "other", steps: [CampaignStep(subject: "News", text: "Hi")])
+                let report = try h.store.enqueue(campaign: other.record(group: "g1"), recipients: ["leaver", "newcomer"].map {
+                    Enrollment(email: "\($0)@example.net", timeZone: nil, variables: [:])
+                }, now: Date().timeIntervalSince1970)
+                #expect(report.suppressed == 1 && report.enrolled == 1)
+                try await running.value
+                let mail = await emu.sentMessages()
+                #expect(mail.filter { $0.recipients == ["leaver@example.net"] }.count == 1)
+                #expect(mail.filter { $0.recipients == ["stayer@example.net"] }.count == 2)
+                #expect(mail.filter { $0.recipients == ["newcomer@example.net"] }.count == 1)
+                #expect(try h.store.suppression(email: "leaver@example.net")?.reason == "unsubscribe")
+            }
+        }
+    }
 }
