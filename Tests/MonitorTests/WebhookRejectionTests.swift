@@ -34,6 +34,7 @@ import Testing
                 let r = try await h.post("/webhooks/mailgun", body: body, contentType: type)
                 #expect(r.status == status, "\(name)")
                 #expect((400..<500).contains(r.status), "\(name)")
+                #expect(r.body == "refused\n", "\(name): the caller learns no reason")
             }
             #expect(try h.store.feedbackCounts().total == 0)
             #expect(h.intake.counters.snapshot.totalRejected == cases.count)

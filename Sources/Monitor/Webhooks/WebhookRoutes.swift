@@ -5,7 +5,7 @@ import NIOCore
 
 /// `POST /webhooks/mailgun`: public. The body is read up to the limit (a
 /// larger one is refused without reading on), the intake judges it, and the
-/// answer is only a status and a short reason — nothing about the fleet.
+/// answer is only a status — the reason is logged, nothing about the fleet is said.
 public struct WebhookRoutes: MonitorRoutes {
     public let intake: WebhookIntake
     /// Seconds since 1970 (a seam for tests of freshness).
@@ -34,7 +34,8 @@ public struct WebhookRoutes: MonitorRoutes {
         switch v {
         case .accepted: text = "ok"
         case .duplicate: text = "ok (already processed)"
-        case .rejected(let r, _): text = "refused: \(r.rawValue)"
+        // The reason goes to the log, not to an unauthenticated caller.
+        case .rejected: text = "refused"
         case .unavailable: text = "try again later"
         }
         return Response(status: .init(code: v.status), headers: [.contentType: "text/plain; charset=utf-8"],

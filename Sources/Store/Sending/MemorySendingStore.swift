@@ -134,13 +134,19 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 suppressLocked(m.email, reason: "hard bounce", at: at)
                 eventLog.append(SendingEvent(at: at, kind: .hardBounce, email: m.email, mailbox: m.mailbox, messageID: m.messageID, detail: outcome.text))
             }
-            guard outcome.state == .accepted, let c = campaigns[m.campaign], m.step + 1 < c.stepCount,
-                  !isSuppressed(m.email), enrollments[m.campaign]?[m.email]?.stopped == nil,
-                  !rows.values.contains(where: { $0.campaign == m.campaign && $0.email == m.email && $0.step == m.step + 1 })
-            else { return nil }
-            return addMessage(OutboxMessage(row: 0, campaign: m.campaign, email: m.email, step: m.step + 1, group: m.group, timeZone: m.timeZone,
-                                            state: .planned, notBefore: at + c.stepDelays[m.step + 1], mailbox: m.mailbox, messageID: nil, attempts: 0))
+            guard outcome.state == .accepted else { return nil }
+            return planNextStep(after: m, at: at)
         }
+    }
+
+    /// The follow-up of an accepted step, unless the recipient stopped or is suppressed.
+    private func planNextStep(after m: OutboxMessage, at: Double) -> OutboxMessage? {
+        guard let c = campaigns[m.campaign], m.step + 1 < c.stepCount,
+              !isSuppressed(m.email), enrollments[m.campaign]?[m.email]?.stopped == nil,
+              !rows.values.contains(where: { $0.campaign == m.campaign && $0.email == m.email && $0.step == m.step + 1 })
+        else { return nil }
+        return addMessage(OutboxMessage(row: 0, campaign: m.campaign, email: m.email, step: m.step + 1, group: m.group, timeZone: m.timeZone,
+                                        state: .planned, notBefore: at + c.stepDelays[m.step + 1], mailbox: m.mailbox, messageID: nil, attempts: 0))
     }
 
     public func recoverInterrupted(at: Double) throws -> Int {
@@ -209,9 +215,11 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
             case .unsubscribe: event(.unsubscribe); if let email { suppressLocked(email, reason: "unsubscribe", at: f.at) }
             case .deferral: event(.softBounce)
             case .delivered:
-                if let m, m.state == .unknown {
-                    rows[m.row]?.state = .accepted
+                if var m, m.state == .unknown {
+                    m.state = .accepted
+                    rows[m.row] = m
                     event(.delivered)
+                    _ = planNextStep(after: m, at: f.at)
                 }
             case .opened, .clicked, .none: break
             }
