@@ -57,7 +57,10 @@ public final class MailgunEmulator: Sendable {
                                limiter: limiter, server: server, state: state, sendThrottles: throttles, webhooks: webhooks)
     }
 
-    public func stop() async { await server.stop() }
+    public func stop() async {
+        webhooks.stopped.value = true
+        await server.stop()
+    }
 
     /// Domains (DKIM keys, state, credentials, webhooks, suppressions), routes and id
     /// generators as JSON; `start(savedState:)` restores them. Synchronous so a

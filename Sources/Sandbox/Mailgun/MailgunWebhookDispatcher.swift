@@ -19,6 +19,8 @@ public final class MailgunWebhookDispatcher: Sendable {
     let retryDelays: [Double]
     let maxAttempts: Int
     let redirect = Locked<String?>(nil)
+    /// Set when the emulator stops: pending deliveries are abandoned, not retried into the void.
+    let stopped = Locked(false)
     private let tally = Locked(Counts())
 
     public struct Counts: Sendable, Equatable {
@@ -39,7 +41,7 @@ public final class MailgunWebhookDispatcher: Sendable {
             tally.withValue { $0.scheduled += 1 }
             Task.detached { [self] in
                 try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-                for attempt in 0..<maxAttempts {
+                for attempt in 0..<maxAttempts where !stopped.value {
                     let status = await post(event: event, to: url, now: Date())
                     tally.withValue { $0.attempts += 1 }
                     if status == 200 || status == 406 {

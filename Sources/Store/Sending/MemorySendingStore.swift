@@ -196,7 +196,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     }
 
     public func recordFeedback(_ f: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) throws -> FeedbackResult {
-        try locked {
+        locked {
             if let token {
                 tokens = tokens.filter { $0.value >= now }
                 if tokens[token] != nil { return .replayedToken }
