@@ -33,6 +33,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         subcommands: [ValidateCommand.self, ExampleFleetCommand.self, DriftCommand.self,
                       SandboxCommand.self, SandboxBenchCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
-                      ForgetCommand.self, ExportCommand.self, AlertCommand.self]
+                      ForgetCommand.self, ExportCommand.self, AlertCommand.self,
+                      ServeCommand.self, SuppressCommand.self, UnsuppressCommand.self]
     )
 }

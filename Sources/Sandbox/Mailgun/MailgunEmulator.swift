@@ -21,14 +21,18 @@ public final class MailgunEmulator: Sendable {
     public let server: EmulatorServer
     let state: MailgunEmulatorState
     let sendThrottles: Locked<[Int]>
+    /// Signed webhook POSTs after sends and `emit`, with Mailgun's retries.
+    public let webhooks: MailgunWebhookDispatcher
 
     public var url: URL { server.baseURL }
 
     init(region: MailgunRegion, apiKey: String, signingKey: String, faults: FaultInjector, counters: RequestCounters,
-         limiter: ServerRateLimiter, server: EmulatorServer, state: MailgunEmulatorState, sendThrottles: Locked<[Int]>) {
+         limiter: ServerRateLimiter, server: EmulatorServer, state: MailgunEmulatorState, sendThrottles: Locked<[Int]>,
+         webhooks: MailgunWebhookDispatcher) {
         self.region = region; self.apiKey = apiKey; self.signingKey = signingKey; self.faults = faults
         self.counters = counters; self.limiter = limiter; self.server = server; self.state = state
         self.sendThrottles = sendThrottles
+        self.webhooks = webhooks
     }
 
     /// The documented account limit for the Domains and Webhooks APIs: 300/minute (§1.3).
@@ -44,14 +48,19 @@ public final class MailgunEmulator: Sendable {
         let counters = RequestCounters()
         let limiter = ServerRateLimiter(limits: limits)
         let throttles = Locked<[Int]>([])
-        let routes = MailgunRoutes(state: state, apiKey: apiKey, signingKey: signingKey, region: region, sendThrottles: throttles)
+        let webhooks = MailgunWebhookDispatcher(signingKey: signingKey)
+        let routes = MailgunRoutes(state: state, apiKey: apiKey, signingKey: signingKey, region: region, sendThrottles: throttles,
+                                   webhooks: webhooks)
         let router = routes.router(gate: EmulatorGate(traits: MailgunRoutes.traits, limiter: limiter, faults: injector, counters: counters))
         let server = try await EmulatorServer.start(name: "mailgun-\(region.rawValue)", router: router, port: port)
         return MailgunEmulator(region: region, apiKey: apiKey, signingKey: signingKey, faults: injector, counters: counters,
-                               limiter: limiter, server: server, state: state, sendThrottles: throttles)
+                               limiter: limiter, server: server, state: state, sendThrottles: throttles, webhooks: webhooks)
     }
 
-    public func stop() async { await server.stop() }
+    public func stop() async {
+        webhooks.stopped.value = true
+        await server.stop()
+    }
 
     /// Domains (DKIM keys, state, credentials, webhooks, suppressions), routes and id
     /// generators as JSON; `start(savedState:)` restores them. Synchronous so a
@@ -147,20 +156,12 @@ public final class MailgunEmulator: Sendable {
         }
     }
 
-    /// Signs as documented: hex(HMAC-SHA256(signing key, timestamp + token)), timestamp a string of integer seconds.
+    /// One signed POST, no retry (the caller reads the status).
     func post(event: MailgunEvent, to url: String, now: Date) async -> Int? {
-        let timestamp = String(Int(now.timeIntervalSince1970))
-        let token = (0..<25).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-        let mac = HMAC<SHA256>.authenticationCode(for: Data((timestamp + token).utf8), using: SymmetricKey(data: Data(signingKey.utf8)))
-        let signature = mac.map { String(format: "%02x", $0) }.joined()
-        let payload = MailgunWebhookPayload(signature: .init(token: token, timestamp: timestamp, signature: signature), eventData: event)
-        guard let target = URL(string: url), let body = try? JSONEncoder().encode(payload) else { return nil }
-        var request = URLRequest(url: target)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        request.timeoutInterval = 10
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return (response as? HTTPURLResponse)?.statusCode
+        await webhooks.post(event: event, to: url, now: now)
     }
+
+    /// Every webhook POST goes to `base` (`http://127.0.0.1:PORT`) with the
+    /// registered path, instead of the registered host; nil restores it.
+    public func redirectWebhooks(to base: String?) { webhooks.redirect.value = base }
 }

@@ -9,6 +9,7 @@ extension MailgunRoutes {
     func addMessages(_ router: Router<EmulatorContext>) {
         let state = self.state
         let throttles = self.sendThrottles
+        let webhooks = self.webhooks
         router.post("/v3/:name/messages") { request, context in
             let name = Self.param(context, "name")
             if let throttled = Self.sendThrottle(throttles, name: name) { return throttled }
@@ -27,7 +28,7 @@ extension MailgunRoutes {
                 if k.hasPrefix("h:") { headers[String(k.dropFirst(2))] = v }
                 if k.hasPrefix("v:") { variables[String(k.dropFirst(2))] = v }
             }
-            return await Self.queue(state: state, domain: s, name: name, fields: f.pairs, to: to, from: f["from"], subject: f["subject"],
+            return await Self.queue(state: state, webhooks: webhooks, domain: s, name: name, fields: f.pairs, to: to, from: f["from"], subject: f["subject"],
                                     tags: Array(f.all("o:tag").prefix(3)), headers: headers, variables: variables)
         }
         // Our own MIME bytes (§1.14): `to` plus a `message` file part; multipart is required (§1.1).
@@ -56,7 +57,7 @@ extension MailgunRoutes {
             let from = head.first { $0.name.lowercased() == "from" }?.value
             // Assumed, not verified on a real account (sending.md §5.3): the message keeps its own Message-ID.
             let id = head.first { $0.name.lowercased() == "message-id" }.map { MailgunMessageID.bare($0.value) }
-            return await Self.queue(state: state, domain: s, name: name, fields: f.pairs, to: to, from: from, subject: subject,
+            return await Self.queue(state: state, webhooks: webhooks, domain: s, name: name, fields: f.pairs, to: to, from: from, subject: subject,
                                     tags: Array(tags.prefix(3)), headers: headers, variables: variables, messageID: id)
         }
         router.get("/v3/:name/events") { request, context in
@@ -82,9 +83,11 @@ extension MailgunRoutes {
         }
     }
 
-    /// A send that passed validation: recorded, with an `accepted` event and a
-    /// `delivered` (or suppression `failed`) event per recipient.
-    static func queue(state: MailgunEmulatorState, domain s: MailgunEmulatorState.DomainState, name: String, fields: [(String, String)],
+    /// A send that passed validation: recorded, with an `accepted` event and,
+    /// per recipient, what became of it (`MailgunWebhookDispatcher.fate`, or a
+    /// suppression drop), each POSTed to the domain's webhooks for its type.
+    static func queue(state: MailgunEmulatorState, webhooks: MailgunWebhookDispatcher, domain s: MailgunEmulatorState.DomainState,
+                      name: String, fields: [(String, String)],
                       to: [String], from: String?, subject: String?, tags: [String], headers: [String: String],
                       variables: [String: String], messageID: String? = nil) async -> Response {
         guard s.domain.isActive else {
@@ -96,27 +99,52 @@ extension MailgunRoutes {
         await state.record(.init(id: "<\(bare)>", domain: n, fields: fields, recipients: to, tags: tags,
                                  headers: headers, variables: variables))
         let now = Date().timeIntervalSince1970
+        let envelope: [String: MailgunJSON]? = from.map { ["sender": .string($0)] }
         for r in to {
             let suppressed = s.suppressions[.bounces]?[r.lowercased()] != nil || s.suppressions[.complaints]?[r.lowercased()] != nil
                 || s.suppressions[.unsubscribes]?[r.lowercased()] != nil
             let msg = MailgunEvent.Message(headers: .init(to: r, from: from, subject: subject, messageID: bare))
             let vars = MailgunUserVariables.values(variables.mapValues { .string($0) })
-            await state.addEvent(MailgunEvent(event: "accepted", id: await state.nextID(), timestamp: now, logLevel: "info",
-                                              recipient: r, tags: tags, userVariables: vars, message: msg), domain: n)
-            let outcome: MailgunEvent
+            func event(_ name: String, _ level: String, severity: String? = nil, reason: String? = nil,
+                       status: MailgunEvent.DeliveryStatus? = nil, after: Double) async -> MailgunEvent {
+                MailgunEvent(event: name, id: await state.nextID(), timestamp: now + after, logLevel: level, severity: severity,
+                             reason: reason, recipient: r, recipientDomain: r.split(separator: "@").last.map(String.init),
+                             tags: tags, userVariables: vars, message: msg, deliveryStatus: status, envelope: envelope)
+            }
+            await state.addEvent(await event("accepted", "info", after: 0), domain: n)
+            var outcomes: [(MailgunWebhookType, MailgunEvent)] = []
             if suppressed {
                 let reason = s.suppressions[.bounces]?[r.lowercased()] != nil ? "suppress-bounce"
                     : s.suppressions[.complaints]?[r.lowercased()] != nil ? "suppress-complaint" : "suppress-unsubscribe"
                 let code = reason == "suppress-bounce" ? 605 : reason == "suppress-complaint" ? 607 : 606
-                outcome = MailgunEvent(event: "failed", id: await state.nextID(), timestamp: now + 0.5, logLevel: "error",
-                                       severity: "permanent", reason: reason, recipient: r, tags: tags, userVariables: vars,
-                                       message: msg, deliveryStatus: .init(code: code, message: "Not delivering to suppressed address"))
+                outcomes.append((.permanentFail, await event("failed", "error", severity: "permanent", reason: reason,
+                                                             status: .init(code: code, message: "Not delivering to suppressed address"), after: 0.5)))
             } else {
-                outcome = MailgunEvent(event: "delivered", id: await state.nextID(), timestamp: now + 0.5, logLevel: "info",
-                                       recipient: r, tags: tags, userVariables: vars, message: msg,
-                                       deliveryStatus: .init(code: 250, message: "OK"))
+                let stamp = MailReply.rfc2822(Date(), zone: "UTC")
+                switch MailgunWebhookDispatcher.fate(of: r) {
+                case .delivered:
+                    outcomes.append((.delivered, await event("delivered", "info", status: .init(code: 250, message: "OK"), after: 0.5)))
+                case .bounce:
+                    outcomes.append((.permanentFail, await event("failed", "error", severity: "permanent", reason: "bounce",
+                                                                 status: .init(code: 550, message: "5.1.1 The email account does not exist",
+                                                                               attemptNo: 1, enhancedCode: "5.1.1"), after: 0.5)))
+                    await state.update(n) { $0.suppressions[.bounces, default: [:]][r.lowercased()] =
+                        MailgunSuppression(address: r, code: "550", error: "5.1.1 mailbox does not exist", createdAt: stamp) }
+                case .complain:
+                    outcomes.append((.delivered, await event("delivered", "info", status: .init(code: 250, message: "OK"), after: 0.5)))
+                    outcomes.append((.complained, await event("complained", "warn", after: 1)))
+                    await state.update(n) { $0.suppressions[.complaints, default: [:]][r.lowercased()] =
+                        MailgunSuppression(address: r, createdAt: stamp) }
+                case .deferral:
+                    outcomes.append((.temporaryFail, await event("failed", "warn", severity: "temporary", reason: "generic",
+                                                                 status: .init(code: 450, message: "4.2.0 Greylisted", retrySeconds: 300), after: 0.5)))
+                }
             }
-            await state.addEvent(outcome, domain: n)
+            let hooks = await state.domain(n)?.webhooks ?? [:]
+            for (type, e) in outcomes {
+                await state.addEvent(e, domain: n)
+                webhooks.schedule(e, to: hooks[type.rawValue] ?? [])
+            }
         }
         return MailReply.json(MailgunSendResponse(id: "<\(bare)>", message: "Queued. Thank you."))
     }

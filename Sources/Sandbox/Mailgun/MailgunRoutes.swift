@@ -13,6 +13,7 @@ struct MailgunRoutes: Sendable {
     let signingKey: String
     let region: MailgunRegion
     let sendThrottles: Locked<[Int]>
+    let webhooks: MailgunWebhookDispatcher
 
     static let traits = EmulatorTraits(
         endpoint: { request, _ in "\(request.method.rawValue) \(MailgunRoutes.endpointName(request.uri.path))" },

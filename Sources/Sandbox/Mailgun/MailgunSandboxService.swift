@@ -20,7 +20,8 @@ extension SandboxServiceFactory {
             return RunningService(apiName: "mailgun-\(region.rawValue)", server: emulator.server, url: emulator.url,
                                   credentials: .mailgun(.init(region: region, apiKey: mailgunSandboxKey,
                                                               webhookSigningKey: mailgunSandboxSigningKey)),
-                                  counters: emulator.counters, exportState: { try emulator.exportState() })
+                                  counters: emulator.counters, exportState: { try emulator.exportState() },
+                                  redirectWebhooks: { emulator.redirectWebhooks(to: $0) })
         }
     }
 }

@@ -27,15 +27,19 @@ public struct RunningService: Sendable {
     public let exportState: @Sendable () throws -> Data?
     /// Requests per endpoint (benchmarks read the throttled count here).
     public let counters: RequestCounters?
+    /// Mailgun: sends its webhooks to a local base URL instead (`serve --sandbox`).
+    public let redirectWebhooks: (@Sendable (String?) -> Void)?
 
     public init(apiName: String, server: EmulatorServer, url: URL, credentials: SandboxCredentials,
-                counters: RequestCounters? = nil, exportState: @escaping @Sendable () throws -> Data? = { nil }) {
+                counters: RequestCounters? = nil, exportState: @escaping @Sendable () throws -> Data? = { nil },
+                redirectWebhooks: (@Sendable (String?) -> Void)? = nil) {
         self.apiName = apiName
         self.server = server
         self.url = url
         self.credentials = credentials
         self.counters = counters
         self.exportState = exportState
+        self.redirectWebhooks = redirectWebhooks
     }
 
     /// `url` plus the credentials under the real API's own field names: the

@@ -3,8 +3,8 @@ import Store
 
 /// Turns bounce and complaint counts into mailbox states (sending.md §2.2):
 /// outside the healthy band the warmup stage is held (held days do not count
-/// toward the schedule); above the disable threshold, with a minimum sample,
-/// the mailbox is disabled and an alert event recorded. Only an explicit,
+/// toward the schedule); above the disable threshold (or the complaint rate),
+/// with a minimum sample, the mailbox is disabled and an alert event recorded. Only an explicit,
 /// recorded `enable` turns it back on.
 public struct HealthMonitor: Sendable {
     public let fleet: SendingFleet
@@ -36,6 +36,13 @@ public struct HealthMonitor: Sendable {
                 h.changedAt = now
                 h.reason = String(format: "bounce rate %.1f%% (%d of %d) over %.0f days is above %.1f%%",
                                   bounceRate * 100, s.bounces, s.sends, th.windowDays, th.disableBounceRate * 100)
+                event = SendingEvent(at: now, kind: .mailboxDisabled, mailbox: m.address, detail: h.reason!)
+            } else if h.enabled && s.sends >= th.minimumSample && s.complaints > 0 && complaintRate > th.healthyComplaintRate {
+                // `limits.complaint_rate` is a hard stop too (issue #11): complaints hurt the domain more than bounces.
+                h.enabled = false
+                h.changedAt = now
+                h.reason = String(format: "complaint rate %.2f%% (%d of %d) over %.0f days is above %.2f%%",
+                                  complaintRate * 100, s.complaints, s.sends, th.windowDays, th.healthyComplaintRate * 100)
                 event = SendingEvent(at: now, kind: .mailboxDisabled, mailbox: m.address, detail: h.reason!)
             }
             // Like the disable rule, a hold needs a minimum sample: one bounce in one send is not a rate.

@@ -149,6 +149,11 @@ public final class SendEngine {
             scheduler.hold(a, until: refusal.retryAt, limit: refusal.limit)
             stats.refused += 1
             return .refused(row: a.row, reason: "\(refusal.limit.rawValue) taken by another sender until \(UTCDay.formatMinute(refusal.retryAt))")
+        case .refused(let reason) where reason == ReserveResult.mailboxDisabled:
+            // Disabled behind our back (a webhook): re-read health; the message stays queued.
+            try maintain()
+            stats.refused += 1
+            return .refused(row: a.row, reason: reason)
         case .refused(let reason):
             scheduler.discard(a)
             stats.refused += 1

@@ -27,9 +27,7 @@ public struct MessageBuilder: Sendable {
     public init(unsubscribe: UnsubscribeLink) { self.unsubscribe = unsubscribe }
 
     public static func make(fleet: SendingFleet, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MessageBuilder {
-        let secret: String
-        do { secret = try SecretRef.resolve(fleet.unsubscribe.secret, environment: environment) } catch { throw SenderError.configuration("\(error)") }
-        return MessageBuilder(unsubscribe: UnsubscribeLink(baseURL: fleet.unsubscribe.baseURL, secret: secret))
+        MessageBuilder(unsubscribe: try UnsubscribeLink(fleet: fleet, environment: environment))
     }
 
     /// `<token@sending-domain>`: unique per logical message, reused by every retry of it.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Inventory
 
 /// Opaque per-recipient unsubscribe token: the address plus an HMAC, so the
 /// one-click endpoint can trust it without a lookup and nobody can forge one
@@ -11,6 +12,14 @@ public struct UnsubscribeLink: Sendable {
     public init(baseURL: String, secret: String) {
         self.secret = Data(secret.utf8)
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+    }
+
+    /// The fleet's link, its secret resolved: the one definition the sender
+    /// (building links) and `serve` (checking them) share.
+    public init(fleet: SendingFleet, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let secret: String
+        do { secret = try SecretRef.resolve(fleet.unsubscribe.secret, environment: environment) } catch { throw SenderError.configuration("\(error)") }
+        self.init(baseURL: fleet.unsubscribe.baseURL, secret: secret)
     }
 
     public func token(for email: String) -> String {

@@ -49,6 +49,8 @@ public struct FleetStatus: Sendable, Equatable {
     /// The outbox per group and message state.
     public var outboxByGroup: [String: [MessageState: Int]]
     public var suppressed: Int
+    /// Webhook events by kind, and per campaign (opens and clicks).
+    public var feedback = FeedbackCounts()
 
     public static func compute(fleet: SendingFleet, store: any SendingStore, now: Double) throws -> FleetStatus {
         let health = try store.mailboxHealth()
@@ -84,6 +86,6 @@ public struct FleetStatus: Sendable, Equatable {
         return FleetStatus(groups: groups, windowDays: fleet.thresholds.windowDays,
                            healthyBounceRate: fleet.thresholds.healthyBounceRate, healthyComplaintRate: fleet.thresholds.healthyComplaintRate,
                            outbox: counts, outboxByGroup: byGroup,
-                           suppressed: try store.suppressedEmails().count)
+                           suppressed: try store.suppressedEmails().count, feedback: try store.feedbackCounts())
     }
 }

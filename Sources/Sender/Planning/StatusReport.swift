@@ -2,7 +2,8 @@ import Foundation
 import Store
 
 /// `reconcile status`: mailboxes by state and stage, sends in the last 24 h,
-/// bounce rates, and the outbox by message state.
+/// bounce rates, the outbox by message state, and webhook events (opens and
+/// clicks per campaign).
 public enum StatusReport {
     public static func render(fleet: SendingFleet, store: any SendingStore, now: Double) throws -> String {
         render(try FleetStatus.compute(fleet: fleet, store: store, now: now))
@@ -31,6 +32,14 @@ public enum StatusReport {
         }
         lines.append("outbox: " + MessageState.allCases.map { "\(status.outbox[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         lines.append("suppressed recipients: \(status.suppressed)")
+        let feedback = status.feedback
+        if feedback.total > 0 {
+            lines.append("webhook events: " + feedback.byEvent.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                         + " (\(feedback.unknownMessages) for messages not in the outbox)")
+            for (campaign, events) in feedback.byCampaign.sorted(by: { $0.key < $1.key }) {
+                lines.append("  campaign \(campaign): " + ["delivered", "opened", "clicked"].map { "\(events[$0] ?? 0) \($0)" }.joined(separator: ", "))
+            }
+        }
         if let unknown = status.outbox[.unknown], unknown > 0 {
             lines.append("note: \(unknown) message(s) have an unknown outcome; they are never resent automatically")
         }

@@ -24,6 +24,8 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     private var eventLog: [SendingEvent] = []
     private var health: [String: MailboxHealthRecord] = [:]
     private var usedMessageIDs: Set<String> = []
+    private var feedback: [String: (event: String, campaign: String?)] = [:]
+    private var tokens: [String: Double] = [:]
 
     public init() {}
 
@@ -105,6 +107,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 m.state = .stopped; rows[m.row] = m
                 return .refused("sequence stopped: \(reason)")
             }
+            if health[r.mailbox.lowercased()]?.enabled == false { return .refused(ReserveResult.mailboxDisabled) }
             if let limits = r.limits, let refusal = ledger(r).refusal(at: r.at, limits: limits) { return .limited(refusal) }
             let id = m.messageID ?? r.messageID
             reservations.append(r)
@@ -166,13 +169,19 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 suppressLocked(m.email, reason: "hard bounce", at: at)
                 eventLog.append(SendingEvent(at: at, kind: .hardBounce, email: m.email, mailbox: m.mailbox, messageID: m.messageID, detail: outcome.text))
             }
-            guard outcome.state == .accepted, let c = campaigns[m.campaign], m.step + 1 < c.stepCount,
-                  !isSuppressed(m.email), enrollments[m.campaign]?[m.email]?.stopped == nil,
-                  !rows.values.contains(where: { $0.campaign == m.campaign && $0.email == m.email && $0.step == m.step + 1 })
-            else { return nil }
-            return addMessage(OutboxMessage(row: 0, campaign: m.campaign, email: m.email, step: m.step + 1, group: m.group, timeZone: m.timeZone,
-                                            state: .planned, notBefore: at + c.stepDelays[m.step + 1], mailbox: m.mailbox, messageID: nil, attempts: 0))
+            guard outcome.state == .accepted else { return nil }
+            return planNextStep(after: m, at: at)
         }
+    }
+
+    /// The follow-up of an accepted step, unless the recipient stopped or is suppressed.
+    private func planNextStep(after m: OutboxMessage, at: Double) -> OutboxMessage? {
+        guard let c = campaigns[m.campaign], m.step + 1 < c.stepCount,
+              !isSuppressed(m.email), enrollments[m.campaign]?[m.email]?.stopped == nil,
+              !rows.values.contains(where: { $0.campaign == m.campaign && $0.email == m.email && $0.step == m.step + 1 })
+        else { return nil }
+        return addMessage(OutboxMessage(row: 0, campaign: m.campaign, email: m.email, step: m.step + 1, group: m.group, timeZone: m.timeZone,
+                                        state: .planned, notBefore: at + c.stepDelays[m.step + 1], mailbox: m.mailbox, messageID: nil, attempts: 0))
     }
 
     public func recoverInterrupted(at: Double, abandoned: (_ sender: String?) -> Bool) throws -> Int {
@@ -208,6 +217,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
             case .hardBounce: suppressLocked(email, reason: "hard bounce", at: event.at)
             case .complaint: suppressLocked(email, reason: "complaint", at: event.at)
             case .unsubscribe: suppressLocked(email, reason: "unsubscribe", at: event.at)
+            case .suppressed: suppressLocked(email, reason: event.detail, at: event.at)
             case .reply:
                 for (cid, c) in campaigns where c.stopOnReply {
                     if enrollments[cid]?[email] != nil, enrollments[cid]?[email]?.stopped == nil { enrollments[cid]?[email]?.stopped = "replied" }
@@ -217,6 +227,62 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 }
             default: break
             }
+        }
+    }
+
+    public func recordFeedback(_ f: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) throws -> FeedbackResult {
+        locked {
+            if let token {
+                tokens = tokens.filter { $0.value >= now }
+                if tokens[token] != nil { return .replayedToken }
+                tokens[token] = tokenExpiresAt
+            }
+            guard feedback[f.eventID] == nil else { return .duplicateEvent }
+            let m = f.messageID.flatMap { id in rows.values.first { $0.messageID == id } }
+            feedback[f.eventID] = (f.event, m?.campaign)
+            let email = m?.email ?? f.email
+            func event(_ kind: SendingEventKind) {
+                eventLog.append(SendingEvent(at: f.at, kind: kind, email: email, mailbox: m?.mailbox, messageID: f.messageID, detail: f.detail))
+            }
+            switch f.effect {
+            case .hardBounce: event(.hardBounce); if let email { suppressLocked(email, reason: "hard bounce", at: f.at) }
+            case .complaint: event(.complaint); if let email { suppressLocked(email, reason: "complaint", at: f.at) }
+            case .unsubscribe: event(.unsubscribe); if let email { suppressLocked(email, reason: "unsubscribe", at: f.at) }
+            case .deferral: event(.softBounce)
+            case .delivered:
+                if var m, m.state == .unknown {
+                    m.state = .accepted
+                    rows[m.row] = m
+                    event(.delivered)
+                    _ = planNextStep(after: m, at: f.at)
+                }
+            case .opened, .clicked, .none: break
+            }
+            return .stored(mailbox: m?.mailbox, campaign: m?.campaign)
+        }
+    }
+
+    public func feedbackCounts() throws -> FeedbackCounts {
+        locked {
+            var c = FeedbackCounts()
+            for v in feedback.values {
+                c.byEvent[v.event, default: 0] += 1
+                if let campaign = v.campaign { c.byCampaign[campaign, default: [:]][v.event, default: 0] += 1 } else { c.unknownMessages += 1 }
+            }
+            return c
+        }
+    }
+
+    public func suppression(email: String) throws -> SuppressionRecord? {
+        locked { suppression[EmailAddress.normalize(email)].map { SuppressionRecord(email: EmailAddress.normalize(email), reason: $0, source: nil, at: 0) } }
+    }
+
+    public func unsuppress(email: String, reason: String, at: Double) throws -> Bool {
+        locked {
+            let email = EmailAddress.normalize(email)
+            guard suppression.removeValue(forKey: email) != nil else { return false }
+            eventLog.append(SendingEvent(at: at, kind: .unsuppressed, email: email, detail: reason))
+            return true
         }
     }
 

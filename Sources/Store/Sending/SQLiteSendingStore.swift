@@ -194,6 +194,12 @@ public struct SQLiteSendingStore: SendingStore {
             try db.execute(sql: "UPDATE sending_message SET state = 'stopped', reply_text = ? WHERE row_id = ?", arguments: [reason, m.row])
             return .refused("sequence stopped: \(reason)")
         }
+        // A mailbox disabled a moment ago (a webhook crossing its threshold) is
+        // refused here, whatever the sender's cached view says; the message stays planned.
+        if try Bool.fetchOne(db, sql: "SELECT enabled = 0 FROM sending_mailbox_health WHERE address = ?",
+                             arguments: [r.mailbox.lowercased()]) == true {
+            return .refused(ReserveResult.mailboxDisabled)
+        }
         if let limits = r.limits, let refusal = try ledger(db, r).refusal(at: r.at, limits: limits) {
             return .limited(refusal)
         }
@@ -282,7 +288,7 @@ public struct SQLiteSendingStore: SendingStore {
             """, arguments: [outcome.text, m.row])
     }
 
-    private func planNextStep(_ db: Database, after m: OutboxMessage, at: Double) throws -> OutboxMessage? {
+    func planNextStep(_ db: Database, after m: OutboxMessage, at: Double) throws -> OutboxMessage? {
         guard let c = try Row.fetchOne(db, sql: "SELECT step_delays FROM sending_campaign WHERE id = ?", arguments: [m.campaign]) else { return nil }
         let delays: [Double] = JSONCoding.decode(c["step_delays"]) ?? []
         let next = m.step + 1
@@ -360,6 +366,8 @@ public struct SQLiteSendingStore: SendingStore {
                 try Self.suppress(db, email: email, reason: "complaint", source: event.messageID, at: event.at)
             case .unsubscribe:
                 try Self.suppress(db, email: email, reason: "unsubscribe", source: event.messageID, at: event.at)
+            case .suppressed:
+                try Self.suppress(db, email: email, reason: event.detail, source: "manual", at: event.at)
             case .reply:
                 try db.execute(sql: """
                     UPDATE sending_enrollment SET stopped_reason = 'replied'

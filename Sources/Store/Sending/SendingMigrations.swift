@@ -89,6 +89,34 @@ public enum SendingMigrations: StoreMigrations {
                 );
                 """)
         }
+        // Feedback from the providers (issue #11): every webhook event by its id,
+        // joined to the outbox where it names one of our messages, and the
+        // signature tokens already accepted, kept past the freshness window.
+        migrator.registerMigration("sending.2-feedback") { db in
+            try db.execute(sql: """
+                CREATE TABLE sending_feedback (
+                    event_id TEXT PRIMARY KEY,
+                    event TEXT NOT NULL,
+                    effect TEXT NOT NULL,
+                    email TEXT,
+                    message_id TEXT,
+                    message_row INTEGER,               -- NULL: a message we do not know
+                    campaign_id TEXT,
+                    mailbox TEXT,
+                    domain TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    received_at REAL NOT NULL,
+                    detail TEXT NOT NULL DEFAULT ''
+                );
+                CREATE INDEX sending_feedback_message ON sending_feedback(message_row, event);
+                CREATE INDEX sending_feedback_campaign ON sending_feedback(campaign_id, event);
+                CREATE TABLE sending_webhook_token (
+                    token TEXT PRIMARY KEY,
+                    expires_at REAL NOT NULL
+                );
+                CREATE INDEX sending_webhook_token_expiry ON sending_webhook_token(expires_at);
+                """)
+        }
         // A reservation whose attempt hit a configuration fault: still
         // consumed against the limits, but no send in the mailbox's health.
         migrator.registerMigration("sending.3-config-faults") { db in

@@ -100,6 +100,9 @@ public enum ReserveResult: Sendable, Equatable {
     /// Nothing consumed, the message stays planned: a limit would break
     /// (another sender reserved first); ask again at `retryAt`.
     case limited(LimitRefusal)
+
+    /// The refusal for a mailbox disabled since the sender last read health: the message stays planned.
+    public static let mailboxDisabled = "mailbox disabled"
 }
 
 /// The final word on one attempt.
@@ -160,6 +163,9 @@ public enum SendingEventKind: String, Sendable, Codable, CaseIterable {
     case recoveredUnknown = "recovered.unknown"
     /// A configuration fault paused a mailbox (for the alerter).
     case configFault = "alert.config_fault"
+    /// Manual entries (`reconcile suppress` / `unsuppress`); `detail` is the reason.
+    case suppressed = "suppression.added"
+    case unsuppressed = "suppression.removed"
 }
 
 public struct SendingEvent: Sendable, Equatable {

@@ -69,6 +69,19 @@ public protocol SendingStore: Sendable {
     /// Attempts (reservations), bounces and complaints per mailbox since `since`.
     func mailboxStats(since: Double) throws -> [String: MailboxStats]
 
+    /// One feedback event in one transaction (issue #11): the signature token
+    /// into the replay cache (kept until `tokenExpiresAt`), the event stored
+    /// by its id, joined to the outbox by Message-ID, and its effects — hard
+    /// bounce or complaint on the sending mailbox and the recipient suppressed,
+    /// deferral counted, unsubscribe suppressed, delivered settling an
+    /// `unknown` outcome. A replayed token or event id changes nothing.
+    func recordFeedback(_ event: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) throws -> FeedbackResult
+    func feedbackCounts() throws -> FeedbackCounts
+    func suppression(email: String) throws -> SuppressionRecord?
+    /// Removes a suppression and records why; false when there was none.
+    /// Messages it stopped stay stopped.
+    func unsuppress(email: String, reason: String, at: Double) throws -> Bool
+
     func campaign(id: String) throws -> CampaignRecord?
     /// A message with its recipient's variables and the Message-ID of the step before it.
     func messageRecord(row: Int64) throws -> MessageRecord?

@@ -1,0 +1,30 @@
+import Monitor
+import Sender
+
+/// What `reconcile serve` is asked to run (the CLI's options, as plain values).
+public struct ServeRequest: Sendable {
+    public var inventoryDirectory: String
+    /// Nil: the sandbox's own state file with `sandbox`, else `.reconcile/state.sqlite`.
+    public var statePath: String?
+    public var listen: ListenAddress
+    /// Also run the sender (`send`'s daemon) in the same process.
+    public var send: Bool
+    /// Every provider emulated in-process; the sandbox's Mailgun delivers its webhooks here.
+    public var sandbox: Bool
+    /// How the sender's mail leaves (the sandbox always uses Mailgun's HTTP API: it has no SMTP).
+    public var transport: TransportKind
+    public var webhooks: WebhookIntake.Settings
+    /// Seconds between merges of Mailgun's suppression lists (the first at start).
+    public var suppressionSyncInterval: Double
+
+    public init(inventoryDirectory: String = "inventory", statePath: String? = nil,
+                listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), send: Bool = false, sandbox: Bool = false,
+                transport: TransportKind = .smtp, webhooks: WebhookIntake.Settings = .init(), suppressionSyncInterval: Double = 3600) {
+        self.inventoryDirectory = inventoryDirectory; self.statePath = statePath; self.listen = listen; self.send = send
+        self.sandbox = sandbox; self.transport = transport; self.webhooks = webhooks; self.suppressionSyncInterval = suppressionSyncInterval
+    }
+
+    public var resolvedStatePath: String {
+        statePath ?? (sandbox ? SandboxSession.home + "/state.sqlite" : ".reconcile/state.sqlite")
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Inventory
+import Logging
+import Monitor
+import Providers
+import Sandbox
+import Sender
+import Store
+
+/// `reconcile serve`: one process, one `ServiceGroup` — the HTTP server
+/// (webhooks, unsubscribes), the hourly merge of Mailgun's suppression
+/// lists and, with `send`, the sender. Built here so a test can run it
+/// without a subprocess; `run` returns after a graceful shutdown.
+public struct ServeSession: Sendable {
+    public let request: ServeRequest
+    public let inventory: Inventory
+    public let environment: [String: String]
+    public let store: SQLiteSendingStore
+    public let fleet: SendingFleet
+    public let sandbox: SandboxSession?
+    public let webhookCounters = WebhookCounters()
+    /// Mailgun clients by account name (the emulators' with `sandbox`).
+    let mailgun: [String: MailgunClient]
+
+    /// Loads the inventory, starts the sandbox if asked, opens the store.
+    /// Fails before anything listens when a secret `serve` needs is missing.
+    public static func open(_ request: ServeRequest, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> ServeSession {
+        var inventory = try InventoryLoader().load(directory: request.inventoryDirectory).inventory
+        var env = environment
+        var endpoints: [String: URL] = [:]
+        var sandbox: SandboxSession?
+        if request.sandbox {
+            let s = try await SandboxSession.start(inventory: inventory)
+            sandbox = s
+            let bound = s.bind(inventory)
+            (inventory, env, endpoints) = (bound.inventory, bound.environment, bound.endpoints)
+            // The sender's Mailgun API calls go to the emulators too.
+            for (name, url) in endpoints { inventory.accounts[name]?.endpoint = url.absoluteString }
+        }
+        do {
+            let store = SQLiteSendingStore(try StateStore(path: request.resolvedStatePath))
+            var mailgun: [String: MailgunClient] = [:]
+            for account in inventory.sortedAccounts {
+                guard case .mailgun(let m) = account.settings, let key = m.apiKey.resolve(in: env), !key.isEmpty else { continue }
+                mailgun[account.name] = MailgunClient(region: m.region, apiKey: key,
+                                                      endpoint: endpoints[account.name] ?? account.endpoint.flatMap { URL(string: $0) })
+            }
+            return ServeSession(request: request, inventory: inventory, environment: env, store: store,
+                                fleet: SendingFleet(inventory: inventory), sandbox: sandbox, mailgun: mailgun)
+        } catch {
+            await sandbox?.stop()
+            throw error
+        }
+    }
+
+    /// Runs every service until SIGTERM/SIGINT (or, with `send`, an error).
+    /// `onListening` gets the bound URL once the server accepts connections.
+    /// A sandbox is stopped (its world saved) however it ends.
+    public func run(log: @escaping @Sendable (String) -> Void, onListening: @escaping @Sendable (String) -> Void) async throws {
+        do { try await runServices(log: log, onListening: onListening) } catch {
+            await sandbox?.stop()
+            throw error
+        }
+        await sandbox?.stop()
+    }
+
+    private func runServices(log: @escaping @Sendable (String) -> Void, onListening: @escaping @Sendable (String) -> Void) async throws {
+        let keys = WebhookKeys(inventory: inventory, environment: environment)
+        if !keys.unverifiable.isEmpty {
+            log("serve: no webhook_signing_key for \(keys.unverifiable.joined(separator: ", ")): their webhooks will be refused")
+        }
+        let link: UnsubscribeLink
+        do { link = try UnsubscribeLink(fleet: fleet, environment: environment) } catch {
+            throw AppError("serve checks unsubscribe links with monitoring.unsubscribe_secret: \(error)")
+        }
+        let intake = WebhookIntake(keys: keys, store: store, fleet: fleet, settings: request.webhooks, counters: webhookCounters, log: log)
+        let routes: [any MonitorRoutes] = [WebhookRoutes(intake: intake), UnsubscribeRoutes(link: link, store: store, log: log)]
+        let redirects = sandbox?.world.services.compactMap(\.redirectWebhooks) ?? []
+        var logger = Logger(label: "reconcile.serve")
+        logger.logLevel = .warning
+        var daemon = Daemon()
+        daemon.add(MonitorHTTPService(host: request.listen.host, port: request.listen.port, routes: routes, logger: logger) { port in
+            let host = request.listen.host.contains(":") ? "[\(request.listen.host)]" : request.listen.host
+            let url = "http://\(host):\(port)"
+            // The sandbox's Mailgun posts the webhooks `apply` registered at the public URL here instead.
+            for redirect in redirects { redirect(url) }
+            onListening(url)
+        }, name: "http")
+        daemon.add(SuppressionSync(sources: suppressionSources(), store: store, interval: request.suppressionSyncInterval, log: log),
+                   name: "suppression-sync")
+        if request.send {
+            // The sandbox's Mailgun has no SMTP side: its mail goes through the HTTP API.
+            let transport: any MailTransport = sandbox != nil || request.transport == .mailgunHTTP
+                ? MailgunHTTPTransport(environment: environment) : CurlSMTPTransport(environment: environment)
+            daemon.add(try SendService(fleet: fleet, store: store, transport: transport, environment: environment, log: log), name: "sender")
+        }
+        try await daemon.run()
+    }
+
+    /// Each Mailgun account with the domains of the groups it sends for.
+    func suppressionSources() -> [SuppressionSync.Source] {
+        mailgun.keys.sorted().map { name in
+            SuppressionSync.Source(account: name, client: mailgun[name]!,
+                                   domains: inventory.groups.filter { $0.pool == name }.flatMap { $0.domains.map(\.name) })
+        }
+    }
+}

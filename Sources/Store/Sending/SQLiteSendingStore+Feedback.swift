@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+/// Feedback events (webhooks) and manual suppression entries on SQLite.
+extension SQLiteSendingStore {
+    public func recordFeedback(_ f: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) throws -> FeedbackResult {
+        try pool.write { db in
+            if let token {
+                // Expired tokens go first so a token reused after its window is judged afresh.
+                try db.execute(sql: "DELETE FROM sending_webhook_token WHERE expires_at < ?", arguments: [now])
+                try db.execute(sql: "INSERT OR IGNORE INTO sending_webhook_token (token, expires_at) VALUES (?, ?)",
+                               arguments: [token, tokenExpiresAt])
+                if db.changesCount == 0 { return .replayedToken }
+            }
+            let message = try f.messageID.flatMap {
+                try Row.fetchOne(db, sql: "SELECT row_id, campaign_id, email, mailbox, state FROM sending_message WHERE message_id = ?",
+                                 arguments: [$0])
+            }
+            let mailbox: String? = message?["mailbox"]
+            let campaign: String? = message?["campaign_id"]
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO sending_feedback
+                    (event_id, event, effect, email, message_id, message_row, campaign_id, mailbox, domain, at, received_at, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [f.eventID, f.event, f.effect.rawValue, f.email, f.messageID, message?["row_id"] as Int64?,
+                                 campaign, mailbox, f.domain, f.at, now, f.detail])
+            if db.changesCount == 0 { return .duplicateEvent }
+            // The outbox's recipient wins over the event's (an erased one is only a hash there).
+            let email = (message?["email"] as String?) ?? f.email
+            func event(_ kind: SendingEventKind) throws {
+                try Self.insert(db, SendingEvent(at: f.at, kind: kind, email: email, mailbox: mailbox, messageID: f.messageID, detail: f.detail))
+            }
+            switch f.effect {
+            case .hardBounce:
+                try event(.hardBounce)
+                if let email { try Self.suppress(db, email: email, reason: "hard bounce", source: "mailgun \(f.eventID)", at: f.at) }
+            case .complaint:
+                try event(.complaint)
+                if let email { try Self.suppress(db, email: email, reason: "complaint", source: "mailgun \(f.eventID)", at: f.at) }
+            case .unsubscribe:
+                try event(.unsubscribe)
+                if let email { try Self.suppress(db, email: email, reason: "unsubscribe", source: "mailgun \(f.eventID)", at: f.at) }
+            case .deferral:
+                try event(.softBounce)
+            case .delivered:
+                // The crash-recovery state learns what happened; nothing else changes state.
+                if let row: Int64 = message?["row_id"], (message?["state"] as String?) == MessageState.unknown.rawValue {
+                    try db.execute(sql: "UPDATE sending_message SET state = 'accepted', settled_at = ?, reply_text = ?, phase = 'webhook' WHERE row_id = ?",
+                                   arguments: [f.at, "delivered (\(f.eventID))", row])
+                    try event(.delivered)
+                    if let r = try Row.fetchOne(db, sql: "SELECT * FROM sending_message WHERE row_id = ?", arguments: [row]) {
+                        _ = try planNextStep(db, after: Self.message(r), at: f.at)
+                    }
+                }
+            case .opened, .clicked, .none:
+                break
+            }
+            return .stored(mailbox: mailbox, campaign: campaign)
+        }
+    }
+
+    public func feedbackCounts() throws -> FeedbackCounts {
+        try pool.read { db in
+            var c = FeedbackCounts()
+            for r in try Row.fetchAll(db, sql: "SELECT event, COUNT(*) AS n FROM sending_feedback GROUP BY event") {
+                c.byEvent[r["event"]] = r["n"]
+            }
+            c.unknownMessages = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sending_feedback WHERE message_row IS NULL") ?? 0
+            for r in try Row.fetchAll(db, sql: """
+                SELECT campaign_id, event, COUNT(*) AS n FROM sending_feedback WHERE campaign_id IS NOT NULL GROUP BY campaign_id, event
+                """) {
+                c.byCampaign[r["campaign_id"], default: [:]][r["event"]] = r["n"]
+            }
+            return c
+        }
+    }
+
+    public func suppression(email: String) throws -> SuppressionRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sending_suppression WHERE email = ?", arguments: [EmailAddress.normalize(email)]).map {
+                SuppressionRecord(email: $0["email"], reason: $0["reason"], source: $0["source"], at: $0["at"])
+            }
+        }
+    }
+
+    public func unsuppress(email: String, reason: String, at: Double) throws -> Bool {
+        let email = EmailAddress.normalize(email)
+        return try pool.write { db in
+            try db.execute(sql: "DELETE FROM sending_suppression WHERE email = ?", arguments: [email])
+            guard db.changesCount == 1 else { return false }
+            try Self.insert(db, SendingEvent(at: at, kind: .unsuppressed, email: email, detail: reason))
+            return true
+        }
+    }
+}

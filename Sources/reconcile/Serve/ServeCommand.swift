@@ -1,0 +1,51 @@
+import App
+import ArgumentParser
+import Foundation
+import Monitor
+import Sender
+
+/// `reconcile serve`: the long-running process that hears back — Mailgun
+/// webhooks and one-click unsubscribes — and, with `--send`, sends too.
+/// The first stdout line is `{"listening":"http://HOST:PORT"}` once the
+/// server accepts connections (with `--listen …:0`, the port the kernel chose).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Listen for Mailgun webhooks and unsubscribes (and send, with --send) until SIGTERM/SIGINT.")
+
+    @Option(help: "The inventory directory.") var inventory: String = "inventory"
+    @Option(help: "The SQLite state file (default .reconcile/state.sqlite; the sandbox's own with --sandbox).") var state: String?
+    @Option(help: "HOST:PORT to listen on (port 0: any free port). Only /webhooks/* and /u/* are meant to be public.")
+    var listen: String = "127.0.0.1:8080"
+    @Flag(help: "Also run the sender in this process (as `reconcile send` does).") var send = false
+    @Flag(help: "Run against the built-in emulators; the sandbox's Mailgun delivers its webhooks to this server.") var sandbox = false
+    @Option(help: "How --send's mail leaves: smtp or mailgun-http (the sandbox always uses mailgun-http).")
+    var transport: TransportKind = .smtp
+    @Option(help: "Oldest webhook signature accepted (Mailgun retries for about 8 h).")
+    var webhookWindow: DurationArgument = DurationArgument(seconds: 9 * 3600)
+    @Option(help: "Largest webhook body accepted, in bytes.") var webhookMaxBytes: Int = 64 * 1024
+    @Option(help: "How often Mailgun's bounce, complaint and unsubscribe lists are merged into ours (also at start).")
+    var suppressionSync: DurationArgument = DurationArgument(seconds: 3600)
+
+    func validate() throws {
+        guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080") }
+        guard webhookMaxBytes >= 1024 else { throw ValidationError("--webhook-max-bytes must be at least 1024") }
+        guard suppressionSync.seconds >= 60 else { throw ValidationError("--suppression-sync must be at least 1m") }
+    }
+
+    func run() async throws {
+        try await funnel {
+            let request = ServeRequest(inventoryDirectory: inventory, statePath: state, listen: ListenAddress(listen)!, send: send,
+                                       sandbox: sandbox, transport: transport,
+                                       webhooks: .init(maxBodyBytes: webhookMaxBytes, freshness: webhookWindow.seconds),
+                                       suppressionSyncInterval: suppressionSync.seconds)
+            let session = try await ServeSession.open(request)
+            try await session.run(log: { stderr($0 + "\n") }) { url in
+                // Straight to fd 1, so a supervisor or test reads it at once.
+                FileHandle.standardOutput.write(Data("{\"listening\":\"\(url)\"}\n".utf8))
+                stderr("serve: listening on \(url)\(send ? ", sending" : "")\(sandbox ? " (sandbox)" : "")\n")
+            }
+            stderr("serve: stopped\n")
+        }
+    }
+}
