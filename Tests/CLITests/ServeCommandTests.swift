@@ -26,6 +26,14 @@ import Testing
                 .replacingOccurrences(of: "pause: 30s-45s", with: "pause: 1s")
                 .replacingOccurrences(of: "bounce_min_sample: 50", with: "bounce_min_sample: 4")
             }
+            // Alerts go to the sandbox's Telegram, which keeps what it was sent.
+            let telegram = try #require(f.world.service("telegram")?.descriptor)
+            try f.edit("fleet.yaml") { text in
+                text.replacingOccurrences(of: "    chat_id: \"-1001234567890\"",
+                                          with: "    chat_id: \"\(telegram["chat_id"]!)\"\n    endpoint: \(telegram["url"]!)")
+            }
+            var environment = f.environment
+            environment["TELEGRAM_BOT_TOKEN"] = telegram["bot_token"]
             #expect(try await f.converge(), "apply did not converge")
             FileManager.default.createFile(atPath: f.dir + "/campaign.yaml", contents: Data("""
                 campaign: loop
@@ -43,7 +51,7 @@ import Testing
             #expect(enq.status == 0, "\(enq.stderr)")
 
             let serve = try ServeProcess(["--inventory", "inventory", "--state", "state.sqlite", "--listen", "127.0.0.1:0",
-                                          "--send", "--transport", "mailgun-http"], cwd: f.dir, environment: f.environment)
+                                          "--send", "--transport", "mailgun-http"], cwd: f.dir, environment: environment)
             do {
                 let url = try await serve.listening()
                 // apply registered the webhooks at the public URL; the emulators deliver them here instead.
@@ -66,6 +74,30 @@ import Testing
                     #expect(try store.allReservations().filter { $0.mailbox == h.address && $0.at > h.changedAt + 0.5 }.isEmpty)
                 }
                 #expect(serve.stderr.contains("disabled"))
+
+                // One process, one alerter: each disabled mailbox is named in exactly one Telegram message.
+                var sent: [[String: Any]] = []
+                let alertDeadline = Date().addingTimeInterval(30)
+                repeat {
+                    try await Task.sleep(nanoseconds: 300_000_000)
+                    let data = try Data(contentsOf: URL(string: telegram["url"]! + "/sent")!)
+                    sent = (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
+                } while Date() < alertDeadline && !disabled.allSatisfy { h in sent.contains { ($0["text"] as? String ?? "").contains(h.address) } }
+                for h in disabled {
+                    #expect(sent.filter { ($0["text"] as? String ?? "").contains(h.address) }.count == 1, "alerts: \(sent)")
+                }
+                // What a person looks at, on the same listener (loopback: no auth needed).
+                let health = try Data(contentsOf: URL(string: url + "/healthz")!)
+                #expect(!health.isEmpty)
+                let metrics = String(decoding: try Data(contentsOf: URL(string: url + "/metrics")!), as: UTF8.self)
+                #expect(metrics.contains("reconcile_webhook_events_accepted_total"))
+                let disabledGauge = metrics.split(separator: "\n").filter { $0.hasPrefix("reconcile_mailboxes{") && $0.contains("state=\"disabled\"") }
+                    .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+                // The sender may still be disabling others meanwhile: between the counts before and after the scrape.
+                let disabledAfter = try store.mailboxHealth().values.filter { !$0.enabled }.count
+                #expect(Int(disabledGauge) >= disabled.count && Int(disabledGauge) <= disabledAfter, "\(metrics)")
+                let page = String(decoding: try Data(contentsOf: URL(string: url + "/")!), as: UTF8.self)
+                #expect(page.contains("<svg") && page.contains(disabled[0].address))
                 #expect(await serve.terminate() == 0)
                 #expect(serve.stderr.contains("serve: stopped"))
             } catch {

@@ -16,9 +16,12 @@ public struct ServeSession: Sendable {
     public let inventory: Inventory
     public let environment: [String: String]
     public let store: SQLiteSendingStore
+    /// The alert queue in the same state file.
+    public let alerts: AlertStore
     public let fleet: SendingFleet
     public let sandbox: SandboxSession?
-    public let webhookCounters = WebhookCounters()
+    /// The process's own counters behind `/metrics` (webhook outcomes).
+    public let metrics = MonitorMetrics()
     /// Mailgun clients by account name (the emulators' with `sandbox`).
     let mailgun: [String: MailgunClient]
 
@@ -38,15 +41,17 @@ public struct ServeSession: Sendable {
             for (name, url) in endpoints { inventory.accounts[name]?.endpoint = url.absoluteString }
         }
         do {
-            let store = SQLiteSendingStore(try StateStore(path: request.resolvedStatePath))
+            let state = try StateStore(path: request.resolvedStatePath)
+            let store = SQLiteSendingStore(state)
             var mailgun: [String: MailgunClient] = [:]
             for account in inventory.sortedAccounts {
                 guard case .mailgun(let m) = account.settings, let key = m.apiKey.resolve(in: env), !key.isEmpty else { continue }
                 mailgun[account.name] = MailgunClient(region: m.region, apiKey: key,
                                                       endpoint: endpoints[account.name] ?? account.endpoint.flatMap { URL(string: $0) })
             }
-            return ServeSession(request: request, inventory: inventory, environment: env, store: store,
-                                fleet: SendingFleet(inventory: inventory), sandbox: sandbox, mailgun: mailgun)
+            return ServeSession(request: request, inventory: inventory, environment: env, store: store, alerts: AlertStore(state),
+                                fleet: SendingFleet(inventory: inventory, directory: request.inventoryDirectory), sandbox: sandbox,
+                                mailgun: mailgun)
         } catch {
             await sandbox?.stop()
             throw error
@@ -73,8 +78,14 @@ public struct ServeSession: Sendable {
         do { link = try UnsubscribeLink(fleet: fleet, environment: environment) } catch {
             throw AppError("serve checks unsubscribe links with monitoring.unsubscribe_secret: \(error)")
         }
-        let intake = WebhookIntake(keys: keys, store: store, fleet: fleet, settings: request.webhooks, counters: webhookCounters, log: log)
-        let routes: [any MonitorRoutes] = [WebhookRoutes(intake: intake), UnsubscribeRoutes(link: link, store: store, log: log)]
+        let intake = WebhookIntake(keys: keys, store: store, fleet: fleet, settings: request.webhooks,
+                                   counters: WebhookCounters(metrics: metrics), log: log)
+        // `/`, `/metrics`, `/healthz`: loopback only, or behind `monitoring.status_auth`.
+        let access = try StatusAccess.resolve(listenHost: request.listen.host, auth: inventory.monitoring.statusAuth, environment: environment)
+        let snapshots = FleetSnapshotSource(fleet: fleet, sending: store, alerts: alerts)
+        let routes: [any MonitorRoutes] = [WebhookRoutes(intake: intake), UnsubscribeRoutes(link: link, store: store, log: log),
+                                           try StatusRoutes(source: snapshots, access: access),
+                                           MetricsRoutes(source: snapshots, metrics: metrics, access: access)]
         let redirects = sandbox?.world.services.compactMap(\.redirectWebhooks) ?? []
         var logger = Logger(label: "reconcile.serve")
         logger.logLevel = .warning
@@ -88,6 +99,10 @@ public struct ServeSession: Sendable {
         }, name: "http")
         daemon.add(SuppressionSync(sources: suppressionSources(), store: store, interval: request.suppressionSyncInterval, log: log),
                    name: "suppression-sync")
+        if let sink = alertSink(log: log) {
+            daemon.add(Alerter(store: alerts, sink: sink, log: log), name: "alerter")
+        }
+        if let replies = replyService(log: log) { daemon.add(replies, name: "replies") }
         if request.send {
             // The sandbox's Mailgun has no SMTP side: its mail goes through the HTTP API.
             let transport: any MailTransport = sandbox != nil || request.transport == .mailgunHTTP
@@ -95,6 +110,43 @@ public struct ServeSession: Sendable {
             daemon.add(try SendService(fleet: fleet, store: store, transport: transport, environment: environment, log: log), name: "sender")
         }
         try await daemon.run()
+    }
+
+    /// Telegram: the sandbox's emulator under `--sandbox`, else `alerts.telegram`.
+    /// Without one, alerts stay queued (and `status`/the page show them).
+    func alertSink(log: @Sendable (String) -> Void) -> (any AlertSink)? {
+        if let sandbox {
+            guard case let (url, .telegram(c))? = sandbox.world.login("telegram") else { return nil }
+            return TelegramAlertSink(client: TelegramClient(botToken: c.botToken, endpoint: url, retry: .none, timeout: 15), chatID: c.chatID)
+        }
+        // Compliance first: a missing bot token must not stop the webhooks and
+        // unsubscribes, so it is said loudly and the alerts wait in the queue.
+        do {
+            guard let sink = try TelegramAlertSink.make(alerts: inventory.alerts, environment: environment) else {
+                log("serve: no alerts.telegram: alerts are queued in the state file and shown on the status page, not sent")
+                return nil
+            }
+            return sink
+        } catch {
+            log("serve: alerts are NOT sent: \(error); they stay queued (status page, /metrics alert_queue_depth)")
+            return nil
+        }
+    }
+
+    /// The INBOX of every Zoho mailbox, each `monitoring.reply_poll_interval`.
+    /// Not under `--sandbox` (its Zoho has no IMAP side); a missing master
+    /// secret is logged and replies are not read, the rest of `serve` runs.
+    func replyService(log: @escaping @Sendable (String) -> Void) -> ReplyService? {
+        guard sandbox == nil else { return nil }
+        do {
+            let accounts = try ReplyAccounts.make(inventory: inventory, directory: request.inventoryDirectory, environment: environment)
+            guard !accounts.isEmpty else { return nil }
+            return ReplyService(poller: ReplyPoller(client: IMAPClient(), store: store), accounts: accounts,
+                                interval: Double(inventory.monitoring.replyPollInterval.seconds), log: log)
+        } catch {
+            log("serve: \(error); replies are not read")
+            return nil
+        }
     }
 
     /// Each Mailgun account with the domains of the groups it sends for.

@@ -3,7 +3,7 @@ import Logging
 
 /// `GET /metrics` (Prometheus text format 0.0.4) and `GET /healthz`, behind
 /// the status access rule.
-public struct MetricsRoutes: Sendable {
+public struct MetricsRoutes: MonitorRoutes {
     public let source: FleetSnapshotSource
     public let metrics: MonitorMetrics
     public let access: StatusAccess

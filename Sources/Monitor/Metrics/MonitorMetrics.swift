@@ -12,9 +12,10 @@ public struct MonitorMetrics: Sendable {
 
     public init() { counters = PrometheusCollectorRegistry() }
 
+    /// `kind`: `new` (stored) or `duplicate`.
     public func webhookAccepted(kind: String) {
         counters.makeCounter(descriptor: Self.name("webhook_events_accepted", "total",
-                                                   "Webhook events accepted and stored, by event kind"),
+                                                   "Webhook events answered 200, new (stored) or duplicate"),
                              labels: [("kind", kind)]).increment()
     }
 

@@ -3,7 +3,7 @@ import Logging
 import Mustache
 
 /// `GET /`: the fleet status page, behind the status access rule.
-public struct StatusRoutes: Sendable {
+public struct StatusRoutes: MonitorRoutes {
     public let source: FleetSnapshotSource
     public let access: StatusAccess
     let template: MustacheTemplate

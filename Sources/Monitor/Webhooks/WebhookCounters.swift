@@ -8,10 +8,18 @@ public final class WebhookCounters: @unchecked Sendable {
     private var duplicates = 0
     private var rejected: [WebhookRejection: Int] = [:]
     private var unavailable = 0
+    /// The same outcomes in `/metrics` (one registry per process).
+    let metrics: MonitorMetrics?
 
-    public init() {}
+    public init(metrics: MonitorMetrics? = nil) { self.metrics = metrics }
 
     func count(_ v: WebhookVerdict) {
+        switch v {
+        case .accepted: metrics?.webhookAccepted(kind: "new")
+        case .duplicate: metrics?.webhookAccepted(kind: "duplicate")
+        case .rejected(let r, _): metrics?.webhookRejected(reason: r.rawValue)
+        case .unavailable: metrics?.webhookRejected(reason: "unavailable")
+        }
         lock.withLock {
             switch v {
             case .accepted: accepted += 1
