@@ -244,10 +244,17 @@ public final class SendEngine {
             case .idle(let until, let reasons):
                 // What is left waits only for the operator (every mailbox that
                 // could send it is disabled or paused): nothing will go by waiting.
-                let blocked = !reasons.isEmpty && reasons.values.allSatisfy { $0 == .noMailbox || $0 == .noDemand }
+                // A group with no demand *yet* (a follow-up due in 3 s) is not blocked.
+                let blocked = !reasons.isEmpty && fleet.groups.indices.allSatisfy { gi in
+                    reasons[fleet.groups[gi].name] == nil || lastReason[gi] == .noMailbox
+                        || (lastReason[gi] == .noDemand && groupWake[gi] == .infinity)
+                }
                 if exitWhenIdle, nothingDueSoon(until) || blocked {
                     // Re-read first: another process may have queued more or re-enabled a mailbox.
+                    let known = scheduler.pendingCount
                     try maintain()
+                    // New work makes `until` stale: decide again before judging idleness.
+                    if scheduler.pendingCount > known { blockedBefore = false; continue }
                     if nothingDueSoon(until) || blocked && blockedBefore { return .idle }
                     if blocked { blockedBefore = true; continue }
                 }
