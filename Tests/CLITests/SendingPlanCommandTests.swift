@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 
 /// `send --simulate` and `capacity` plan inside each group's working hours
@@ -50,6 +51,8 @@ import Testing
     @Test func capacityWithNothingQueuedPlansEachGroupsWindow() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        // `capacity` never creates a state: an empty one, as enqueue would leave it.
+        _ = try StateStore(path: dir + "/state.sqlite")
         let out = try CLIRunner.reconcile(["capacity", "--example-domains", "600", "--days", "7", "--state", dir + "/state.sqlite"], cwd: dir)
         #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
         #expect(out.stdout.contains("group g1: 286 active mailboxes, hourly cap 300, pause 30–45 s, sending window 09:00–17:00 Mon–Fri America/New_York"),

@@ -22,6 +22,20 @@ let decemberMonday: Double = 1_796_601_600
         #expect(text.contains("every limit alone: group pause 2304 | group hourly cap 7200"))
     }
 
+    @Test func aCampaignThatInheritsItsGroupsWindowIsPlannedInsideIt() throws {
+        var fleet = makeFleet(groups: 1, mailboxesPerGroup: 10, pause: SecondsRange(30, 45))
+        fleet.groups[0].window = WeeklyWindow(startMinute: 9 * 60, endMinute: 17 * 60, weekdays: [2, 3, 4, 5, 6])
+        fleet.groups[0].windowTimeZone = "UTC"
+        let store = MemorySendingStore()
+        let c = Campaign(id: "c", steps: [CampaignStep(subject: "s", text: "t")], inheritsWindow: true)
+        _ = try store.enqueue(campaign: c.record(group: "g1"), recipients: recipients(4000), now: decemberMonday)
+        let text = try CapacityReport.render(fleet: fleet, store: store, days: 7, now: decemberMonday + 3600)
+        #expect(!text.contains("always open"))
+        // 8 open hours at 80–120 an hour on a weekday; nothing on Saturday and Sunday.
+        #expect(text.contains("2026-12-07: demand 4000, capacity 768"))
+        #expect(text.contains("2026-12-12: demand 160, capacity 0"))
+    }
+
     @Test func warmupCapsBindWhenTheyAreSmallerThanThePause() throws {
         let fleet = makeFleet(groups: 1, mailboxesPerGroup: 10, pause: SecondsRange(30, 45),
                               warmup: [Warmup.Stage(days: 7, daily: 10), Warmup.Stage(days: nil, daily: 150)], started: "2026-03-02")

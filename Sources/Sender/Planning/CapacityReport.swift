@@ -7,7 +7,7 @@ public enum CapacityReport {
     public static func render(fleet: SendingFleet, store: any SendingStore, days: Int, now: Double) throws -> String {
         let pending = try store.pendingMessages()
         let health = try store.mailboxHealth()
-        let windows = try CampaignWindows(pending: pending, store: store)
+        let windows = try CampaignWindows(pending: pending, store: store, fleet: fleet)
         let start = UTCDay.startOfDay(now)
         var lines = ["capacity for \(days) day\(days == 1 ? "" : "s") from \(UTCDay.format(start)) (UTC days; expected values for random pauses)"]
         var fleetDemand = 0, fleetCapacity = 0.0
@@ -48,7 +48,7 @@ public enum CapacityReport {
 
     /// Today's capacity of every group (the status page).
     public static func today(fleet: SendingFleet, store: any SendingStore, now: Double) throws -> [String: GroupCapacity] {
-        let windows = try CampaignWindows(pending: try store.pendingMessages(), store: store)
+        let windows = try CampaignWindows(pending: try store.pendingMessages(), store: store, fleet: fleet)
         let health = try store.mailboxHealth()
         var out: [String: GroupCapacity] = [:]
         for g in fleet.groups {
@@ -90,10 +90,14 @@ public struct CampaignWindows: Sendable {
 
     var byGroup: [String: Set<Gate>] = [:]
 
-    public init(pending: [OutboxMessage], store: any SendingStore) throws {
+    /// A campaign that inherits its group's window is read with the group's
+    /// current one, as the sender will send it.
+    public init(pending: [OutboxMessage], store: any SendingStore, fleet: SendingFleet) throws {
         var campaigns: [String: Campaign] = [:]
         for m in pending where campaigns[m.campaign] == nil {
-            if let r = try store.campaign(id: m.campaign), let c = try? Campaign.from(record: r) { campaigns[m.campaign] = c }
+            if let r = try store.campaign(id: m.campaign), let c = try? Campaign.from(record: r) {
+                campaigns[m.campaign] = c.resolved(in: fleet.group(named: r.group))
+            }
         }
         for m in pending {
             guard let c = campaigns[m.campaign] else { continue }
