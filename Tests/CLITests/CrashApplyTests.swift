@@ -18,8 +18,9 @@ import Testing
         do {
             var rng = SystemRandomNumberGenerator()
             var unknown = 0, partial = 0
-            let first = try await f.reconcile(["--apply", "--auto-approve"])
-            #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+            // The bootstrap itself may see a timeout on a loaded machine (an unknown
+            // outcome, re-read next run): converge first; the kills are the subject.
+            #expect(try await f.converge(), "the bootstrap did not converge")
             // One round's apply, timed: the kills land inside that span.
             try change(f, round: -1)
             let start = Date()
