@@ -80,6 +80,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Asks nameservers directly through c-ares: the fleet as the internet sees it.
+        .target(name: "Resolver", dependencies: ["DNSRecords", "CAres"]),
+        .systemLibrary(name: "CAres", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
         // libcurl with typed, non-variadic wrappers (SMTP transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .executableTarget(name: "reconcile", dependencies: [
@@ -95,6 +98,7 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords", "Inventory", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Providers", "DNSRecords"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "ResolverTests", dependencies: ["Resolver", "DNSRecords", "TestSupport"]),
         .testTarget(name: "SenderTests", dependencies: [
             "Sender", "Store", "Inventory", "Providers", "Sandbox", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,7 +1,8 @@
 import Foundation
+import TestSupport
 
-/// The built `reconcile` binary, run as an operator runs it.
-let reconcileBinary = packageRoot.appendingPathComponent(".build/debug/reconcile")
+/// The built `reconcile` binary (located by TestSupport's one locator), run as an operator runs it.
+let reconcileBinary = URL(fileURLWithPath: ReconcileBinary.path)
 
 /// Runs it with only `environment` (plus a PATH); returns the exit status and stderr.
 func runReconcile(_ args: [String], environment: [String: String]) throws -> (status: Int32, stderr: String) {
