@@ -83,10 +83,12 @@ let package = Package(
         // Asks nameservers directly through c-ares: the fleet as the internet sees it.
         .target(name: "Resolver", dependencies: ["DNSRecords", "CAres"]),
         .systemLibrary(name: "CAres", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
+        // The fleet as the internet sees it: `check` (DNS against the declared zones).
+        .target(name: "Watch", dependencies: ["DNSRecords", "Inventory", "Reconciler", "Resolver"]),
         // libcurl with typed, non-variadic wrappers (SMTP transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .executableTarget(name: "reconcile", dependencies: [
-            "App", "DNSRecords", "Inventory", "Monitor", "Providers", "Sandbox", "Store", "Reconciler", "Sender",
+            "App", "DNSRecords", "Inventory", "Monitor", "Providers", "Resolver", "Sandbox", "Store", "Reconciler", "Sender", "Watch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -99,6 +101,7 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Providers", "DNSRecords"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "DNSRecords", "TestSupport"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "TestSupport"]),
         .testTarget(name: "SenderTests", dependencies: [
             "Sender", "Store", "Inventory", "Providers", "Sandbox", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -14,7 +14,7 @@ public final class KnotServer: @unchecked Sendable {
     public enum Failure: Error { case didNotStart(String), command(String) }
 
     /// `zones`: origin → records in zone-file syntax (relative names allowed);
-    /// SOA and NS are added. An origin mapped to nil is declared and broken.
+    /// SOA is added, and `@ NS ns1.<origin>.` unless the records have apex NS lines. An origin mapped to nil is declared and broken.
     public init(zones: [String: String?]) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("knot-\(UUID().uuidString.prefix(8))")
         for sub in ["run", "storage", "zones"] {
@@ -76,7 +76,7 @@ public final class KnotServer: @unchecked Sendable {
             $ORIGIN \(origin).
             $TTL 300
             @ SOA ns1.\(origin). hostmaster.\(origin). \(Int(Date().timeIntervalSince1970)) 3600 600 86400 300
-            @ NS ns1.\(origin).
+            \(records.contains("@ NS ") ? "" : "@ NS ns1.\(origin).")
             \(records)
 
             """
