@@ -1,3 +1,5 @@
+import Foundation
+
 /// A nameserver to ask: an IP literal and a port. Authoritative servers are
 /// named by host in the delegation; they are turned into addresses before
 /// they get here (c-ares takes addresses only).
@@ -27,8 +29,14 @@ public struct DNSServer: Sendable, Hashable, CustomStringConvertible {
             port = p
             host = host[..<colon]
         }
-        guard !host.isEmpty, (1...65535).contains(port) else { return nil }
+        guard (1...65535).contains(port), Self.isAddress(String(host)) else { return nil }
         self.init(address: String(host), port: port)
+    }
+
+    /// An IPv4 or IPv6 literal (c-ares takes no host names).
+    static func isAddress(_ s: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, s, &v4) == 1 || inet_pton(AF_INET6, s, &v6) == 1
     }
 
     /// c-ares' `ares_set_servers_ports_csv` form.

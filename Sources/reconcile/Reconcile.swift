@@ -27,10 +27,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             reconcile --plan [--detailed-exitcode] [--format text|markdown|json] [--out FILE]
             reconcile --apply [PLANFILE] [--auto-approve] [--allow-destructive] [--wait 5m]
             reconcile drift
+            reconcile check [--nameserver HOST:PORT]
             Add --sandbox to run any of them against the built-in emulators.
             Options of --plan/--apply: reconcile --plan --help
             """,
-        subcommands: [ValidateCommand.self, ExampleFleetCommand.self, DriftCommand.self,
+        subcommands: [ValidateCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self,
                       SandboxCommand.self, SandboxBenchCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
                       ForgetCommand.self, ExportCommand.self, AlertCommand.self,

@@ -114,5 +114,6 @@ struct ResolverKnotTests {
         #expect(DNSServer(parsing: "::1") == DNSServer(address: "::1", port: 53))
         #expect(DNSServer(parsing: "127.0.0.1:99999") == nil)
         #expect(DNSServer(parsing: "127.0.0.1:x") == nil)
+        #expect(DNSServer(parsing: "dns.example.net:53") == nil, "c-ares takes addresses only")
     }
 }

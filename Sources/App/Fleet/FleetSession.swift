@@ -20,10 +20,13 @@ public struct FleetSession: Sendable {
         public var rateLimits: Bool
         public var concurrency: Int
         public var progress: (@Sendable (ObserveProgress) -> Void)?
+        /// With `sandbox`: serve the world's zones over DNS (Knot) for `check`.
+        public var publishDNS: Bool
 
         public init(inventoryDirectory: String = "inventory", statePath: String? = nil, scope: ScopeRequest = ScopeRequest(),
                     sandbox: Bool = false, rateLimits: Bool = true, concurrency: Int = 16,
-                    progress: (@Sendable (ObserveProgress) -> Void)? = nil) {
+                    progress: (@Sendable (ObserveProgress) -> Void)? = nil, publishDNS: Bool = false) {
+            self.publishDNS = publishDNS
             self.inventoryDirectory = inventoryDirectory
             self.statePath = statePath
             self.scope = scope
@@ -60,7 +63,8 @@ public struct FleetSession: Sendable {
         do {
             let providers: FleetProviders
             if request.sandbox {
-                let s = try await SandboxSession.start(inventory: compiled.inventory, limits: request.rateLimits)
+                let s = try await SandboxSession.start(inventory: compiled.inventory, limits: request.rateLimits,
+                                                       publishDNS: request.publishDNS)
                 sandbox = s
                 let bound = s.bind(compiled.inventory)
                 providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,

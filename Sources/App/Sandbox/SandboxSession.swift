@@ -21,8 +21,9 @@ public struct SandboxSession: Sendable {
 
     /// Starts the world; the inventory's domains are registered as if just
     /// bought (the tool itself never buys domains).
-    public static func start(inventory: Inventory, limits: Bool = true) async throws -> SandboxSession {
-        let world = try await SandboxWorld.start(home: home, seed: try SandboxSeed(inventory), options: SandboxOptions(limits: limits))
+    public static func start(inventory: Inventory, limits: Bool = true, publishDNS: Bool = false) async throws -> SandboxSession {
+        let world = try await SandboxWorld.start(home: home, seed: try SandboxSeed(inventory),
+                                                 options: SandboxOptions(limits: limits, publishDNS: publishDNS))
         do { return SandboxSession(world: world, secrets: try SandboxSecrets(home: home)) } catch {
             await world.stop()
             throw error

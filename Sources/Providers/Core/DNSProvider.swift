@@ -6,6 +6,9 @@ public protocol RegistrarProvider: Sendable {
     var name: String { get }
     /// The nameservers that mean "the registrar's DNS serves this zone".
     var registrarNameservers: [String] { get }
+    /// The apex NS records the registrar's servers publish inside the zone
+    /// (what a DNS check sees there); usually `registrarNameservers`.
+    var zoneApexNameservers: [String] { get }
     /// Every domain in the account with its registration facts (all pages).
     func listDomains() async throws(ProviderError) -> [RegistrarDomain]
     /// Where `domain` is delegated now.
@@ -13,6 +16,10 @@ public protocol RegistrarProvider: Sendable {
     /// Points `domain` back at the registrar's own DNS (Porkbun updateNs with its
     /// four names, Namecheap setDefault).
     func useRegistrarDNS(_ domain: String) async throws(ProviderError)
+}
+
+extension RegistrarProvider {
+    public var zoneApexNameservers: [String] { registrarNameservers }
 }
 
 /// The DNS side: read a zone, apply changes to it.

@@ -7,6 +7,7 @@ public struct PorkbunProvider: RegistrarDNSProvider {
     public let client: PorkbunClient
     public var name: String { "porkbun" }
     public var registrarNameservers: [String] { PorkbunWire.defaultNameservers }
+    public var zoneApexNameservers: [String] { PorkbunWire.zoneApexNameservers }
 
     public static let capabilities = ProviderCapabilities(
         writes: .perRecord, minimumTTL: 600, supportedTypes: [.A, .AAAA, .CNAME, .MX, .TXT, .NS, .CAA],

@@ -10,6 +10,12 @@ public enum PorkbunWire {
         "curitiba.ns.porkbun.com", "fortaleza.ns.porkbun.com", "maceio.ns.porkbun.com", "salvador.ns.porkbun.com",
     ]
 
+    /// The apex NS records inside every Porkbun zone: the older names,
+    /// without `.ns.` (registrars.md A2); never compared with `getNs`.
+    public static let zoneApexNameservers = [
+        "curitiba.porkbun.com", "fortaleza.porkbun.com", "maceio.porkbun.com", "salvador.porkbun.com",
+    ]
+
     public struct Envelope: Decodable, Sendable {
         public var status: String?
         public var message: String?

@@ -23,19 +23,23 @@ public struct ExpectedZone: Sendable, Hashable {
     public var records: [Record]
     /// Records whose value exists only after an apply that has not run yet.
     public var pending: [DesiredRecord]
-    /// The nameservers the zone is delegated to (the registrar's DNS).
+    /// The delegation: the servers `check` asks without `--nameserver`.
     public var nameservers: [String]
+    /// The apex NS records those servers publish inside the zone (Porkbun's
+    /// differ from the delegation's names: registrars.md A2).
+    public var apexNameservers: [String]
     /// Set when the provider side could not be read: nothing to compare with.
     public var blocked: String?
 
     public init(domain: String, group: String, role: DomainRole = .active, records: [Record], pending: [DesiredRecord] = [],
-                nameservers: [String], blocked: String? = nil) {
+                nameservers: [String], apexNameservers: [String]? = nil, blocked: String? = nil) {
         self.domain = DomainName.normalize(domain)
         self.group = group
         self.role = role
         self.records = records
         self.pending = pending
         self.nameservers = Delegation.canonical(nameservers)
+        self.apexNameservers = Delegation.canonical(apexNameservers ?? nameservers)
         self.blocked = blocked
     }
 }
@@ -53,8 +57,10 @@ extension FleetPlanner {
         // on what a value should be; the builder's actions are discarded.
         var scratch = PlanBuilder(inventoryHash: inventoryHash)
         return try inScope.map { d in
-            let ns = providers.registrars[d.registration.account]?.registrarNameservers ?? []
-            var zone = ExpectedZone(domain: d.name, group: d.group, role: d.role, records: [], nameservers: ns)
+            let registrar = providers.registrars[d.registration.account]
+            var zone = ExpectedZone(domain: d.name, group: d.group, role: d.role, records: [],
+                                    nameservers: registrar?.registrarNameservers ?? [],
+                                    apexNameservers: registrar?.zoneApexNameservers ?? [])
             let m = try scratch.addMail(d, observed: mail)
             if let why = m.blocked { zone.blocked = why; return zone }
             for r in d.presentRecords {

@@ -8,12 +8,16 @@ public struct SandboxOptions: Sendable {
     public var faultSeed: UInt64
     /// JSON file the world is loaded from (if it exists) and saved to.
     public var statePath: String?
+    /// Serve the world's zones over DNS with a real Knot (when installed).
+    public var publishDNS: Bool
 
-    public init(limits: Bool = true, faults: FaultProfile = .none, faultSeed: UInt64 = 1, statePath: String? = nil) {
+    public init(limits: Bool = true, faults: FaultProfile = .none, faultSeed: UInt64 = 1, statePath: String? = nil,
+                publishDNS: Bool = false) {
         self.limits = limits
         self.faults = faults
         self.faultSeed = faultSeed
         self.statePath = statePath
+        self.publishDNS = publishDNS
     }
 }
 
@@ -28,11 +32,14 @@ public final class SandboxWorld: Sendable {
     public let dnsView: DNSView
     public let services: [RunningService]
     public let options: SandboxOptions
+    /// The view served by Knot, with `options.publishDNS` and knotd installed.
+    public let dns: SandboxDNS?
 
-    private init(dnsView: DNSView, services: [RunningService], options: SandboxOptions) {
+    private init(dnsView: DNSView, services: [RunningService], options: SandboxOptions, dns: SandboxDNS?) {
         self.dnsView = dnsView
         self.services = services
         self.options = options
+        self.dns = dns
     }
 
     public static func start(seed: SandboxSeed, options: SandboxOptions = SandboxOptions(),
@@ -49,11 +56,19 @@ public final class SandboxWorld: Sendable {
                     throw SandboxStateError(path: options.statePath ?? "(state)", reason: "the saved \(f.apiName) state does not load: \(e)")
                 }
             }
+            // After the registrars: they publish their saved zones as they start.
+            let dns = options.publishDNS ? try await SandboxDNS.start(view: view, directory: dnsDirectory(options)) : nil
+            return SandboxWorld(dnsView: view, services: running, options: options, dns: dns)
         } catch {
             for r in running { await r.server.stop() }
             throw error
         }
-        return SandboxWorld(dnsView: view, services: running, options: options)
+    }
+
+    /// Knot's files: beside the world file, or in a temporary directory.
+    static func dnsDirectory(_ options: SandboxOptions) -> String {
+        if let path = options.statePath { return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("knot").path }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-knot-\(UUID().uuidString.prefix(8))").path
     }
 
     /// The state file of a world kept in a directory (`.reconcile/sandbox/world.json`).
@@ -85,6 +100,7 @@ public final class SandboxWorld: Sendable {
     public func descriptorJSON() -> String {
         var all: [String: [String: String]] = [:]
         for s in services { all[s.apiName] = s.descriptor }
+        if let dns { all["dns"] = ["server": dns.server] }
         let data = (try? JSONSerialization.data(withJSONObject: all, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -112,6 +128,7 @@ public final class SandboxWorld: Sendable {
 
     public func stop() async {
         if let path = options.statePath { try? saveState(to: path) }
+        dns?.stop()
         for s in services { await s.server.stop() }
     }
 }

@@ -15,7 +15,7 @@ enum ZoneComparison {
         var out: [DNSQuestion] = []
         let all = zone.records.map { DNSQuestion($0.record.name, $0.record.type) }
             + zone.pending.map { DNSQuestion($0.name, $0.type) }
-            + (zone.nameservers.isEmpty ? [] : [DNSQuestion(zone.domain, .NS)])
+            + (zone.apexNameservers.isEmpty ? [] : [DNSQuestion(zone.domain, .NS)])
         for q in all where seen.insert(q).inserted { out.append(q) }
         return out
     }
@@ -42,15 +42,16 @@ enum ZoneComparison {
                                           expected: [p.value.description], published: [],
                                           detail: "its value exists once apply has created it"))
         }
-        if !zone.nameservers.isEmpty {
+        if !zone.apexNameservers.isEmpty {
             let q = DNSQuestion(zone.domain, .NS)
+            let want = zone.apexNameservers.sorted()
             if let published = answers[q]?.known {
                 let have = published.map(\.value).sorted()
                 findings.append(RecordFinding(name: zone.domain, type: .NS, purpose: "nameservers",
-                                              status: have == zone.nameservers.sorted() ? .ok : (have.isEmpty ? .missing : .different),
-                                              expected: zone.nameservers.sorted(), published: have))
+                                              status: have == want ? .ok : (have.isEmpty ? .missing : .different),
+                                              expected: want, published: have))
             } else {
-                findings.append(unknown(q, purpose: "nameservers", zone.nameservers, answers[q]))
+                findings.append(unknown(q, purpose: "nameservers", want, answers[q]))
             }
         }
         return DomainVerdict(domain: zone.domain, group: zone.group, findings: findings)

@@ -25,8 +25,9 @@ extension FleetSession {
 
 /// Opens a session, runs `body` through the error funnel (secrets redacted)
 /// and always closes the session; a non-zero code becomes the exit code.
-func withSession(_ options: FleetOptions, _ body: (FleetSession) async throws -> Int32) async throws {
-    let session = try await funnel { try await FleetSession.open(options.request) }
+func withSession(_ options: FleetOptions, request: FleetSession.Request? = nil,
+                 _ body: (FleetSession) async throws -> Int32) async throws {
+    let session = try await funnel { try await FleetSession.open(request ?? options.request) }
     let code: Int32
     do { code = try await funnel(redact: session.redactor.scrub) { try await body(session) } } catch {
         await session.close()

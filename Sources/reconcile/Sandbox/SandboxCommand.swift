@@ -46,7 +46,7 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         try await funnel {
             let options = SandboxOptions(limits: !noLimits, faults: .uniform(faults, hangSeconds: hangSeconds),
-                                         faultSeed: faultSeed, statePath: state)
+                                         faultSeed: faultSeed, statePath: state, publishDNS: true)
             let world = try await SandboxWorld.start(seed: try seed(), options: options)
             // Written straight to fd 1 so the line is out before anything else, buffered or not.
             FileHandle.standardOutput.write(Data((world.descriptorJSON() + "\n").utf8))
