@@ -44,7 +44,8 @@ import Testing
 
         let serve = try ServeProcess(["--inventory", CLIRunner.repositoryRoot + "/inventory", "--state", dir + "/state.sqlite",
                                       "--listen", "127.0.0.1:0"], cwd: dir, environment: env)
-        do {
+        // Stopped whatever happens, then the outcome is rethrown.
+        let failure = await Self.failure(of: { () async throws -> Void in
             let url = try await serve.listening()
             // The route apply creates (forward to the person, then to serve's public URL), redirected here as the sandbox does.
             let route = DesiredRoute.forwarding("lena@acmehq.eu", to: "replies@acme-ops.com",
@@ -81,14 +82,16 @@ import Testing
             let (_, refused) = try await URLSession.shared.data(for: zoho)
             #expect((refused as? HTTPURLResponse)?.statusCode == 406)
             #expect(await serve.terminate() == 0)
-        } catch {
-            await serve.stop()
-            await emu.stop()
-            try? FileManager.default.removeItem(atPath: dir)
-            throw error
-        }
+        })
         await serve.stop()
         await emu.stop()
         try? FileManager.default.removeItem(atPath: dir)
+        if let failure { throw failure }
+    }
+
+    static func failure(of body: () async throws -> Void) async -> (any Error)? {
+        do { try await body() } catch { return error }
+        return nil
     }
 }
+
