@@ -97,8 +97,14 @@ let package = Package(
         .testTarget(name: "DNSRecordsTests", dependencies: ["DNSRecords"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "Sandbox", "DNSRecords", "Inventory", "TestSupport"]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Providers", "DNSRecords"]),
+        .testTarget(name: "ProvidersTests", dependencies: [
+            "Providers", "Sandbox", "DNSRecords", "Inventory", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "SandboxTests", dependencies: [
+            "Sandbox", "Providers", "DNSRecords",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "DNSRecords", "TestSupport"]),
         .testTarget(name: "WatchTests", dependencies: ["Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "TestSupport"]),
@@ -112,6 +118,9 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: [
             "Monitor", "Sender", "Store", "Inventory", "Providers", "Sandbox", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "AppTests", dependencies: ["App", "Inventory", "Reconciler", "Sandbox", "Sender", "Store"]),
         .testTarget(name: "CLITests", dependencies: ["DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "TestSupport"],

@@ -137,7 +137,8 @@ import DNSRecords
         #expect(!d.records.contains { $0.purpose == .zohoDKIM || $0.purpose == .zohoVerification })
         #expect(d.mailgun.routes == [DesiredRoute(ensure: .present, description: "reconcile: erin@routed.example", priority: 10,
                                                   expression: "match_recipient(\"erin@routed.example\")",
-                                                  actions: ["forward(\"replies@example.org\")", "stop()"])])
+                                                  actions: ["forward(\"replies@example.org\")",
+                                                            "forward(\"https://hooks.example.org/inbound/mailgun\")", "stop()"])])
     }
 
     @Test func trackingAddsCNAMEAndEvents() throws {

@@ -53,6 +53,29 @@ import Testing
         await world.stop()
     }
 
+    /// A route apply made before routes also forwarded to `/inbound/mailgun`
+    /// is one update in the plan, applied in place (same id), then nothing.
+    @Test func aRouteWithoutTheInboundForwardIsUpdatedInPlace() async throws {
+        try await Self.withWorld { world, domains in
+            guard case .converged = try await world.converge(domains) else { Issue.record("setup did not converge"); return }
+            let eu = try #require(world.accounts.mailgun["mailgun-eu"])
+            let route = try #require(try await eu.allRoutes().first { $0.description == "reconcile: lena@acmehq.eu" })
+            #expect(route.actions == [MailgunRouteDSL.forward("replies@acme-ops.com"),
+                                      MailgunRouteDSL.forward("https://hooks.acme-ops.com/inbound/mailgun"), MailgunRouteDSL.stop])
+            _ = try await eu.updateRoute(route.id, MailgunRouteSpec(priority: route.priority, description: route.description, expression: route.expression,
+                                                                    actions: [MailgunRouteDSL.forward("replies@acme-ops.com"), MailgunRouteDSL.stop]))
+            // Read afresh, as `drift` and `--refresh full` do (the cache still holds what apply wrote).
+            let plan = try await world.plan(domains, refresh: .full)
+            #expect(Self.ids(plan, .update, .mailgunRoute) == ["acmehq.eu/reconcile: lena@acmehq.eu"], "\(TextRenderer().render(plan))")
+            #expect(plan.actions.filter(\.operation.isChange).count == 1, "\(TextRenderer().render(plan))")
+            guard case .converged = try await world.converge(domains) else { Issue.record("did not converge"); return }
+            let after = try await eu.allRoutes().filter { $0.description == "reconcile: lena@acmehq.eu" }
+            #expect(after.map(\.id) == [route.id])
+            #expect(after.first?.actions == route.actions)
+            #expect(!(try await world.plan(domains, refresh: .full)).hasChanges)
+        }
+    }
+
     @Test func emptyWorldConvergesAndReplansToNothing() async throws {
         try await Self.withWorld { world, domains in
             #expect(domains.map(\.name) == ["acme-mail.com", "acmehq.eu", "getacme.io"])

@@ -14,14 +14,22 @@ public struct ServeRequest: Sendable {
     /// How the sender's mail leaves (the sandbox always uses Mailgun's HTTP API: it has no SMTP).
     public var transport: TransportKind
     public var webhooks: WebhookIntake.Settings
+    /// Largest Routes `forward()` POST (`/inbound/mailgun`): a whole reply with its attachments.
+    public var inboundMaxBytes: Int
+    /// Webhook rejects spiking, sender stalled: thresholds and how often they are judged.
+    public var conditions: ConditionWatch.Settings
     /// Seconds between merges of Mailgun's suppression lists (the first at start).
     public var suppressionSyncInterval: Double
 
     public init(inventoryDirectory: String = "inventory", statePath: String? = nil,
                 listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), send: Bool = false, sandbox: Bool = false,
-                transport: TransportKind = .smtp, webhooks: WebhookIntake.Settings = .init(), suppressionSyncInterval: Double = 3600) {
+                transport: TransportKind = .smtp, webhooks: WebhookIntake.Settings = .init(),
+                inboundMaxBytes: Int = InboundIntake.defaultMaxBodyBytes, conditions: ConditionWatch.Settings = .init(),
+                suppressionSyncInterval: Double = 3600) {
         self.inventoryDirectory = inventoryDirectory; self.statePath = statePath; self.listen = listen; self.send = send
-        self.sandbox = sandbox; self.transport = transport; self.webhooks = webhooks; self.suppressionSyncInterval = suppressionSyncInterval
+        self.sandbox = sandbox; self.transport = transport; self.webhooks = webhooks; self.inboundMaxBytes = inboundMaxBytes
+        self.conditions = conditions
+        self.suppressionSyncInterval = suppressionSyncInterval
     }
 
     public var resolvedStatePath: String {

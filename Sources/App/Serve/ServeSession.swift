@@ -8,7 +8,7 @@ import Sender
 import Store
 
 /// `reconcile serve`: one process, one `ServiceGroup` — the HTTP server
-/// (webhooks, unsubscribes), the hourly merge of Mailgun's suppression
+/// (webhooks, forwarded replies, unsubscribes), the hourly merge of Mailgun's suppression
 /// lists and, with `send`, the sender. Built here so a test can run it
 /// without a subprocess; `run` returns after a graceful shutdown.
 public struct ServeSession: Sendable {
@@ -78,12 +78,17 @@ public struct ServeSession: Sendable {
         do { link = try UnsubscribeLink(fleet: fleet, environment: environment) } catch {
             throw AppError("serve checks unsubscribe links with monitoring.unsubscribe_secret: \(error)")
         }
-        let intake = WebhookIntake(keys: keys, store: store, fleet: fleet, settings: request.webhooks,
-                                   counters: WebhookCounters(metrics: metrics), log: log)
+        // One tally for webhooks and forwarded replies: `/metrics` and the reject-spike condition read it.
+        let counters = WebhookCounters(metrics: metrics)
+        let intake = WebhookIntake(keys: keys, store: store, fleet: fleet, settings: request.webhooks, counters: counters, log: log)
+        var inboundSettings = request.webhooks
+        inboundSettings.maxBodyBytes = request.inboundMaxBytes
+        let inbound = InboundIntake(keys: keys.only(WebhookKeys.routedDomains(of: inventory)), store: store, settings: inboundSettings, counters: counters, log: log)
         // `/`, `/metrics`, `/healthz`: loopback only, or behind `monitoring.status_auth`.
         let access = try StatusAccess.resolve(listenHost: request.listen.host, auth: inventory.monitoring.statusAuth, environment: environment)
         let snapshots = FleetSnapshotSource(fleet: fleet, sending: store, alerts: alerts)
-        let routes: [any MonitorRoutes] = [WebhookRoutes(intake: intake), UnsubscribeRoutes(link: link, store: store, log: log),
+        let routes: [any MonitorRoutes] = [WebhookRoutes(intake: intake), InboundRoutes(intake: inbound),
+                                           UnsubscribeRoutes(link: link, store: store, log: log),
                                            try StatusRoutes(source: snapshots, access: access),
                                            MetricsRoutes(source: snapshots, metrics: metrics, access: access)]
         let redirects = sandbox?.world.services.compactMap(\.redirectWebhooks) ?? []
@@ -103,11 +108,15 @@ public struct ServeSession: Sendable {
             daemon.add(Alerter(store: alerts, sink: sink, log: log), name: "alerter")
         }
         if let replies = replyService(log: log) { daemon.add(replies, name: "replies") }
+        let pulse = request.send ? SenderPulse(start: Date().timeIntervalSince1970) : nil
+        daemon.add(ConditionWatch(store: alerts, counters: counters, pulse: pulse, settings: request.conditions, log: log), name: "conditions")
         if request.send {
             // The sandbox's Mailgun has no SMTP side: its mail goes through the HTTP API.
             let transport: any MailTransport = sandbox != nil || request.transport == .mailgunHTTP
                 ? MailgunHTTPTransport(environment: environment) : CurlSMTPTransport(environment: environment)
-            daemon.add(try SendService(fleet: fleet, store: store, transport: transport, environment: environment, log: log), name: "sender")
+            var sender = try SendService(fleet: fleet, store: store, transport: transport, environment: environment, log: log)
+            sender.pulse = pulse
+            daemon.add(sender, name: "sender")
         }
         try await daemon.run()
     }

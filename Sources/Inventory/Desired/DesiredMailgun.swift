@@ -85,7 +85,7 @@ public struct DesiredRoute: Sendable, Hashable, Codable {
     public var priority: Int
     /// `match_recipient("alice@acmehq.eu")`
     public var expression: String
-    /// `forward("replies@acme-ops.com")`, `stop()`
+    /// `forward("replies@acme-ops.com")`, `forward("https://ops.example/inbound/mailgun")`, `stop()`
     public var actions: [String]
 
     public init(ensure: Presence, description: String, priority: Int = 10, expression: String, actions: [String]) {
@@ -96,8 +96,16 @@ public struct DesiredRoute: Sendable, Hashable, Codable {
         self.actions = actions
     }
 
-    public static func forwarding(_ address: String, to target: String, ensure: Presence) -> DesiredRoute {
-        DesiredRoute(ensure: ensure, description: "reconcile: \(address)",
-                     expression: "match_recipient(\"\(address)\")", actions: ["forward(\"\(target)\")", "stop()"])
+    /// `inboundURL`: `<public_base_url>/inbound/mailgun`, a second `forward()`
+    /// so `serve` hears the reply as well as the person at `target`. The action
+    /// strings are Mailgun's (`MailgunRouteDSL.forward` on the Providers side;
+    /// Inventory does not depend on Providers).
+    public static func forwarding(_ address: String, to target: String, inboundURL: String?, ensure: Presence) -> DesiredRoute {
+        let forwards = [target] + (inboundURL.map { [$0] } ?? [])
+        return DesiredRoute(ensure: ensure, description: "reconcile: \(address)",
+                            expression: "match_recipient(\"\(address)\")", actions: forwards.map { "forward(\"\($0)\")" } + ["stop()"])
     }
+
+    /// `serve`'s endpoint for Routes `forward()` POSTs under `public_base_url`.
+    public static let inboundPath = "/inbound/mailgun"
 }

@@ -93,9 +93,11 @@ struct CompileRun {
                     "no SMTP password secret for pool '\(poolAccount.name)' or in defaults: its credentials cannot be derived")
         }
         var webhooks: [DesiredWebhook] = []
+        let root = inventory.monitoring.publicBaseURL.flatMap { base in
+            base.isEmpty ? nil : base.hasSuffix("/") ? String(base.dropLast()) : base
+        }
         if ensure == .present {
-            if let base = inventory.monitoring.publicBaseURL, !base.isEmpty {
-                let root = base.hasSuffix("/") ? String(base.dropLast()) : base
+            if let root {
                 let events = DesiredWebhook.events + (inventory.defaults.tracking.enabled ? DesiredWebhook.trackingEvents : [])
                 webhooks = events.sorted().map { DesiredWebhook(event: $0, url: root + DesiredWebhook.path, ensure: .present) }
             } else {
@@ -105,7 +107,7 @@ struct CompileRun {
         }
         var routes: [DesiredRoute] = []
         if case .mailgunRouting(let target) = inbound {
-            routes = addresses.map { DesiredRoute.forwarding($0, to: target, ensure: ensure) }
+            routes = addresses.map { DesiredRoute.forwarding($0, to: target, inboundURL: root.map { $0 + DesiredRoute.inboundPath }, ensure: ensure) }
         }
         let mailgun = DesiredMailgunDomain(
             ensure: ensure, account: poolAccount.name, region: pool.region,

@@ -7,14 +7,17 @@ public struct InboundMessage: Sendable, Equatable {
     public var answers: [String]
     /// An auto-reply (out of office, vacation, autoresponder): recorded, never a reply.
     public var automatic: Bool
+    /// The message's own Message-ID, bare (Mailgun's forwards are idempotent on it).
+    public var messageID: String?
 
     /// The header fields to fetch over IMAP for `parse`.
     public static let fields = ["IN-REPLY-TO", "REFERENCES", "AUTO-SUBMITTED", "X-AUTOREPLY", "X-AUTORESPOND",
                                 "X-AUTORESPONDER", "PRECEDENCE", "X-PRECEDENCE", "SUBJECT"]
 
-    public init(answers: [String], automatic: Bool) {
+    public init(answers: [String], automatic: Bool, messageID: String? = nil) {
         self.answers = answers
         self.automatic = automatic
+        self.messageID = messageID
     }
 
     /// Parses raw header text (folded lines allowed). Unknown or malformed
@@ -34,7 +37,7 @@ public struct InboundMessage: Sendable, Equatable {
         let answers = (values("in-reply-to") + values("references")).flatMap(messageIDs)
         var unique: [String] = []
         for id in answers where !unique.contains(id) { unique.append(id) }
-        return InboundMessage(answers: unique, automatic: isAutomatic(values))
+        return InboundMessage(answers: unique, automatic: isAutomatic(values), messageID: values("message-id").flatMap(messageIDs).first)
     }
 
     /// `<a@b> <c@d>` → `["a@b", "c@d"]`.

@@ -39,6 +39,7 @@ struct MailgunRoutes: Sendable {
         addRoutes(router)
         addSuppressions(router)
         addMessages(router)
+        addInbound(router)
         return router
     }
 

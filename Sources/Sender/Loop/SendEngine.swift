@@ -52,6 +52,8 @@ public final class SendEngine {
     public var onSend: ((Admission, TransportResult) -> Void)?
     /// Called for every settled attempt with what a person needs to act on it.
     public var onReport: ((SendReport) -> Void)?
+    /// Beats once per turn of `run` and hears every settled attempt (the stall watch).
+    public var pulse: SenderPulse?
 
     /// Recovers interrupted attempts, evaluates health and builds the index.
     public init(fleet: SendingFleet, store: any SendingStore, transport: any MailTransport, clock: any FleetClock,
@@ -199,6 +201,7 @@ public final class SendEngine {
     }
 
     private func report(_ a: Admission, _ m: OutboxMessage?, _ r: TransportResult) {
+        pulse?.attempted(r, at: clock.now())
         onReport?(SendReport(at: a.at, email: a.email, campaign: m?.campaign ?? "?", step: m?.step ?? 0,
                              mailbox: a.mailbox, group: a.group, result: r))
     }
@@ -238,6 +241,7 @@ public final class SendEngine {
         var blockedBefore = false
         while !shouldStop() {
             let now = clock.now()
+            pulse?.beat(at: now)
             if now >= deadline { return .deadline }
             switch try await step() {
             case .sent, .refused: blockedBefore = false; continue

@@ -17,6 +17,8 @@ public struct SendService: Service {
     public var log: @Sendable (String) -> Void
     /// Each attempt as data (the structured send log).
     public var onAttempt: (@Sendable (Admission, TransportResult) -> Void)?
+    /// Shown to `serve`'s stall watch.
+    public var pulse: SenderPulse?
     let builder: MessageBuilder
 
     /// Fails here, before anything runs, naming every secret the run needs that is missing.
@@ -37,6 +39,7 @@ public struct SendService: Service {
                                     random: SystemRandom(), builder: builder, maintenanceInterval: 5)
         // Wakes at least twice a second to notice a shutdown.
         engine.maxSleep = 0.5
+        engine.pulse = pulse
         let log = self.log
         var notice = WaitNotice()
         // The structured log (when set) takes each attempt as data instead of a line.

@@ -5,7 +5,8 @@ import Monitor
 import Sender
 
 /// `reconcile serve`: the long-running process that hears back — Mailgun
-/// webhooks and one-click unsubscribes — and, with `--send`, sends too.
+/// webhooks, replies its routes forward, one-click unsubscribes — and, with
+/// `--send`, sends too.
 /// The first stdout line is `{"listening":"http://HOST:PORT"}` once the
 /// server accepts connections (with `--listen …:0`, the port the kernel chose).
 struct ServeCommand: AsyncParsableCommand {
@@ -15,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "The inventory directory.") var inventory: String = "inventory"
     @Option(help: "The SQLite state file (default .reconcile/state.sqlite; the sandbox's own with --sandbox).") var state: String?
-    @Option(help: "HOST:PORT to listen on (port 0: any free port). Only /webhooks/* and /u/* are meant to be public.")
+    @Option(help: "HOST:PORT to listen on (port 0: any free port). Only /webhooks/*, /inbound/* and /u/* are meant to be public.")
     var listen: String = "127.0.0.1:8080"
     @Flag(help: "Also run the sender in this process (as `reconcile send` does).") var send = false
     @Flag(help: "Run against the built-in emulators; the sandbox's Mailgun delivers its webhooks to this server.") var sandbox = false
@@ -24,12 +25,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Oldest webhook signature accepted (Mailgun retries for about 8 h).")
     var webhookWindow: DurationArgument = DurationArgument(seconds: 9 * 3600)
     @Option(help: "Largest webhook body accepted, in bytes.") var webhookMaxBytes: Int = 64 * 1024
+    @Option(help: "Largest reply Mailgun's routes forward to /inbound/mailgun, in bytes (attachments included).")
+    var inboundMaxBytes: Int = InboundIntake.defaultMaxBodyBytes
+    @Option(help: "Webhook and inbound refusals within --reject-spike-window that open the \"webhook rejects spiking\" alert.")
+    var rejectSpikeCount: Int = 50
+    @Option(help: "The window --reject-spike-count is counted over.")
+    var rejectSpikeWindow: DurationArgument = DurationArgument(seconds: 300)
+    @Option(help: "With --send: how long the sender may go without a turn of its loop, or without getting mail through while mail is due, before the \"sender stalled\" alert opens.")
+    var senderStallAfter: DurationArgument = DurationArgument(seconds: 900)
     @Option(help: "How often Mailgun's bounce, complaint and unsubscribe lists are merged into ours (also at start).")
     var suppressionSync: DurationArgument = DurationArgument(seconds: 3600)
 
     func validate() throws {
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080") }
         guard webhookMaxBytes >= 1024 else { throw ValidationError("--webhook-max-bytes must be at least 1024") }
+        guard inboundMaxBytes >= 1024 else { throw ValidationError("--inbound-max-bytes must be at least 1024") }
+        guard rejectSpikeCount >= 1, rejectSpikeWindow.seconds >= 1 else { throw ValidationError("--reject-spike-count and --reject-spike-window must be positive") }
+        guard senderStallAfter.seconds >= 10 else { throw ValidationError("--sender-stall-after must be at least 10s") }
         guard suppressionSync.seconds >= 60 else { throw ValidationError("--suppression-sync must be at least 1m") }
     }
 
@@ -38,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
             let request = ServeRequest(inventoryDirectory: inventory, statePath: state, listen: ListenAddress(listen)!, send: send,
                                        sandbox: sandbox, transport: transport,
                                        webhooks: .init(maxBodyBytes: webhookMaxBytes, freshness: webhookWindow.seconds),
+                                       inboundMaxBytes: inboundMaxBytes,
+                                       conditions: .init(rejectThreshold: rejectSpikeCount, rejectWindow: rejectSpikeWindow.seconds,
+                                                         stallAfter: senderStallAfter.seconds),
                                        suppressionSyncInterval: suppressionSync.seconds)
             let session = try await ServeSession.open(request)
             try await session.run(log: { stderr($0 + "\n") }) { url in
