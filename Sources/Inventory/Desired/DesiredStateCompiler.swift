@@ -130,7 +130,9 @@ struct CompileRun {
         let domain = DesiredDomain(
             name: d.name, group: group.name, role: d.role, inRotation: d.role == .active, inbound: inbound.mode,
             registration: DesiredRegistration(account: registrar.name, registrar: registrar.kind),
-            records: records, mailgun: mailgun, zoho: zoho, location: d.location)
+            records: records, mailgun: mailgun, zoho: zoho,
+            web: inventory.effectiveWeb(for: d).map { DesiredWeb(forwards: $0.forwards, location: $0.location) },
+            location: d.location)
         return (domain, mailboxes)
     }
 }
