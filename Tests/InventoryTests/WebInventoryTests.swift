@@ -43,12 +43,28 @@ import DNSRecords
     }
 
     @Test func defaultsApplyWhereNothingCloserIsWritten() throws {
-        let s = try Self.compile(group: DesiredStateCompilerTests.group)
+        let s = try Self.compile(group: """
+        group: g1
+        pool: mailgun-eu
+        domains:
+          - { name: live.example, registrar: porkbun, mailboxes: [alice] }
+        """)
         let live = try #require(s.domain(named: "live.example")?.web)
         #expect(live.forwards.map(\.host) == ["@", "www"])
         #expect(live.forwards.allSatisfy { $0.location == "https://acme.com" && $0.code == .permanent && $0.keepPath })
         // Without any web: nothing is declared and nothing is managed.
         let none = try DesiredStateCompilerTests.compile()
         #expect(none.domains.allSatisfy { $0.web == nil })
+    }
+
+    @Test func aRecordAtAForwardedHostIsAnError() throws {
+        // old.example declares `www A 192.0.2.10`; the defaults forward www.
+        let fleet = DesiredStateCompilerTests.fleet.replacingOccurrences(
+            of: "defaults:\n", with: "defaults:\n  web: { forward_to: https://acme.com, www: true }\n")
+        let errors = try DesiredStateCompilerTests.errors(fleet: fleet)
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasSuffix("domains[2].extra_records: A record at www conflicts with the web forward there (fleet.yaml:6:8): remove one") == true,
+                "\(errors)")
+        #expect(errors.first?.hasPrefix("g1.yaml:") == true)
     }
 }
