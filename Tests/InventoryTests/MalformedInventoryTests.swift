@@ -57,6 +57,14 @@ import Inventory
             "groups/g1.yaml:8:11: domains[1].name: duplicate domain 'acme-mail.com' (first at groups/g1.yaml:4:11)"]),
         Case(fixture: "duplicate-mailbox", errors: [
             "groups/g1.yaml:7:29: domains[0].mailboxes[2]: duplicate mailbox 'alice' (first at line 7, column 17)"]),
+        Case(fixture: "bad-web", errors: [
+            "fleet.yaml:6:22: defaults.web.forward_to: 'http://acme.com' is not an https URL (e.g. https://acme.com)",
+            "fleet.yaml:6:47: defaults.web.code: unknown redirect code '307': expected '301' or '302' (did you mean '301'?)",
+            "fleet.yaml:6:58: defaults.web.path: unknown path handling 'strip': expected 'keep' or 'drop'",
+            "fleet.yaml:6:70: defaults.web.www: expected true or false, found 'maybe'",
+            "groups/g1.yaml:3:6: web: unknown web setting (none, or a mapping with forward_to) 'nothing': expected 'none'",
+            "groups/g1.yaml:7:10: domains[0].web.forward_to: missing required key 'forward_to'",
+            "groups/g1.yaml:11:42: domains[1].web.target: unknown key 'target'"]),
         Case(fixture: "duplicate-key", errors: [
             "groups/g1.yaml:6:5: domains[0].registrar: duplicate key (first at line 5, column 5)"]),
         Case(fixture: "unknown-account", errors: [

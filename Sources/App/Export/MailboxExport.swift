@@ -79,7 +79,9 @@ public enum MailboxExport {
             var row = MailboxExportRow(address: address, displayName: p.mailbox.displayName ?? p.mailbox.local, group: p.group.name,
                                        domain: p.domain.name, state: state,
                                        dailyLimit: state == .disabled ? 0 : inventory.dailyCap(forMailboxOf: p.domain, on: date),
-                                       smtpHost: mailgun.region.smtpHost)
+                                       smtpHost: mailgun.smtpServer.host)
+            row.smtpPort = mailgun.smtpServer.port
+            row.smtpSecurity = mailgun.smtpServer.implicitTLS ? "ssl" : "starttls"
             let master = includeSecrets ? inventory.smtpPasswordSecret(forPool: pool) : nil
             let deriver = master.flatMap { $0.resolve(in: environment) }.flatMap { $0.isEmpty ? nil : SMTPPasswordDeriver(masterSecret: $0) }
             if includeSecrets, deriver == nil {

@@ -72,6 +72,7 @@ extension DesiredDomain {
     func erasingLocations() -> DesiredDomain {
         var d = self
         d.location = .builtIn
+        d.web?.location = .builtIn
         for i in d.records.indices { d.records[i].location = .builtIn }
         for i in d.mailgun.smtpCredentials.indices { d.mailgun.smtpCredentials[i].passwordSecret?.location = .builtIn }
         return d

@@ -41,11 +41,13 @@ public struct DesiredDomain: Sendable, Hashable, Codable {
     public var mailgun: DesiredMailgunDomain
     /// nil unless inbound is `zoho`.
     public var zoho: DesiredZohoDomain?
+    /// nil: the domain's web forwarding is left alone.
+    public var web: DesiredWeb?
     public var location: SourceLocation
 
     public init(name: String, group: String, role: DomainRole, inRotation: Bool, inbound: InboundMode,
                 registration: DesiredRegistration, records: [DesiredRecord], mailgun: DesiredMailgunDomain,
-                zoho: DesiredZohoDomain?, location: SourceLocation) {
+                zoho: DesiredZohoDomain?, web: DesiredWeb? = nil, location: SourceLocation) {
         self.name = name
         self.group = group
         self.role = role
@@ -55,6 +57,7 @@ public struct DesiredDomain: Sendable, Hashable, Codable {
         self.records = records
         self.mailgun = mailgun
         self.zoho = zoho
+        self.web = web
         self.location = location
     }
 

@@ -129,10 +129,27 @@ struct CompileRun {
                            group: group.name, role: d.role, inRotation: d.role == .active, warmup: warmup,
                            inbound: inbound.mode, location: m.location)
         }
+        let web = inventory.effectiveWeb(for: d).map { DesiredWeb(forwards: $0.forwards, location: $0.location) }
+        if let web { checkWebConflicts(web, records: records, domain: d.name, path: path) }
         let domain = DesiredDomain(
             name: d.name, group: group.name, role: d.role, inRotation: d.role == .active, inbound: inbound.mode,
             registration: DesiredRegistration(account: registrar.name, registrar: registrar.kind),
-            records: records, mailgun: mailgun, zoho: zoho, location: d.location)
+            records: records, mailgun: mailgun, zoho: zoho,
+            web: web,
+            location: d.location)
         return (domain, mailboxes)
+    }
+
+    /// A forwarded host is served by the registrar (its own ALIAS/CNAME or
+    /// redirect row): an address or alias record the inventory declares there
+    /// would fight it.
+    mutating func checkWebConflicts(_ web: DesiredWeb, records: [DesiredRecord], domain: String, path: String) {
+        for f in web.forwards {
+            let name = f.host == "@" ? domain : "\(f.host).\(domain)"
+            for r in records where r.ensure == .present && r.name == name && [.A, .AAAA, .CNAME].contains(r.type) {
+                error(r.location, path + ".extra_records",
+                      "\(r.type.rawValue) record at \(f.host) conflicts with the web forward there (\(web.location)): remove one")
+            }
+        }
     }
 }

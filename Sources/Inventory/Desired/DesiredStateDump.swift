@@ -32,6 +32,7 @@ extension DesiredState {
                 out.append("  zoho \(z.ensure) \(z.account) (\(z.region), org \(z.orgID)): dkim selector \(z.dkimSelector), verification \(z.verificationCode)")
                 for u in z.users { out.append("    user \(u.ensure) \(u.address)" + (u.displayName.map { " \"\($0)\"" } ?? "")) }
             }
+            for f in d.web?.forwards ?? [] { out.append("  web forward \(f)") }
         }
         for mb in mailboxes {
             var line = "mailbox \(mb.address): group \(mb.group), role \(mb.role), \(mb.inRotation ? "in rotation" : "not in rotation"), inbound \(mb.inbound.rawValue)"

@@ -3,7 +3,7 @@ import DNSRecords
 extension FileDecoder {
     func defaults(_ node: YAMLNode, path: String) -> Defaults? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["ttl", "inbound", "dmarc", "spf", "tracking", "extra_records", "smtp_password_secret"])
+                                    allowed: ["ttl", "inbound", "dmarc", "spf", "tracking", "extra_records", "smtp_password_secret", "web"])
         else { return nil }
         var d = Defaults(inbound: .zoho(account: ""), location: ctx.location(node))
         d.dmarc.location = d.location
@@ -17,6 +17,7 @@ extension FileDecoder {
         if let n = m.optional("tracking"), let v = tracking(n, path: m.child("tracking")) { d.tracking = v }
         if let n = m.optional("extra_records") { d.extraRecords = extraRecords(n, path: m.child("extra_records")) }
         if let n = m.optional("smtp_password_secret") { d.smtpPasswordSecret = ctx.secret(n, m.child("smtp_password_secret")) }
+        if let n = m.optional("web") { d.web = web(n, path: m.child("web")) }
         return d
     }
 

@@ -3,7 +3,7 @@ import DNSRecords
 extension FileDecoder {
     /// A group, from a group file (`nameKey` "group") or an item of `groups:` ("name").
     func group(_ node: YAMLNode, path: String, nameKey: String, ignoring: String? = nil) -> Group? {
-        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: [nameKey, "pool", "limits", "domains"], what: "a group mapping",
+        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: [nameKey, "pool", "limits", "web", "domains"], what: "a group mapping",
                                     ignoring: ignoring) else { return nil }
         let nameNode = m.required(nameKey)
         let name = nameNode.flatMap { identifier($0, m.child(nameKey)) }
@@ -13,6 +13,7 @@ extension FileDecoder {
             reference(p, .account([.mailgun], role: "a pool"), n, m.child("pool"))
         }
         let limits = m.optional("limits").flatMap { limitOverrides($0, path: m.child("limits")) } ?? LimitOverrides()
+        let webPolicy = m.optional("web").flatMap { web($0, path: m.child("web")) }
         var domains: [Domain] = []
         if let n = m.optional("domains"), let items = ctx.sequence(n, m.child("domains"), what: "a list of domains") {
             for (i, item) in items.enumerated() {
@@ -20,12 +21,12 @@ extension FileDecoder {
             }
         }
         guard let name, let pool, let nameNode else { return nil }
-        return Group(name: name, pool: pool, limits: limits, domains: domains, location: ctx.location(nameNode))
+        return Group(name: name, pool: pool, limits: limits, web: webPolicy, domains: domains, location: ctx.location(nameNode))
     }
 
     func domain(_ node: YAMLNode, path: String, group: String) -> Domain? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["name", "registrar", "role", "warmup", "inbound", "extra_records", "mailboxes"],
+                                    allowed: ["name", "registrar", "role", "warmup", "inbound", "extra_records", "web", "mailboxes"],
                                     what: "a domain mapping") else { return nil }
         var name: String?
         let nameNode = m.required("name")
@@ -54,6 +55,7 @@ extension FileDecoder {
         }
         let inbound = m.optional("inbound").flatMap { self.inbound($0, path: m.child("inbound")) }
         let extras = m.optional("extra_records").map { extraRecords($0, path: m.child("extra_records")) } ?? []
+        let webPolicy = m.optional("web").flatMap { web($0, path: m.child("web")) }
         var mailboxes: [Mailbox] = []
         if let n = m.optional("mailboxes"), let items = ctx.sequence(n, m.child("mailboxes"), what: "a list of mailboxes") {
             var seen: [String: YAMLNode] = [:]
@@ -80,7 +82,7 @@ extension FileDecoder {
         }
         guard let name, let registrar, let nameNode else { return nil }
         return Domain(name: name, registrar: registrar, role: role, warmup: warmup, inbound: inbound, extraRecords: extras,
-                      mailboxes: mailboxes, group: group, location: ctx.location(nameNode))
+                      web: webPolicy, mailboxes: mailboxes, group: group, location: ctx.location(nameNode))
     }
 
     /// `alice` or `{ local: alice, display_name: "Alice Smith" }`.

@@ -11,13 +11,15 @@ public struct Defaults: Sendable, Hashable, Codable {
     public var extraRecords: [ExtraRecord]
     /// Fallback master secret for deriving Mailgun SMTP passwords (see `MailgunAccount.smtpPasswordSecret`).
     public var smtpPasswordSecret: SecretRef?
+    /// nil: not declared (no domain is forwarded unless its group or itself says so).
+    public var web: WebPolicy?
     public var location: SourceLocation
 
     public static let defaultTTL = 3600
 
     public init(ttl: Int = Defaults.defaultTTL, inbound: InboundPolicy, dmarc: DMARCPolicy = DMARCPolicy(),
                 spf: SPFPolicy = SPFPolicy(), tracking: TrackingPolicy = TrackingPolicy(),
-                extraRecords: [ExtraRecord] = [], smtpPasswordSecret: SecretRef? = nil,
+                extraRecords: [ExtraRecord] = [], smtpPasswordSecret: SecretRef? = nil, web: WebPolicy? = nil,
                 location: SourceLocation = .builtIn) {
         self.ttl = ttl
         self.inbound = inbound
@@ -26,6 +28,7 @@ public struct Defaults: Sendable, Hashable, Codable {
         self.tracking = tracking
         self.extraRecords = extraRecords
         self.smtpPasswordSecret = smtpPasswordSecret
+        self.web = web
         self.location = location
     }
 }

@@ -10,20 +10,23 @@ public struct Domain: Sendable, Hashable, Codable {
     /// nil: `Defaults.inbound`.
     public var inbound: InboundPolicy?
     public var extraRecords: [ExtraRecord]
+    /// nil: the group's, else `Defaults.web`.
+    public var web: WebPolicy?
     public var mailboxes: [Mailbox]
     /// The group whose `domains:` lists it.
     public var group: String
     public var location: SourceLocation
 
     public init(name: String, registrar: String, role: DomainRole = .active, warmup: DomainWarmup? = nil,
-                inbound: InboundPolicy? = nil, extraRecords: [ExtraRecord] = [], mailboxes: [Mailbox] = [],
-                group: String, location: SourceLocation = .builtIn) {
+                inbound: InboundPolicy? = nil, extraRecords: [ExtraRecord] = [], web: WebPolicy? = nil,
+                mailboxes: [Mailbox] = [], group: String, location: SourceLocation = .builtIn) {
         self.name = name
         self.registrar = registrar
         self.role = role
         self.warmup = warmup
         self.inbound = inbound
         self.extraRecords = extraRecords
+        self.web = web
         self.mailboxes = mailboxes
         self.group = group
         self.location = location

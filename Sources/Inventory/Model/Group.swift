@@ -5,15 +5,18 @@ public struct Group: Sendable, Hashable, Codable {
     /// domain in that account's region.
     public var pool: String
     public var limits: LimitOverrides
+    /// nil: `Defaults.web`.
+    public var web: WebPolicy?
     /// In file order.
     public var domains: [Domain]
     public var location: SourceLocation
 
-    public init(name: String, pool: String, limits: LimitOverrides = LimitOverrides(), domains: [Domain] = [],
-                location: SourceLocation = .builtIn) {
+    public init(name: String, pool: String, limits: LimitOverrides = LimitOverrides(), web: WebPolicy? = nil,
+                domains: [Domain] = [], location: SourceLocation = .builtIn) {
         self.name = name
         self.pool = pool
         self.limits = limits
+        self.web = web
         self.domains = domains
         self.location = location
     }

@@ -64,6 +64,14 @@ public struct Inventory: Sendable, Hashable, Codable {
     /// The domain's inbound policy: its own, else the fleet default.
     public func effectiveInbound(for domain: Domain) -> InboundPolicy { domain.inbound ?? defaults.inbound }
 
+    /// The domain's web forwarding: its own `web:`, else its group's, else the
+    /// fleet default; nil (or `none`) leaves the domain's web alone.
+    public func effectiveWeb(for domain: Domain) -> WebForwarding? {
+        let policy = domain.web ?? group(named: domain.group)?.web ?? defaults.web
+        if case .forward(let f)? = policy { return f }
+        return nil
+    }
+
     /// The Mailgun account that sends for the domain (its group's pool).
     public func pool(for domain: Domain) -> Account? {
         group(named: domain.group).flatMap { accounts[$0.pool] }

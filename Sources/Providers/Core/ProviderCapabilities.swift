@@ -23,10 +23,13 @@ public struct ProviderCapabilities: Sendable, Hashable, Codable {
     /// Record types that exist in the dashboard but cannot be read or written by
     /// the API; a whole-zone write would destroy them (Namecheap SRV, B3).
     public var invisibleTypes: Set<String>
+    /// The registrar's URL forwarding can be told whether to keep the request
+    /// path (Porkbun `includePath`); without it (Namecheap) `path: drop` is refused.
+    public var forwardPathChoice: Bool
 
     public init(writes: WriteGranularity, minimumTTL: Int, maximumTTL: Int? = nil, automaticTTL: Int? = nil,
                 automaticTTLMeans: Int? = nil, supportedTypes: Set<RecordType>, apexNSManaged: Bool = false,
-                invisibleTypes: Set<String> = []) {
+                invisibleTypes: Set<String> = [], forwardPathChoice: Bool = false) {
         self.writes = writes
         self.minimumTTL = minimumTTL
         self.maximumTTL = maximumTTL
@@ -35,6 +38,7 @@ public struct ProviderCapabilities: Sendable, Hashable, Codable {
         self.supportedTypes = supportedTypes
         self.apexNSManaged = apexNSManaged
         self.invisibleTypes = invisibleTypes
+        self.forwardPathChoice = forwardPathChoice
     }
 
     /// The TTL as the provider will store and report it, for drift comparison:

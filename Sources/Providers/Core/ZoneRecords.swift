@@ -32,12 +32,30 @@ public struct ObservedZone: Sendable, Hashable, Codable {
     /// Records that are the registrar's defaults on a freshly bought domain
     /// (parking, forwarding); the plan deletes them explicitly.
     public var registrarDefaults: [RecordRef]
+    /// The registrar's URL forwards, sorted by host. The rows a registrar keeps
+    /// to serve them (Porkbun's ALIAS/CNAME to its forwarding host, Namecheap's
+    /// URL301/URL rows) belong to the forward: they are in neither `records`
+    /// nor `foreign`, so the record diff never sees, keeps or deletes them.
+    public var forwards: [WebForward]
 
-    public init(domain: String, records: [DNSRecord], foreign: [ForeignRecord] = [], registrarDefaults: [RecordRef] = []) {
+    public init(domain: String, records: [DNSRecord], foreign: [ForeignRecord] = [], registrarDefaults: [RecordRef] = [],
+                forwards: [WebForward] = []) {
         self.domain = DomainName.normalize(domain)
         self.records = records.sorted { $0.key < $1.key }
         self.foreign = foreign.sorted { ($0.name, $0.type, $0.value) < ($1.name, $1.type, $1.value) }
         self.registrarDefaults = registrarDefaults
+        self.forwards = forwards.sorted { ($0.host, $0.location) < ($1.host, $1.location) }
+    }
+
+    private enum CodingKeys: String, CodingKey { case domain, records, foreign, registrarDefaults, forwards }
+
+    /// Observations cached before forwards were read decode with none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(domain: try c.decode(String.self, forKey: .domain), records: try c.decode([DNSRecord].self, forKey: .records),
+                  foreign: try c.decode([ForeignRecord].self, forKey: .foreign),
+                  registrarDefaults: try c.decode([RecordRef].self, forKey: .registrarDefaults),
+                  forwards: try c.decodeIfPresent([WebForward].self, forKey: .forwards) ?? [])
     }
 
     public var keys: Set<RecordKey> { Set(records.map(\.key)) }
@@ -72,17 +90,29 @@ public struct RecordChangeSet: Sendable, Hashable, Codable {
     public var update: [Update]
     public var delete: [DNSRecord]
     public var deleteForeign: [ForeignRecord]
+    /// Forwards to have after the change: whatever forwards at their hosts now
+    /// is replaced (no registrar edits one in place).
+    public var setForwards: [WebForward]
+    /// Hosts (`@`, `www`) whose forward goes.
+    public var removeForwards: [String]
 
     public init(domain: String, create: [DNSRecord] = [], update: [Update] = [], delete: [DNSRecord] = [],
-                deleteForeign: [ForeignRecord] = []) {
+                deleteForeign: [ForeignRecord] = [], setForwards: [WebForward] = [], removeForwards: [String] = []) {
         self.domain = DomainName.normalize(domain)
         self.create = create
         self.update = update
         self.delete = delete
         self.deleteForeign = deleteForeign
+        self.setForwards = setForwards
+        self.removeForwards = removeForwards
     }
 
-    public var isEmpty: Bool { create.isEmpty && update.isEmpty && delete.isEmpty && deleteForeign.isEmpty }
+    public var isEmpty: Bool {
+        create.isEmpty && update.isEmpty && delete.isEmpty && deleteForeign.isEmpty && setForwards.isEmpty && removeForwards.isEmpty
+    }
+
+    /// Every host whose forwarding this change touches.
+    public var forwardHosts: Set<String> { Set(setForwards.map(\.host) + removeForwards) }
 
     /// The change set that turns `observed` into exactly `desired` for the
     /// managed records (foreign records untouched), with TTLs compared as the

@@ -42,9 +42,15 @@ public struct NamecheapProvider: RegistrarDNSProvider {
     }
 
     func observed(_ domain: String, _ hosts: NamecheapWire.Hosts) -> ObservedZone {
-        var records: [DNSRecord] = [], foreign: [ForeignRecord] = [], defaults: [RecordRef] = []
+        var records: [DNSRecord] = [], foreign: [ForeignRecord] = [], defaults: [RecordRef] = [], forwards: [WebForward] = []
         for h in hosts.hosts {
             let ref = NamecheapRecordMapping.map(h, zone: domain)
+            // The parking redirect stays a default the plan deletes; any other
+            // URL301/URL row at the apex or www is a forward, not a record.
+            if !NamecheapRecordMapping.isRegistrarDefault(ref, zone: domain), let f = NamecheapRecordMapping.forward(h) {
+                forwards.append(f)
+                continue
+            }
             switch ref {
             case .managed(let r):
                 if r.type == .NS && r.name == DomainName.normalize(domain) { continue }
@@ -53,7 +59,7 @@ public struct NamecheapProvider: RegistrarDNSProvider {
             }
             if NamecheapRecordMapping.isRegistrarDefault(ref, zone: domain) { defaults.append(ref) }
         }
-        return ObservedZone(domain: domain, records: records, foreign: foreign, registrarDefaults: defaults)
+        return ObservedZone(domain: domain, records: records, foreign: foreign, registrarDefaults: defaults, forwards: forwards)
     }
 
     public func apply(_ changes: RecordChangeSet) async throws(ProviderError) -> ObservedZone {
@@ -83,13 +89,17 @@ public struct NamecheapProvider: RegistrarDNSProvider {
         for f in changes.deleteForeign { removing.insert(M.identity(M.host(f, zone: domain))) }
         var adding: [NamecheapWire.Host] = []
         for r in changes.update.map(\.to) + changes.create { adding.append(M.host(r, zone: domain)) }
+        // Forwards travel in the same setHosts: the rows forwarding a touched host are replaced.
+        adding += changes.setForwards.map(M.host)
         let addingIDs = Set(adding.map(M.identity))
+        let forwardHosts = changes.forwardHosts
 
         var rows: [NamecheapWire.Host] = []
         var seen = Set<M.Identity>()
         for var h in current.hosts {
             let id = M.identity(h)
             if removing.contains(id) || addingIDs.contains(id) { continue }
+            if M.forwardTypes[id.type] != nil, forwardHosts.contains(id.name) { continue }
             guard seen.insert(id).inserted else { continue }   // de-duplicate before writing (B3)
             h.hostId = nil
             rows.append(h)

@@ -55,4 +55,27 @@ enum NamecheapRecordMapping {
             return f.type == "URL" && f.name == apex && f.value.lowercased().hasPrefix("http://www.\(apex)")
         }
     }
+
+    // MARK: URL forwarding
+
+    /// `URL301` is Namecheap's permanent unmasked redirect, `URL` the
+    /// temporary one (B2 record types; FRAME, the masked one, stays foreign).
+    static let forwardTypes: [String: WebForward.Code] = ["URL301": .permanent, "URL": .temporary]
+
+    /// A URL301/URL row at the apex or `www` read as a forward. Namecheap has
+    /// no path option; its redirect is taken to keep the path (unverified,
+    /// README), and `path: drop` is refused at plan time.
+    static func forward(_ h: NamecheapWire.Host) -> WebForward? {
+        guard let code = forwardTypes[h.type.uppercased()] else { return nil }
+        let host = h.name.isEmpty ? "@" : h.name.lowercased()
+        guard forwardHosts.contains(host) else { return nil }
+        return WebForward(host: host, location: h.address, code: code, keepPath: true)
+    }
+
+    static let forwardHosts: Set<String> = ["@", "www"]
+
+    static func host(_ f: WebForward) -> NamecheapWire.Host {
+        NamecheapWire.Host(name: f.host, type: f.code == .temporary ? "URL" : "URL301", address: f.location,
+                           mxPref: 10, ttl: 1800)
+    }
 }

@@ -147,7 +147,7 @@ public struct PorkbunClient: Sendable {
         return b
     }
 
-    private func call(_ endpoint: String, _ path: [String], body extra: [String: Any] = [:], idempotent: Bool,
+    func call(_ endpoint: String, _ path: [String], body extra: [String: Any] = [:], idempotent: Bool,
                       domain: String?) async throws(ProviderError) -> Data {
         var url = baseURL.appendingPathComponent(endpoint)
         for p in path { url.appendPathComponent(p) }
@@ -179,7 +179,7 @@ public struct PorkbunClient: Sendable {
         return .provider
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ op: String, _ domain: String?) throws(ProviderError) -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ op: String, _ domain: String?) throws(ProviderError) -> T {
         do { return try JSONDecoder().decode(T.self, from: data) } catch {
             throw http.error(.decoding, op, domain, 200, "unexpected answer shape: \(error)")
         }

@@ -11,7 +11,7 @@ public struct PorkbunProvider: RegistrarDNSProvider {
 
     public static let capabilities = ProviderCapabilities(
         writes: .perRecord, minimumTTL: 600, supportedTypes: [.A, .AAAA, .CNAME, .MX, .TXT, .NS, .CAA],
-        apexNSManaged: false)
+        apexNSManaged: false, forwardPathChoice: true)
     public var capabilities: ProviderCapabilities { Self.capabilities }
 
     /// How often a create whose outcome is unknown is re-read and retried.
@@ -36,12 +36,20 @@ public struct PorkbunProvider: RegistrarDNSProvider {
     }
 
     public func zone(_ domain: String) async throws(ProviderError) -> ObservedZone {
-        observed(domain, try await client.retrieve(domain))
+        let rows = try await client.retrieve(domain)
+        return observed(domain, rows, forwards: try await forwards(domain, rows: rows))
     }
 
-    func observed(_ domain: String, _ rows: [PorkbunWire.Record]) -> ObservedZone {
+    /// A forward always leaves its ALIAS/CNAME to Porkbun in the zone (A2), so
+    /// a zone without one has no forward and costs no second request (1/s).
+    func forwards(_ domain: String, rows: [PorkbunWire.Record]) async throws(ProviderError) -> [WebForward] {
+        guard rows.contains(where: PorkbunRecordMapping.pointsAtPorkbun) else { return [] }
+        return try await client.getUrlForwarding(domain).map(PorkbunRecordMapping.forward)
+    }
+
+    func observed(_ domain: String, _ rows: [PorkbunWire.Record], forwards: [WebForward] = []) -> ObservedZone {
         var records: [DNSRecord] = [], foreign: [ForeignRecord] = [], defaults: [RecordRef] = []
-        for row in rows {
+        for row in rows where !PorkbunRecordMapping.servesForward(row, zone: domain, forwards: forwards) {
             let ref: RecordRef
             switch PorkbunRecordMapping.map(row, zone: domain) {
             case .managed(let r): records.append(r); ref = .managed(r)
@@ -50,7 +58,7 @@ public struct PorkbunProvider: RegistrarDNSProvider {
             }
             if PorkbunRecordMapping.isRegistrarDefault(ref, zone: domain) { defaults.append(ref) }
         }
-        return ObservedZone(domain: domain, records: records, foreign: foreign, registrarDefaults: defaults)
+        return ObservedZone(domain: domain, records: records, foreign: foreign, registrarDefaults: defaults, forwards: forwards)
     }
 
     /// Deletes, then edits, then creates (so a CNAME can replace other rows at a
@@ -118,7 +126,51 @@ public struct PorkbunProvider: RegistrarDNSProvider {
         for r in changes.create where rowsMatching(r.key).isEmpty {
             try await createOnce(domain, r, known: &rows)
         }
+        if !changes.forwardHosts.isEmpty { try await applyForwards(changes) }
         return try await zone(domain)
+    }
+
+    /// After the records (a parking ALIAS at the name goes first). No edit
+    /// exists: a forward that differs is deleted and added again (A2). Every
+    /// step starts from a fresh list, so a re-run converges.
+    private func applyForwards(_ changes: RecordChangeSet) async throws(ProviderError) {
+        let domain = changes.domain
+        var have = try await client.getUrlForwarding(domain)
+        func at(_ host: String) -> [PorkbunWire.URLForward] {
+            have.filter { PorkbunRecordMapping.forward($0).host == host }
+        }
+        let wanted = Dictionary(changes.setForwards.map { ($0.host, $0) }, uniquingKeysWith: { _, last in last })
+        for host in changes.forwardHosts.sorted() {
+            let current = at(host)
+            if let want = wanted[host], current.count == 1, PorkbunRecordMapping.forward(current[0]) == want { continue }
+            for f in current {
+                try await deleteForwardGone(domain, f.id.value ?? "")
+                have.removeAll { $0.id == f.id }
+            }
+            guard let want = wanted[host] else { continue }
+            try await addForwardOnce(domain, want)
+        }
+    }
+
+    private func deleteForwardGone(_ domain: String, _ id: String) async throws(ProviderError) {
+        do { try await client.deleteUrlForward(domain, id: id) } catch where error.kind == .notFound {
+            return
+        }
+    }
+
+    /// Like `createOnce`: an add whose outcome is unknown is re-read, never resent blindly.
+    private func addForwardOnce(_ domain: String, _ f: WebForward) async throws(ProviderError) {
+        var lastError: ProviderError?
+        for _ in 0..<createAttempts {
+            do {
+                try await client.addUrlForward(domain, PorkbunRecordMapping.input(f))
+                return
+            } catch where error.kind == .outcomeUnknown {
+                lastError = error
+                if try await client.getUrlForwarding(domain).contains(where: { PorkbunRecordMapping.forward($0) == f }) { return }
+            }
+        }
+        throw lastError ?? client.http.error(.transient, "domain/addUrlForward", domain, nil, "add did not complete")
     }
 
     /// Deleting an id that is already gone is success (A2: error or success, both mean gone).

@@ -48,4 +48,33 @@ enum PorkbunRecordMapping {
             return false
         }
     }
+
+    // MARK: URL forwarding
+
+    static func forward(_ w: PorkbunWire.URLForward) -> WebForward {
+        WebForward(host: w.subdomain ?? "", location: w.location,
+                   code: w.type?.lowercased() == "temporary" ? .temporary : .permanent,
+                   keepPath: w.includePath?.value?.lowercased() == "yes")
+    }
+
+    static func input(_ f: WebForward) -> PorkbunWire.URLForwardInput {
+        PorkbunWire.URLForwardInput(subdomain: f.host == "@" ? "" : f.host, location: f.location,
+                                    type: f.code == .temporary ? "temporary" : "permanent",
+                                    includePath: f.keepPath ? "yes" : "no")
+    }
+
+    /// Porkbun serves a forward through its own ALIAS (apex) or CNAME to a
+    /// `*.porkbun.com` host, visible in `retrieve` (A2; dnscontrol skips exactly
+    /// these at forwarded names). The parking rows point there too.
+    static func pointsAtPorkbun(_ row: PorkbunWire.Record) -> Bool {
+        ["ALIAS", "CNAME"].contains(row.type.uppercased()) && DomainName.normalize(row.content).hasSuffix(".porkbun.com")
+    }
+
+    /// A row that serves one of `forwards`: owned by the forward, not a record.
+    static func servesForward(_ row: PorkbunWire.Record, zone: String, forwards: [WebForward]) -> Bool {
+        guard pointsAtPorkbun(row) else { return false }
+        let rel = DomainName.relative(DomainName.absolute(row.name, zone: zone), zone: zone)
+        let host = rel.isEmpty ? "@" : rel
+        return forwards.contains { $0.host == host }
+    }
 }

@@ -72,6 +72,40 @@ public enum PorkbunWire {
         public var id: LenientString?
     }
 
+    /// One entry of `domain/getUrlForwarding` (every field a string, A2).
+    public struct URLForward: Decodable, Sendable, Hashable {
+        public var id: LenientString
+        /// `""` for the apex.
+        public var subdomain: String?
+        public var location: String
+        /// `temporary` or `permanent`.
+        public var type: String?
+        /// `yes` or `no`.
+        public var includePath: LenientString?
+        public var wildcard: LenientString?
+    }
+
+    public struct URLForwards: Decodable, Sendable {
+        public var forwards: [URLForward]?
+    }
+
+    /// The body of `domain/addUrlForward`.
+    public struct URLForwardInput: Sendable, Hashable {
+        public var subdomain: String
+        public var location: String
+        public var type: String
+        public var includePath: String
+        public var wildcard: String
+
+        public init(subdomain: String, location: String, type: String, includePath: String, wildcard: String = "no") {
+            self.subdomain = subdomain
+            self.location = location
+            self.type = type
+            self.includePath = includePath
+            self.wildcard = wildcard
+        }
+    }
+
     static func parseDate(_ s: String?) -> Date? {
         guard let s, !s.isEmpty else { return nil }
         return FixedFormatDate.yearFirst(s)

@@ -8,6 +8,11 @@ import DNSRecords
 /// kept" — it is never updated or deleted, and on a whole-zone-write
 /// provider it is copied into the write set so the write keeps it.
 ///
+/// The rows a registrar keeps to serve a URL forward (Porkbun's ALIAS/CNAME
+/// to its forwarding host, Namecheap's URL301/URL rows) never reach this
+/// diff: the provider reports them as the forward (`ObservedZone.forwards`),
+/// so while the forward exists they are neither drift nor deleted.
+///
 /// Changing a declared value pairs the old managed record with the new
 /// desired one of the same name and type as one update (Porkbun edits a
 /// record in place: one call instead of two).

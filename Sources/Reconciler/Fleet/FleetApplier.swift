@@ -41,6 +41,7 @@ public struct FleetApplier: Sendable {
         let zone: @Sendable (String) -> (any RegistrarDNSProvider)? = { d in accountOf[d].flatMap { registrars[$0] } }
         var routes = planner.providers.mail.drivers(secret: planner.providers.secret)
         routes[.dnsRecord] = RegistrarZoneDriver { zone($0) }
+        routes[.webForward] = routes[.dnsRecord]
         routes[.nameservers] = RegistrarDelegationDriver { zone($0) }
         return RoutingDriver(routes)
     }

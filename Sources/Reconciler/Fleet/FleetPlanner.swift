@@ -83,6 +83,7 @@ public struct FleetPlanner: Sendable {
             }
             let refused = CapabilityAudit.problems(d.records, zone: d.name, provider: provider.name,
                                                    capabilities: provider.capabilities)
+                + CapabilityAudit.problems(d.web, provider: provider.name, capabilities: provider.capabilities)
             if !refused.isEmpty {
                 b.block(d.name, reason: "records the registrar cannot hold: " + refused.joined(separator: "; "), role: d.role)
                 continue
@@ -101,6 +102,7 @@ public struct FleetPlanner: Sendable {
             let zoneDiff = try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
                                          owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [],
                                          observedHash: zone.hash)
+            b.addWebForwards(zone.value, desired: d.web, dependsOn: ns.map { [$0.id] } ?? [])
             try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zoneDiff.actions.map(\.id))
         }
         let plan = try b.build()

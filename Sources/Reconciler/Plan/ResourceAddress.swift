@@ -31,6 +31,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case mailgunDomain
     case zohoDomain
     case dnsRecord
+    case webForward
     case mailgunCredential
     case mailgunWebhook
     case mailgunRoute
@@ -47,6 +48,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .mailgunDomain: "mailgun domain"
         case .zohoDomain: "zoho domain"
         case .dnsRecord: "record"
+        case .webForward: "web forward"
         case .mailgunCredential: "mailgun credential"
         case .mailgunWebhook: "mailgun webhook"
         case .mailgunRoute: "mailgun route"

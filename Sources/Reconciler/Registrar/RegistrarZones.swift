@@ -81,7 +81,7 @@ extension PlanBuilder {
     }
 }
 
-/// Record actions → a registrar's `DNSZoneProvider.apply(RecordChangeSet)`.
+/// Record and web-forward actions → a registrar's `DNSZoneProvider.apply(RecordChangeSet)`.
 /// One step (one action, or a whole-zone batch) is one change set; the
 /// provider re-reads the zone first and never duplicates, so re-running a
 /// step after an unknown outcome converges.
@@ -106,6 +106,18 @@ public struct RegistrarZoneDriver: ResourceDriver {
         guard let p = provider(domain) else { throw DriverError.noProvider(domain) }
         let zone = try await p.zone(domain)
         let keys = zone.keys
+        if action.address.kind == .webForward {
+            let host = action.address.identity
+            switch action.operation {
+            case .create, .update:
+                let want = action.after?.forward(host: host)
+                return zone.forwards.contains { $0 == want } ? .applied(outputs: [:]) : .notApplied
+            case .delete:
+                return zone.forwards.contains { $0.host == host } ? .notApplied : .applied(outputs: [:])
+            case .verify, .wait:
+                return .notApplied
+            }
+        }
         switch action.operation {
         case .create, .update:
             guard let r = action.after?.record else { return .notApplied }
@@ -122,6 +134,18 @@ public struct RegistrarZoneDriver: ResourceDriver {
     static func changeSet(_ actions: [PlanAction], domain: String) throws -> RecordChangeSet {
         var set = RecordChangeSet(domain: domain)
         for a in actions {
+            if a.address.kind == .webForward {
+                switch a.operation {
+                case .create, .update:
+                    guard let f = a.after?.forward(host: a.address.identity) else { throw DriverError.unresolved(a.id) }
+                    set.setForwards.append(f)
+                case .delete:
+                    set.removeForwards.append(a.address.identity)
+                case .verify, .wait:
+                    throw DriverError.notARecord(a.id)
+                }
+                continue
+            }
             guard a.address.kind == .dnsRecord else { throw DriverError.notARecord(a.id) }
             switch a.operation {
             case .create:

@@ -10,13 +10,14 @@ struct ActionText {
     init(_ action: PlanAction) {
         let symbol = action.operation.symbol
         var details: [String] = []
-        if action.address.kind == .dnsRecord, let shown = action.before ?? action.after {
+        if action.address.kind == .webForward, let shown = action.operation == .delete ? action.before : action.after {
+            // `+ web forward @ → https://acme.com (301)`, like a record: the value in the headline.
+            let forward = shown.forward(host: action.address.identity)
+            headline = "\(symbol) web forward \(forward?.description ?? action.address.identity)"
+            if action.operation == .update { details = Self.changes(action) }
+        } else if action.address.kind == .dnsRecord, let shown = action.before ?? action.after {
             headline = "\(symbol) \(Self.record(shown, zone: action.address.domain))"
-            if action.operation == .update {
-                details = action.changedAttributes.map { key in
-                    "\(key): \(Self.show(action.before?[key], key)) → \(Self.show(action.after?[key], key))"
-                }
-            }
+            if action.operation == .update { details = Self.changes(action) }
         } else {
             let identity = action.address.identity.isEmpty ? "" : " \(action.address.identity)"
             headline = "\(symbol) \(action.operation == .verify || action.operation == .wait ? "\(action.operation.rawValue) " : "")"
@@ -25,15 +26,18 @@ struct ActionText {
             case .create:
                 details = (action.after?.sortedKeys ?? []).map { "\($0) = \(Self.show(action.after?[$0], $0))" }
             case .update:
-                details = action.changedAttributes.map { key in
-                    "\(key): \(Self.show(action.before?[key], key)) → \(Self.show(action.after?[key], key))"
-                }
+                details = Self.changes(action)
             case .delete, .verify, .wait:
                 break
             }
         }
         if let note = action.note { details.append("# \(note)") }
         self.details = details
+    }
+
+    /// `ttl: 300 → 3600`, one line per changed attribute.
+    static func changes(_ action: PlanAction) -> [String] {
+        action.changedAttributes.map { key in "\(key): \(show(action.before?[key], key)) → \(show(action.after?[key], key))" }
     }
 
     /// `TXT _dmarc "v=DMARC1; p=none" ttl 3600`, `MX @ 10 mx.zoho.com ttl 3600`.

@@ -265,8 +265,11 @@ public final class NamecheapEmulator: Sendable {
                     kept.ttl = r.ttl
                     newHosts.append(kept)
                 } else {
+                    // Redirect rows belong to Namecheap's URL Forwarding app, as the parking one does (B3).
+                    let redirect = ["URL", "URL301", "FRAME"].contains(r.type)
                     newHosts.append(s.newHost(name: r.name, type: r.type, address: r.address, mxPref: r.mxPref, ttl: r.ttl,
-                                              friendly: "\(r.type) Record"))
+                                              app: redirect ? "URL Forwarding" : "",
+                                              friendly: redirect ? "URL Record" : "\(r.type) Record"))
                 }
             }
             d.hosts = newHosts   // replace-all: every row not sent is gone (B2)

@@ -69,6 +69,13 @@ public final class PorkbunEmulator: Sendable {
         api.post("dns/delete/:domain/:id") { req, ctx in
             try await self.handle(req, ctx) { d, _ in try await self.delete(d(ctx), id: ctx.parameters.get("id") ?? "") }
         }
+        api.post("domain/addUrlForward/:domain") { req, ctx in
+            try await self.handle(req, ctx) { d, body in try await self.addUrlForward(d(ctx), body) }
+        }
+        api.post("domain/getUrlForwarding/:domain") { req, ctx in try await self.handle(req, ctx) { d, _ in try self.getUrlForwarding(d(ctx)) } }
+        api.post("domain/deleteUrlForward/:domain/:id") { req, ctx in
+            try await self.handle(req, ctx) { d, _ in try await self.deleteUrlForward(d(ctx), id: ctx.parameters.get("id") ?? "") }
+        }
         return router
     }
 

@@ -14,6 +14,18 @@ public struct PorkbunEmulatorState: Codable, Sendable {
         public var notes: String?
     }
 
+    /// A URL forward as `getUrlForwarding` lists it (A2): every field a string.
+    public struct Forward: Codable, Sendable, Hashable {
+        public var id: Int
+        /// `""` for the apex.
+        public var subdomain: String
+        public var location: String
+        /// `temporary` or `permanent`.
+        public var type: String
+        public var includePath: String
+        public var wildcard: String
+    }
+
     public struct Domain: Codable, Sendable {
         public var name: String
         public var createDate: Date
@@ -24,6 +36,8 @@ public struct PorkbunEmulatorState: Codable, Sendable {
         public var apiAccess: Bool
         public var nameservers: [String]
         public var records: [Record]
+        /// Optional so state files written before forwarding load.
+        public var forwards: [Forward]?
     }
 
     public var domains: [String: Domain] = [:]
