@@ -6,7 +6,8 @@ import Store
 import Testing
 
 /// Issue #18 through the real `reconcile send`: a configuration fault (a
-/// refused SMTP login, Mailgun answering 404 for a wrong endpoint) is not the
+/// refused SMTP login, an unresolvable relay, Mailgun answering 404 for a
+/// wrong endpoint or behind a certificate that does not verify) is not the
 /// recipient's. The message stays planned with its sequence going on, the
 /// mailbox or group pauses with an `alert.config_fault` event, the daemon
 /// exits 0 once nothing else can go, and nothing counts as a send or bounce.
@@ -62,6 +63,42 @@ import Testing
         try expectPlannedAndPaused(store, paused: 2)
         #expect(server.received().isEmpty)
         #expect(try store.allReservations().count == 2)
+    }
+
+    /// curl 6: the group's SMTP relay does not resolve (see `unresolvableHost`
+    /// for why this name fails at once without a network).
+    @Test func anUnresolvableSMTPRelayPausesTheGroupAndKeepsTheMessagePlanned() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the reconcile binary first (swift build)")
+        let (dir, state, fleet, store) = try setUp { f in
+            for i in f.groups.indices { f.groups[i].smtp = SMTPEndpoint(url: "smtp://\(unresolvableHost):587") }
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try await send(["send", "--state", state, "--fleet", fleet, "--exit-when-idle"], environment: ["TEST_UNSUB_SECRET": "u"])
+        #expect(r.status == 0, "\(r.stderr)")
+        // One attempt found the fault; the whole group paused, naming the cause in words.
+        try expectPlannedAndPaused(store, paused: 2)
+        #expect(try store.allReservations().count == 1)
+        let alert = try #require(try store.events(kind: .configFault).first?.detail)
+        #expect(alert.contains("the relay host does not resolve"), "\(alert)")
+    }
+
+    /// Mailgun's API behind a certificate that does not verify: the group pauses, nothing is sent.
+    @Test func anUntrustedMailgunCertificatePausesTheGroup() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the reconcile binary first (swift build)")
+        let tls = try UntrustedTLSServer()
+        defer { tls.stop() }
+        let (dir, state, fleet, store) = try setUp { f in
+            for i in f.groups.indices { f.groups[i].mailgun = MailgunAPI(baseURL: tls.url, apiKey: "env:MG_KEY") }
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try await send(["send", "--state", state, "--fleet", fleet, "--exit-when-idle", "--transport", "mailgun-http"],
+                               environment: ["MG_KEY": "key-secret-canary", "TEST_UNSUB_SECRET": "u"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains("key-secret-canary"))
+        try expectPlannedAndPaused(store, paused: 2)
+        #expect(try store.allReservations().count == 1)
+        let alert = try #require(try store.events(kind: .configFault).first?.detail)
+        #expect(alert.contains("the API's TLS certificate does not verify"), "\(alert)")
     }
 
     @Test func aMailgun404FromAWrongEndpointPausesTheGroup() async throws {
