@@ -24,11 +24,7 @@ final class SMTPTestServer: @unchecked Sendable {
         process.arguments = [packageRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
                              "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
             + (noStartTLS ? ["--no-starttls"] : []) + (parse ? ["--parse"] : []) + (anyLogin ? ["--any-login"] : [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        port = try announcedPort(process, out)
+        port = try runAnnouncingPort(process)
     }
 
     var url: String { "smtp://127.0.0.1:\(port)" }
@@ -77,8 +73,13 @@ func selfSignedCertificate(in dir: URL) throws -> (cert: URL, key: URL) {
     return (cert, key)
 }
 
-/// The port a started test server prints as `PORT n` on `out`; the server is killed when none comes within 20 s.
-func announcedPort(_ process: Process, _ out: Pipe) throws -> Int {
+/// Starts a test server and returns the port it prints as `PORT n`; the
+/// server is killed when none comes within 20 s.
+func runAnnouncingPort(_ process: Process) throws -> Int {
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
     var buffer = Data()
     let deadline = Date().addingTimeInterval(20)
     while Date() < deadline {
@@ -116,11 +117,7 @@ final class UntrustedTLSServer: @unchecked Sendable {
             print("PORT", server.server_address[1], flush=True)
             server.serve_forever()
             """, cert.path, key.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        port = try announcedPort(process, out)
+        port = try runAnnouncingPort(process)
     }
 
     var url: String { "https://127.0.0.1:\(port)" }
