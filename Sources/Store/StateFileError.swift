@@ -71,15 +71,28 @@ public enum StateFile {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(10)
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+        func open(_ name: String) throws -> DatabaseQueue {
+            let queue = try DatabaseQueue(path: name, configuration: config)
             let migrator = StateStore.migrator
             try queue.read { db in
                 try StateStore.refuseNewerSchema(db, migrator: migrator, path: path)
                 guard try migrator.hasCompletedMigrations(db) else { throw StateFileError.olderSchema(path: path) }
             }
-            return SQLiteSendingStore(database: queue)
+            return queue
+        }
+        do {
+            return SQLiteSendingStore(database: try open(path))
         } catch let e as DatabaseError {
+            // A WAL state with no -wal/-shm in a directory this user cannot
+            // write: SQLite cannot create the shared-memory index, so it reads
+            // the file as immutable. No writer is active then (a writer's
+            // connection keeps a -wal file), and this one never writes.
+            if [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(e.resultCode.primaryResultCode),
+               !FileManager.default.fileExists(atPath: path + "-wal"),
+               let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed),
+               let queue = try? open("file:\(escaped)?immutable=1") {
+                return SQLiteSendingStore(database: queue)
+            }
             throw StateFileError(path: path, databaseError: e)
         }
     }

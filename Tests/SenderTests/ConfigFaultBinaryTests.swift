@@ -6,7 +6,8 @@ import Store
 import Testing
 
 /// Issue #18 through the real `reconcile send`: a configuration fault (a
-/// refused SMTP login, Mailgun answering 404 for a wrong endpoint) is not the
+/// refused SMTP login, an unresolvable relay, Mailgun answering 404 for a
+/// wrong endpoint or behind a certificate that does not verify) is not the
 /// recipient's. The message stays planned with its sequence going on, the
 /// mailbox or group pauses with an `alert.config_fault` event, the daemon
 /// exits 0 once nothing else can go, and nothing counts as a send or bounce.
@@ -62,6 +63,41 @@ import Testing
         try expectPlannedAndPaused(store, paused: 2)
         #expect(server.received().isEmpty)
         #expect(try store.allReservations().count == 2)
+    }
+
+    /// Runs `send` on the setup's fleet edited by `edit`: one attempt must find
+    /// the fault and pause the whole group, with an alert naming `cause`.
+    func expectGroupPaused(by cause: String, args: [String] = [], environment: [String: String] = [:],
+                           _ edit: (inout SendingFleet) -> Void, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the reconcile binary first (swift build)")
+        let (dir, state, fleet, store) = try setUp(edit)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try await send(["send", "--state", state, "--fleet", fleet, "--exit-when-idle"] + args,
+                               environment: environment.merging(["TEST_UNSUB_SECRET": "u"]) { a, _ in a })
+        #expect(r.status == 0, "\(r.stderr)", sourceLocation: sourceLocation)
+        #expect(!environment.values.contains { r.stderr.contains($0) }, sourceLocation: sourceLocation)
+        try expectPlannedAndPaused(store, paused: 2, sourceLocation: sourceLocation)
+        #expect(try store.allReservations().count == 1, sourceLocation: sourceLocation)
+        let alert = try #require(try store.events(kind: .configFault).first?.detail, sourceLocation: sourceLocation)
+        #expect(alert.contains(cause), "\(alert)", sourceLocation: sourceLocation)
+    }
+
+    /// curl 6: the group's SMTP relay does not resolve (see `unresolvableHost`
+    /// for why this name fails at once without a network).
+    @Test func anUnresolvableSMTPRelayPausesTheGroupAndKeepsTheMessagePlanned() async throws {
+        try await expectGroupPaused(by: "the relay host does not resolve") { f in
+            for i in f.groups.indices { f.groups[i].smtp = SMTPEndpoint(url: "smtp://\(unresolvableHost):587") }
+        }
+    }
+
+    /// Mailgun's API behind a certificate that does not verify: the group pauses, nothing is sent.
+    @Test func anUntrustedMailgunCertificatePausesTheGroup() async throws {
+        let tls = try UntrustedTLSServer()
+        defer { tls.stop() }
+        try await expectGroupPaused(by: "the API's TLS certificate does not verify", args: ["--transport", "mailgun-http"],
+                                    environment: ["MG_KEY": "key-secret-canary"]) { f in
+            for i in f.groups.indices { f.groups[i].mailgun = MailgunAPI(baseURL: tls.url, apiKey: "env:MG_KEY") }
+        }
     }
 
     @Test func aMailgun404FromAWrongEndpointPausesTheGroup() async throws {

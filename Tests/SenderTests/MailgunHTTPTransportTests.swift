@@ -92,6 +92,43 @@ import Testing
         }
     }
 
+    /// 403: Mailgun will not send from a domain it has not verified; ours to fix.
+    @Test func anUnverifiedSendingDomainIsA403ConfigurationFault() async throws {
+        try await withEmulator { emu in
+            let mg = MailgunClient(region: .us, apiKey: Self.apiKey, endpoint: emu.url, retry: .none)
+            _ = try await mg.createDomain(MailgunDomainSpec(name: "unverified.example", dkimKeySize: 1024))
+            let carol = SendingMailbox(address: "carol@unverified.example", group: "g1", dailyMax: 10, interval: SecondsRange(1, 1))
+            let r = await transport(emu).send(try message("ann@example.net"), mailbox: carol, group: group)
+            #expect(r.state == .planned && r.configFault == .group && r.code == 403 && r.text.contains("not verified"), "\(r)")
+            #expect(await emu.sentMessages().isEmpty)
+        }
+    }
+
+    /// Classified by code, never by text. Measured on this Linux Foundation
+    /// (libcurl underneath): an unresolvable host is URLError -1003
+    /// (cannotFindHost); a self-signed certificate is URLError -1 (unknown,
+    /// Foundation has no mapping for curl 60), so the transport asks libcurl
+    /// (`TLSProbe`), which answers 60. Both are our configuration's fault and
+    /// the message stays planned (before, the certificate came out `unknown`:
+    /// "connection lost, the write may have been applied", never resent).
+    @Test func anUnresolvableHostOrAnUntrustedCertificateIsAConfigurationFault() async throws {
+        let retry = RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02, totalBudget: 5)
+        func send(to base: String) async throws -> TransportResult {
+            await MailgunHTTPTransport(baseURL: base, apiKey: "env:MG_KEY", environment: ["MG_KEY": Self.apiKey], retry: retry)
+                .send(try message("ann@example.net"), mailbox: mailbox, group: group)
+        }
+        let unresolved = try await send(to: "https://\(unresolvableHost)")
+        #expect(unresolved.state == .planned && unresolved.configFault == .group && unresolved.phase == .connect, "\(unresolved)")
+        #expect(unresolved.text.contains("the API host does not resolve (") && unresolved.text.contains("URLError -1003"), "\(unresolved)")
+
+        let tls = try UntrustedTLSServer()
+        defer { tls.stop() }
+        let untrusted = try await send(to: tls.url)
+        #expect(untrusted.state == .planned && untrusted.configFault == .group && untrusted.phase == .tls, "\(untrusted)")
+        #expect(untrusted.text.contains("the API's TLS certificate does not verify (") && untrusted.text.contains("libcurl 60; ") && untrusted.text.contains("URLError -1)"), "\(untrusted)")
+        #expect(!unresolved.text.contains(Self.apiKey) && !untrusted.text.contains(Self.apiKey))
+    }
+
     /// At most once: when the answer to the POST is lost (or is a 5xx), the message
     /// may have gone out, so the outcome is `unknown` and the request is never repeated.
     @Test func lostAnswerIsUnknownAndNeverResent() async throws {

@@ -33,6 +33,23 @@ import Testing
         #expect(perMailbox.values.allSatisfy { $0 <= 30 })
     }
 
+    /// The audit judges the window rule (issue #18: a send outside its window
+    /// is a violation), so it must see one: read in the window's zone.
+    @Test func theAuditCountsASendOutsideItsWindowAsAViolation() {
+        let fleet = makeFleet(groups: 1, mailboxesPerGroup: 1)
+        let mailbox = fleet.mailboxes[0].address
+        // 09:00–17:00 Mon–Fri in Berlin, UTC+1 in March: 08:00–16:00 UTC.
+        let window = WeeklyWindow(startMinute: 540, endMinute: 1020, weekdays: [2, 3, 4, 5, 6])
+        func send(_ at: Double, _ email: String) -> LimitAudit.Send {
+            LimitAudit.Send(at: at, group: "g1", mailbox: mailbox, email: email, campaign: "c", step: 0, timeZone: "Europe/Berlin", window: window)
+        }
+        let saturday = monday + 5 * 86_400
+        let v = LimitAudit(fleet: fleet).violations([send(monday + 8.5 * 3600, "in@example.net"), send(monday + 16.5 * 3600, "late@example.net"),
+                                                     send(saturday + 10 * 3600, "sat@example.net")])
+        #expect(v == ["late@example.net mailed outside the window in Europe/Berlin at \(monday + 16.5 * 3600)",
+                      "sat@example.net mailed outside the window in Europe/Berlin at \(saturday + 10 * 3600)"], "\(v)")
+    }
+
     @Test(arguments: [UInt64(3), 17, 99])
     func windowsHoldAcrossDSTChange(seed: UInt64) async throws {
         // 2026-03-08 is the US spring-forward day; 2026-03-29 the EU one. Start on Saturday 2026-03-07.

@@ -13,20 +13,36 @@ public protocol HTTPTransport: Sendable {
 /// How an attempt failed below HTTP. The distinction matters for writes that
 /// are not idempotent: only `cannotConnect` proves the request never left.
 public enum TransportFailure: Error, Sendable, Equatable {
-    /// Refused, unresolvable, unreachable: nothing was sent.
-    case cannotConnect(String)
+    /// Refused, unresolvable, unreachable: nothing was sent. `fault` says
+    /// when the cause is the setup (a wrong host, an untrusted certificate),
+    /// from the error's code, so callers never parse the text.
+    case cannotConnect(String, fault: ConnectFault? = nil)
     /// No answer within the timeout; the server may have acted.
     case timedOut(String)
-    /// The connection broke after (part of) the request was sent.
-    case connectionLost(String)
+    /// The connection broke after (part of) the request was sent, or for a
+    /// reason Foundation did not name (`fault` `.unclassified`).
+    case connectionLost(String, fault: ConnectFault? = nil)
     case cancelled
 
     public var detail: String {
         switch self {
-        case .cannotConnect(let s), .timedOut(let s), .connectionLost(let s): return s
+        case .cannotConnect(let s, _), .timedOut(let s), .connectionLost(let s, _): return s
         case .cancelled: return "cancelled"
         }
     }
+}
+
+/// A connection failure that waiting will not mend: the configuration is wrong.
+public enum ConnectFault: String, Sendable, Equatable {
+    /// The host name does not resolve.
+    case hostNotFound
+    /// The server's TLS certificate does not verify.
+    case certificateRejected
+    /// URLError -1 (unknown): Foundation on Linux gives it for every libcurl
+    /// failure it has no code for, a certificate that does not verify (curl
+    /// 60) among them (measured on this toolchain), so the cause is not known
+    /// here; a caller that can ask libcurl may find it out.
+    case unclassified
 }
 
 /// A dedicated URLSession: more connections per host than the default six
@@ -81,11 +97,15 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         // Only the message code, never the URL: it may carry credentials.
         let what = "URLError \(e.code.rawValue)"
         switch e.code {
-        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet,
-             .secureConnectionFailed, .serverCertificateUntrusted:
+        case .cannotFindHost, .dnsLookupFailed:
+            return .cannotConnect(what, fault: .hostNotFound)
+        case .serverCertificateUntrusted, .serverCertificateHasUnknownRoot, .serverCertificateHasBadDate, .serverCertificateNotYetValid:
+            return .cannotConnect(what, fault: .certificateRejected)
+        case .cannotConnectToHost, .notConnectedToInternet, .secureConnectionFailed:
             return .cannotConnect(what)
         case .timedOut: return .timedOut(what)
         case .cancelled: return .cancelled
+        case .unknown: return .connectionLost(what, fault: .unclassified)
         default: return .connectionLost(what)
         }
     }

@@ -33,6 +33,9 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     public var code: String?
     /// The provider's message (redacted).
     public var message: String
+    /// Set when no connection could be made for a reason of the setup
+    /// (the host does not resolve, the certificate does not verify).
+    public var connectFault: ConnectFault?
 
     public init(kind: Kind, provider: String, operation: String, domain: String? = nil,
                 httpStatus: Int? = nil, code: String? = nil, message: String, redactor: Redactor) {

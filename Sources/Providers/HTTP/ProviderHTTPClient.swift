@@ -48,6 +48,7 @@ public struct ProviderHTTPClient: Sendable {
             var retryAfter: Double? = nil
             var throttled = false
             var status: Int? = nil
+            var fault: ConnectFault? = nil
             switch outcome {
             case .success(let response):
                 status = response.status
@@ -67,12 +68,21 @@ public struct ProviderHTTPClient: Sendable {
                 switch failure {
                 case .cancelled:
                     throw self.error(.transient, operation, domain, nil, "cancelled")
-                case .cannotConnect(let d):
+                case .cannotConnect(let d, let f):
                     reason = "cannot connect (\(d))"
-                case .timedOut(let d), .connectionLost(let d):
-                    reason = failure == .timedOut(d) ? "timed out after \(request.timeout) s (\(d))" : "connection lost (\(d))"
+                    fault = f
+                case .timedOut(let d):
+                    reason = "timed out after \(request.timeout) s (\(d))"
                     if !request.idempotent {
                         throw self.error(.outcomeUnknown, operation, domain, nil, "\(reason); the write may have been applied")
+                    }
+                case .connectionLost(let d, let f):
+                    reason = "connection lost (\(d))"
+                    fault = f
+                    if !request.idempotent {
+                        var e = self.error(.outcomeUnknown, operation, domain, nil, "\(reason); the write may have been applied")
+                        e.connectFault = f
+                        throw e
                     }
                 }
             }
@@ -80,8 +90,10 @@ public struct ProviderHTTPClient: Sendable {
             let wait = retryAfter ?? retry.delay(afterAttempt: attempt, random: random)
             let spent = clock.now() - started
             if attempt >= retry.maxAttempts || spent + wait > retry.totalBudget {
-                throw self.error(throttled ? .rateLimited : .transient, operation, domain, status,
-                            "\(reason); gave up after \(attempt) attempt(s)")
+                var e = self.error(throttled ? .rateLimited : .transient, operation, domain, status,
+                                   "\(reason); gave up after \(attempt) attempt(s)")
+                e.connectFault = fault
+                throw e
             }
             logger.debug("retrying", metadata: ["provider": "\(provider)", "operation": "\(redactor.scrub(operation))",
                                                  "attempt": "\(attempt)", "reason": "\(reason)", "wait": "\(wait)"])

@@ -14,8 +14,10 @@ public struct Campaign: Codable, Sendable, Equatable {
     /// `limits.window` applies, resolved when the sender loads the campaign
     /// (`resolved(in:)`), never frozen at enqueue.
     public var inheritsWindow: Bool
-    /// False: the window is read in `defaultTimeZone` for every recipient (the
-    /// group's `recipient_local: false`); nil or true: in the recipient's own zone when known.
+    /// The window's `recipient_local` (the campaign's own, or the group's for
+    /// an inherited window). False: the window is read in `defaultTimeZone`
+    /// for every recipient; true: in the recipient's own zone when known;
+    /// nil (campaigns stored before the key was read): as true.
     public var recipientLocal: Bool?
     /// The window named no `timezone`: the group's window zone applies, the
     /// same default as the inventory's. Optional so older definitions decode.
@@ -59,7 +61,8 @@ public struct Campaign: Codable, Sendable, Equatable {
             if a.html != b.html { out.append("steps[\(i)].html") }
         }
         if window != old.window || inheritsWindow != old.inheritsWindow || defaultTimeZone != old.defaultTimeZone
-            || (inheritsTimeZone ?? false) != (old.inheritsTimeZone ?? false) { out.append("window") }
+            || (inheritsTimeZone ?? false) != (old.inheritsTimeZone ?? false)
+            || (recipientLocal ?? true) != (old.recipientLocal ?? true) { out.append("window") }
         if stopOnReply != old.stopOnReply || stopOnBounce != old.stopOnBounce { out.append("stop_on") }
         return out
     }

@@ -78,10 +78,12 @@ public enum CampaignLoader {
     static func decode(_ root: YAMLNode, _ ctx: DecodeContext, _ sites: inout [TemplateSite]) -> Campaign? {
         guard let m = MappingReader(root, path: "", ctx: ctx, allowed: keys, what: "a campaign (campaign, window, stop_on, steps)") else { return nil }
         let id = m.required("campaign").flatMap { name($0, m.child("campaign"), ctx) }
-        var window = WeeklyWindow.always, zone = "UTC", inheritsZone = false
+        var window = WeeklyWindow.always, zone = "UTC", inheritsZone = false, recipientLocal: Bool? = nil
         if let n = m.optional("window"), let w = ctx.sendingWindow(n, path: m.child("window"), timeZoneRequired: false) {
             window = WeeklyWindow(w)
             if w.timeZone.isEmpty { inheritsZone = true } else { zone = w.timeZone }
+            // The inventory's default (false): the window's zone for everyone.
+            recipientLocal = w.recipientLocal
         }
         var stopOnReply = true, stopOnBounce = true
         if let n = m.optional("stop_on"), let items = ctx.sequence(n, m.child("stop_on"), what: "a list of stop conditions (reply, bounce)") {
@@ -102,8 +104,10 @@ public enum CampaignLoader {
             }
         }
         guard let id else { return nil }
-        return Campaign(id: id, steps: steps, window: window, defaultTimeZone: zone, stopOnReply: stopOnReply, stopOnBounce: stopOnBounce,
-                        inheritsWindow: !m.has("window"), inheritsTimeZone: m.has("window") && inheritsZone ? true : nil)
+        var c = Campaign(id: id, steps: steps, window: window, defaultTimeZone: zone, stopOnReply: stopOnReply, stopOnBounce: stopOnBounce,
+                         inheritsWindow: !m.has("window"), inheritsTimeZone: m.has("window") && inheritsZone ? true : nil)
+        c.recipientLocal = recipientLocal
+        return c
     }
 
     /// Campaign names end up in headers, tags and the state file: identifiers only.

@@ -101,7 +101,8 @@ public struct CampaignWindows: Sendable {
         }
         for m in pending {
             guard let c = campaigns[m.campaign] else { continue }
-            byGroup[m.group, default: []].insert(Gate(window: c.window, zone: c.defaultTimeZone))
+            // `recipient_local: true`: each recipient's zone, as the scheduler reads it.
+            byGroup[m.group, default: []].insert(Gate(window: c.window, zone: c.windowZone(recipientZone: m.timeZone)))
         }
     }
 

@@ -45,7 +45,9 @@ public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
             let r = try await client.sendMIME(domain: mailbox.domain, to: [message.recipient], mime: Data(message.data))
             return TransportResult(state: .accepted, code: 200, text: "\(r.message) \(r.id)", phase: .http)
         } catch {
-            return Self.classify(error)
+            // Foundation named no cause (URLError -1): libcurl's code for the same connection says whether TLS is at fault.
+            let probed = error.httpStatus == nil && error.connectFault == .unclassified ? await TLSProbe.curlCode(url: base) : nil
+            return Self.classify(error, probedCurlCode: probed)
         }
     }
 
@@ -56,16 +58,38 @@ public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
         }
     }
 
-    static func classify(_ e: ProviderError) -> TransportResult {
+    /// The setup's fault behind a failed connection: from the URLError's
+    /// code, or for URLError -1 from libcurl's code for the same connection
+    /// (6 the host does not resolve; 60, 58, 77 the certificate or CA bundle).
+    static func setupFault(_ e: ProviderError, probedCurlCode: Int?) -> ConnectFault? {
+        guard e.httpStatus == nil else { return nil }
+        switch e.connectFault {
+        case .hostNotFound?, .certificateRejected?: return e.connectFault
+        case .unclassified?:
+            switch probedCurlCode {
+            case 6?: return .hostNotFound
+            case 60?, 58?, 77?: return .certificateRejected
+            default: return nil
+            }
+        case nil: return nil
+        }
+    }
+
+    static func classify(_ e: ProviderError, probedCurlCode: Int? = nil) -> TransportResult {
         let text = e.description
         // 401/403: the API key; 404: the endpoint or the domain. Ours to fix,
         // so the message stays planned and the group's sending pauses.
         if [401, 403, 404].contains(e.httpStatus ?? 0) || e.kind == .authentication {
             return .configFault(.group, code: e.httpStatus, text: "configuration: Mailgun refused the request: \(text)", phase: .http)
         }
-        // URLError -1003/-1006: the host does not resolve; -1202: the certificate is not trusted.
-        if e.httpStatus == nil, ["URLError -1003", "URLError -1006", "URLError -1202"].contains(where: { text.contains($0) }) {
-            return .configFault(.group, code: nil, text: "configuration: cannot reach Mailgun: \(text)", phase: .connect)
+        // The host does not resolve or its certificate does not verify (from
+        // the URLError's code, not its text): a wrong endpoint or CA, ours to fix.
+        // Nothing was sent: the request never got past the connection.
+        if let fault = setupFault(e, probedCurlCode: probedCurlCode) {
+            let why = fault == .hostNotFound ? "the API host does not resolve" : "the API's TLS certificate does not verify"
+            let curl = probedCurlCode.map { "libcurl \($0); " } ?? ""
+            return .configFault(.group, code: nil, text: "configuration: cannot reach Mailgun: \(why) (\(curl)\(text))",
+                                phase: fault == .hostNotFound ? .connect : .tls)
         }
         switch e.kind {
         case .outcomeUnknown:

@@ -59,3 +59,13 @@ extension SendingStore {
         }
     }
 }
+
+/// A host name no resolver can answer, decided on this machine without any
+/// network: `.invalid` is reserved never to resolve (RFC 6761), and its
+/// 64-octet first label is over DNS's 63-octet limit, so glibc's resolver
+/// refuses to encode the query and getaddrinfo fails at once, sending no
+/// packet (checked with strace: no connect to port 53, ~0.2 s). A plain
+/// `relay.invalid` would ask the configured nameserver and wait on a
+/// machine whose nameserver is unreachable. libcurl reports it as code 6,
+/// Foundation's URLSession as URLError.cannotFindHost.
+let unresolvableHost = String(repeating: "a", count: 64) + ".invalid"

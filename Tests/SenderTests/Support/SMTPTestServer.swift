@@ -15,43 +15,16 @@ final class SMTPTestServer: @unchecked Sendable {
     init(noStartTLS: Bool = false, parse: Bool = false, user: String = "user", password: String = "pass", anyLogin: Bool = false) throws {
         dir = try temporaryDirectory("smtp")
         inbox = dir.appendingPathComponent("inbox")
-        cert = dir.appendingPathComponent("cert.pem")
-        let key = dir.appendingPathComponent("key.pem")
-        // The certificate, made with openssl and trusted by the client through CURLOPT_CAINFO.
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-out", cert.path, "-days", "2",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
+        // Trusted by the client through CURLOPT_CAINFO.
+        let key: URL
+        (cert, key) = try selfSignedCertificate(in: dir)
 
         let python = packageRoot.appendingPathComponent(".reconcile/venv/bin/python")
         process.executableURL = python
         process.arguments = [packageRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
                              "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
             + (noStartTLS ? ["--no-starttls"] : []) + (parse ? ["--parse"] : []) + (anyLogin ? ["--any-login"] : [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(20)
-        var found: Int?
-        while found == nil && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }) {
-                found = Int(line.dropFirst(5))
-            }
-        }
-        guard let p = found else {
-            kill(process.processIdentifier, SIGKILL)
-            throw SMTPServerError.didNotStart
-        }
-        port = p
+        port = try runAnnouncingPort(process)
     }
 
     var url: String { "smtp://127.0.0.1:\(port)" }
@@ -85,6 +58,76 @@ final class SMTPTestServer: @unchecked Sendable {
 }
 
 enum SMTPServerError: Error { case didNotStart }
+
+/// A self-signed certificate for `localhost` and 127.0.0.1, made with openssl: `cert.pem` and `key.pem` in `dir`.
+func selfSignedCertificate(in dir: URL) throws -> (cert: URL, key: URL) {
+    let cert = dir.appendingPathComponent("cert.pem"), key = dir.appendingPathComponent("key.pem")
+    let openssl = Process()
+    openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+    openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-out", cert.path, "-days", "2",
+                         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+    openssl.standardOutput = FileHandle.nullDevice
+    openssl.standardError = FileHandle.nullDevice
+    try openssl.run()
+    openssl.waitUntilExit()
+    return (cert, key)
+}
+
+/// Starts a test server and returns the port it prints as `PORT n`; the
+/// server is killed when none comes within 20 s.
+func runAnnouncingPort(_ process: Process) throws -> Int {
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var buffer = Data()
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        buffer.append(chunk)
+        if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
+           let port = Int(line.dropFirst(5)) {
+            return port
+        }
+    }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    throw SMTPServerError.didNotStart
+}
+
+/// An HTTPS server on 127.0.0.1 (Python's `ssl` around `http.server`) whose
+/// self-signed certificate the client does not trust: a TLS verification
+/// failure without any network. Stopped with SIGKILL like `SMTPTestServer`.
+final class UntrustedTLSServer: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let dir: URL
+
+    init() throws {
+        dir = try temporaryDirectory("tls")
+        let (cert, key) = try selfSignedCertificate(in: dir)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import http.server, ssl, sys
+            server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[1], sys.argv[2])
+            server.socket = context.wrap_socket(server.socket, server_side=True)
+            print("PORT", server.server_address[1], flush=True)
+            server.serve_forever()
+            """, cert.path, key.path]
+        port = try runAnnouncingPort(process)
+    }
+
+    var url: String { "https://127.0.0.1:\(port)" }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
 
 /// Headers of a received message (unfolded), by lowercased name.
 func headers(of message: String) -> [String: String] {
