@@ -29,6 +29,23 @@ import Testing
         }
     }
 
+    /// Concurrent webhooks share commits (group commit): each is stored once
+    /// with its effects before its 200, and exactly one disables the mailbox.
+    @Test func concurrentBouncesAreEachCountedOnceAndDisableTheMailboxOnce() async throws {
+        try await MonitorHarness.with(minimumSample: 20) { h in
+            let bodies = try h.sentMessages(40).map(bounce)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { g in
+                for body in bodies { g.addTask { try await h.post("/webhooks/mailgun", body: body).status } }
+                return try await g.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 40))
+            #expect(try h.store.events(kind: .hardBounce).count == 40)
+            #expect(try h.store.feedbackCounts().byEvent == ["failed": 40])
+            #expect(try h.store.events(kind: .mailboxDisabled).count == 1)
+            #expect(h.logLines.value.filter { $0.hasPrefix("mailbox \(MonitorHarness.mailbox) disabled") }.count == 1)
+        }
+    }
+
     @Test func aDisabledMailboxIsRefusedAtReservation() async throws {
         try await MonitorHarness.with(minimumSample: 2) { h in
             let sent = try h.sentMessages(2)

@@ -70,7 +70,7 @@ import Testing
             // A second intake on the same state file (a restarted serve) still knows the token.
             let again = WebhookIntake(keys: WebhookKeys(byDomain: [MonitorHarness.domain: MonitorHarness.signingKey]), store: h.store,
                                       fleet: nil) { _ in }
-            #expect(again.handle(body: body, contentType: "application/json", now: Date().timeIntervalSince1970) == .duplicate)
+            #expect(await again.handle(body: body, contentType: "application/json", now: Date().timeIntervalSince1970) == .duplicate)
         }
     }
 

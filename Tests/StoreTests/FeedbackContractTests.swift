@@ -3,7 +3,7 @@ import Store
 import Testing
 
 /// Feedback events (webhooks) and manual suppression keep the same rules in
-/// both backends: one transaction per event, replay tokens and event ids
+/// both backends: one transaction per event (or per batch), replay tokens and event ids
 /// change nothing, effects joined to the outbox by Message-ID.
 @Suite struct FeedbackContractTests {
     typealias C = SendingStoreContractTests
@@ -36,6 +36,37 @@ import Testing
             #expect(try store.mailboxStats(since: t0)["alice@acme-mail.com"]?.bounces == 1)
             let counts = try store.feedbackCounts()
             #expect(counts.byEvent == ["failed": 1] && counts.unknownMessages == 0 && counts.byCampaign == ["c1": ["failed": 1]])
+        }
+    }
+
+    /// Group commit on SQLite: one transaction for the batch, a savepoint per
+    /// submission — the one whose judgement fails is undone alone, the others
+    /// commit with their effects, and the judge saw each bounce already counted.
+    @Test func aBatchCommitsTogetherAndAFailingSubmissionIsUndoneAlone() throws {
+        try C.withStore(.sqlite) { store in
+            _ = try store.enqueue(campaign: C.campaign(steps: 1), recipients: C.people("ann@example.net", "bob@example.net", "cy@example.net"), now: t0)
+            for m in try store.pendingMessages() { try C.send(store, m, at: t0, outcome: C.accepted) }
+            let sent = try store.messages(state: nil).sorted { $0.email < $1.email }
+            let batch = sent.enumerated().map { i, m in
+                FeedbackSubmission(event: feedback("b\(i)", .hardBounce, event: "failed", email: m.email, messageID: m.messageID, at: t0 + 60),
+                                   token: "tok\(i)", tokenExpiresAt: t0 + 3600, now: t0 + 61)
+            }
+            var seen: [Int] = []
+            let outcomes = store.recordFeedback(batch, judge: { mailbox, scope, _ in
+                seen.append(try scope.stats(of: mailbox, since: t0).bounces)
+                if seen.count == 2 { throw SendingStoreError.unknownMessage(-1) }
+                return nil
+            })
+            #expect(seen == [1, 2, 2])
+            #expect(outcomes.map { (try? $0.get())?.result } == [.stored(mailbox: "alice@acme-mail.com", campaign: "c1"), nil,
+                                                                   .stored(mailbox: "alice@acme-mail.com", campaign: "c1")])
+            #expect(try store.events(kind: .hardBounce).compactMap(\.email).sorted() == ["ann@example.net", "cy@example.net"])
+            #expect(try store.suppression(email: "bob@example.net") == nil)
+            #expect(try store.feedbackCounts().total == 2)
+            // Bob's token was undone with his event: Mailgun's retry of it is processed.
+            let retry = store.recordFeedback([batch[1]], judge: nil)
+            #expect(try retry[0].get().result == .stored(mailbox: "alice@acme-mail.com", campaign: "c1"))
+            #expect(try store.suppression(email: "bob@example.net")?.reason == "hard bounce")
         }
     }
 

@@ -4,9 +4,10 @@ import Sender
 import Store
 
 /// `POST /webhooks/mailgun` without HTTP: every check of issue #11 in
-/// order, then one transaction (replay token, event by id, effects), then
-/// the health rule — all before the verdict, so a 200 means durable and a
-/// mailbox over its threshold is already disabled.
+/// order, then one transaction (replay token, event by id, effects, and the
+/// health rule on the mailbox the event concerns), shared with the other
+/// requests of the moment (`FeedbackCommitter`) — all before the verdict, so
+/// a 200 means durable and a mailbox over its threshold is already disabled.
 public struct WebhookIntake: Sendable {
     public struct Settings: Sendable {
         /// Larger bodies are refused unread (real events are a few kB).
@@ -26,19 +27,19 @@ public struct WebhookIntake: Sendable {
     public let store: any SendingStore
     public let settings: Settings
     public let counters: WebhookCounters
-    /// Nil: no fleet to judge health against (tests of the intake alone).
-    let health: HealthGate?
+    let committer: FeedbackCommitter
     /// One line per refusal and per mailbox disabled (stderr in the CLI).
     let log: @Sendable (String) -> Void
 
     public init(keys: WebhookKeys, store: any SendingStore, fleet: SendingFleet?, settings: Settings = Settings(),
                 counters: WebhookCounters = WebhookCounters(), log: @escaping @Sendable (String) -> Void) {
         self.keys = keys; self.store = store; self.settings = settings; self.counters = counters; self.log = log
-        self.health = fleet.map { HealthGate(monitor: HealthMonitor(fleet: $0)) }
+        // Without a fleet (tests of the intake alone) no health is judged.
+        self.committer = FeedbackCommitter(store: store, health: fleet.map(HealthMonitor.init))
     }
 
-    public func handle(body: Data, contentType: String?, now: Double) -> WebhookVerdict {
-        let verdict = judge(body: body, contentType: contentType, now: now)
+    public func handle(body: Data, contentType: String?, now: Double) async -> WebhookVerdict {
+        let verdict = await judge(body: body, contentType: contentType, now: now)
         counters.count(verdict)
         switch verdict {
         case .rejected(let r, let detail): log("webhook refused (\(r.status) \(r.rawValue)): \(detail)")
@@ -48,7 +49,7 @@ public struct WebhookIntake: Sendable {
         return verdict
     }
 
-    private func judge(body: Data, contentType: String?, now: Double) -> WebhookVerdict {
+    private func judge(body: Data, contentType: String?, now: Double) async -> WebhookVerdict {
         let type = (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard type == "application/json" else {
             return .rejected(.wrongContentType, detail: "content type '\(TerminalText.escaped(contentType ?? "none", limit: 60))', expected application/json")
@@ -79,37 +80,16 @@ public struct WebhookIntake: Sendable {
         if stamp - now > settings.futureSkew {
             return .rejected(.future, detail: "signed \(Int(stamp - now)) s in the future")
         }
-        let feedback = FeedbackEvent(event, domain: domain)
-        let result: FeedbackResult
-        do {
-            // The token is kept for as long as its signature could still be accepted.
-            result = try store.recordFeedback(feedback, token: s.token, tokenExpiresAt: stamp + settings.freshness + settings.futureSkew, now: now)
-        } catch {
-            return .unavailable("\(error)")
+        // The token is kept for as long as its signature could still be accepted.
+        let submission = FeedbackSubmission(event: FeedbackEvent(event, domain: domain), token: s.token,
+                                            tokenExpiresAt: stamp + settings.freshness + settings.futureSkew, now: now)
+        let outcome: FeedbackOutcome
+        switch await committer.commit(submission) {
+        case .success(let o): outcome = o
+        case .failure(let error): return .unavailable("\(error)")
         }
-        guard case .stored(let mailbox, _) = result else { return .duplicate }
-        if let mailbox, let health, feedback.effect == .hardBounce || feedback.effect == .complaint {
-            do {
-                for h in try health.evaluate(store: store, now: now) where !h.enabled && h.address == mailbox {
-                    log("mailbox \(h.address) disabled: \(h.reason ?? "")")
-                }
-            } catch {
-                // The event is durable; the sender's own health pass will catch up.
-                log("health check after webhook failed: \(error)")
-            }
-        }
+        guard case .stored = outcome.result else { return .duplicate }
+        if let h = outcome.health, !h.enabled { log("mailbox \(h.address) disabled: \(h.reason ?? "")") }
         return .accepted
-    }
-}
-
-/// Health evaluations one at a time, so two webhooks crossing the threshold
-/// together record one `alert.mailbox_disabled`, not two.
-final class HealthGate: @unchecked Sendable {
-    private let lock = NSLock()
-    let monitor: HealthMonitor
-    init(monitor: HealthMonitor) { self.monitor = monitor }
-
-    func evaluate(store: any SendingStore, now: Double) throws -> [MailboxHealthRecord] {
-        try lock.withLock { try monitor.evaluate(store: store, now: now) }
     }
 }

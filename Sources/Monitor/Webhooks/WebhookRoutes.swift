@@ -21,9 +21,9 @@ public struct WebhookRoutes: MonitorRoutes {
             let verdict: WebhookVerdict
             do {
                 let body = try await request.body.collect(upTo: intake.settings.maxBodyBytes)
-                verdict = intake.handle(body: Data(buffer: body), contentType: request.headers[.contentType], now: clock())
+                verdict = await intake.handle(body: Data(buffer: body), contentType: request.headers[.contentType], now: clock())
             } catch {
-                verdict = intake.handle(body: Data(count: intake.settings.maxBodyBytes + 1), contentType: request.headers[.contentType], now: clock())
+                verdict = await intake.handle(body: Data(count: intake.settings.maxBodyBytes + 1), contentType: request.headers[.contentType], now: clock())
             }
             return Self.reply(verdict)
         }

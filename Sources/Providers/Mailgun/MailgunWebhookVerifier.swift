@@ -6,12 +6,13 @@ import Foundation
 /// taken as the string received, compared in constant time. The HMAC does not cover
 /// the body, so `MailgunWebhookGuard` adds a token cache and a freshness window.
 public struct MailgunWebhookVerifier: Sendable {
-    private let keyBytes: Data
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// Built once per account, every webhook is verified with it. Crypto
+    /// does not mark `SymmetricKey` Sendable; it is immutable once built.
+    nonisolated(unsafe) private let key: SymmetricKey
 
     /// `signingKey` is the account's HTTP webhook signing key, not the API key.
     public init(signingKey: String) {
-        keyBytes = Data(signingKey.utf8)
+        key = SymmetricKey(data: Data(signingKey.utf8))
     }
 
     public func isAuthentic(_ s: MailgunWebhookSignature) -> Bool {

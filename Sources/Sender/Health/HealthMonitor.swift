@@ -17,51 +17,76 @@ public struct HealthMonitor: Sendable {
         let windowStart = now - th.windowDays * 86_400
         let stats = try store.mailboxStats(since: windowStart)
         let health = try store.mailboxHealth()
-        // Counts since a re-enable: the bounces that disabled a mailbox do not disable it again.
-        let needsOwnWindow = health.values.filter { $0.enabled && $0.changedAt > windowStart && $0.reason != nil }
         var ownStats: [String: MailboxStats] = [:]
-        for h in needsOwnWindow { ownStats[h.address] = try store.mailboxStats(since: h.changedAt)[h.address] ?? MailboxStats() }
+        for h in health.values {
+            let since = Self.countsSince(h, windowStart: windowStart)
+            if since > windowStart { ownStats[h.address] = try store.mailboxStats(since: since)[h.address] ?? MailboxStats() }
+        }
 
         var changed: [MailboxHealthRecord] = []
         for m in fleet.mailboxes {
             let s = ownStats[m.address] ?? stats[m.address] ?? MailboxStats()
-            let old = health[m.address] ?? MailboxHealthRecord(address: m.address, enabled: true, changedAt: now)
-            var h = old
-            let sends = max(s.sends, 1)
-            let bounceRate = Double(s.bounces) / Double(sends)
-            let complaintRate = Double(s.complaints) / Double(sends)
-            var event: SendingEvent?
-            if h.enabled && s.sends >= th.minimumSample && bounceRate > th.disableBounceRate {
-                h.enabled = false
-                h.changedAt = now
-                h.reason = String(format: "bounce rate %.1f%% (%d of %d) over %.0f days is above %.1f%%",
-                                  bounceRate * 100, s.bounces, s.sends, th.windowDays, th.disableBounceRate * 100)
-                event = SendingEvent(at: now, kind: .mailboxDisabled, mailbox: m.address, detail: h.reason!)
-            } else if h.enabled && s.sends >= th.minimumSample && s.complaints > 0 && complaintRate > th.healthyComplaintRate {
-                // `limits.complaint_rate` is a hard stop too (issue #11): complaints hurt the domain more than bounces.
-                h.enabled = false
-                h.changedAt = now
-                h.reason = String(format: "complaint rate %.2f%% (%d of %d) over %.0f days is above %.2f%%",
-                                  complaintRate * 100, s.complaints, s.sends, th.windowDays, th.healthyComplaintRate * 100)
-                event = SendingEvent(at: now, kind: .mailboxDisabled, mailbox: m.address, detail: h.reason!)
-            }
-            // Like the disable rule, a hold needs a minimum sample: one bounce in one send is not a rate.
-            let unhealthy = s.sends >= th.minimumSample
-                && (s.bounces > 0 && bounceRate > th.healthyBounceRate || s.complaints > 0 && complaintRate > th.healthyComplaintRate)
-            if unhealthy && h.heldStage == nil {
-                h.heldStage = Warmup.dailyCap(m, shiftDays: h.warmupShiftDays, heldStage: nil, now: now).stage ?? 0
-                h.heldSince = now
-            } else if !unhealthy, let since = h.heldSince {
-                h.warmupShiftDays += Int(((now - since) / 86_400).rounded(.down))
-                h.heldStage = nil
-                h.heldSince = nil
-            }
-            if h != old || health[m.address] == nil && event != nil {
-                try store.updateMailboxHealth(h, event: event)
-                changed.append(h)
-            }
+            guard case let (h, event)? = judge(m, stats: s, old: health[m.address], now: now) else { continue }
+            try store.updateMailboxHealth(h, event: event)
+            changed.append(h)
         }
         return changed
+    }
+
+    /// Judges the one mailbox a feedback event concerns, inside the
+    /// transaction that stores the event (`SendingStore.recordFeedback(_:judge:)`),
+    /// by the same rule as `evaluate`. Returns the record written, if any.
+    public func judge(address: String, in scope: any MailboxHealthScope, now: Double) throws -> MailboxHealthRecord? {
+        guard let m = fleet.mailbox(address) else { return nil }
+        let windowStart = now - fleet.thresholds.windowDays * 86_400
+        let old = try scope.health(of: m.address)
+        let stats = try scope.stats(of: m.address, since: Self.countsSince(old, windowStart: windowStart))
+        guard case let (h, event)? = judge(m, stats: stats, old: old, now: now) else { return nil }
+        try scope.update(h, event: event)
+        return h
+    }
+
+    /// Counts since a re-enable: the bounces that disabled a mailbox do not disable it again.
+    private static func countsSince(_ h: MailboxHealthRecord?, windowStart: Double) -> Double {
+        guard let h, h.enabled, h.changedAt > windowStart, h.reason != nil else { return windowStart }
+        return h.changedAt
+    }
+
+    /// The rule for one mailbox: its new record and the event explaining it, nil when nothing changes.
+    private func judge(_ m: SendingMailbox, stats s: MailboxStats, old stored: MailboxHealthRecord?, now: Double) -> (MailboxHealthRecord, SendingEvent?)? {
+        let th = fleet.thresholds
+        let old = stored ?? MailboxHealthRecord(address: m.address, enabled: true, changedAt: now)
+        var h = old
+        let sends = max(s.sends, 1)
+        let bounceRate = Double(s.bounces) / Double(sends)
+        let complaintRate = Double(s.complaints) / Double(sends)
+        var event: SendingEvent?
+        if h.enabled && s.sends >= th.minimumSample && bounceRate > th.disableBounceRate {
+            h.enabled = false
+            h.changedAt = now
+            h.reason = String(format: "bounce rate %.1f%% (%d of %d) over %.0f days is above %.1f%%",
+                              bounceRate * 100, s.bounces, s.sends, th.windowDays, th.disableBounceRate * 100)
+            event = SendingEvent(at: now, kind: .mailboxDisabled, mailbox: m.address, detail: h.reason!)
+        } else if h.enabled && s.sends >= th.minimumSample && s.complaints > 0 && complaintRate > th.healthyComplaintRate {
+            // `limits.complaint_rate` is a hard stop too (issue #11): complaints hurt the domain more than bounces.
+            h.enabled = false
+            h.changedAt = now
+            h.reason = String(format: "complaint rate %.2f%% (%d of %d) over %.0f days is above %.2f%%",
+                              complaintRate * 100, s.complaints, s.sends, th.windowDays, th.healthyComplaintRate * 100)
+            event = SendingEvent(at: now, kind: .mailboxDisabled, mailbox: m.address, detail: h.reason!)
+        }
+        // Like the disable rule, a hold needs a minimum sample: one bounce in one send is not a rate.
+        let unhealthy = s.sends >= th.minimumSample
+            && (s.bounces > 0 && bounceRate > th.healthyBounceRate || s.complaints > 0 && complaintRate > th.healthyComplaintRate)
+        if unhealthy && h.heldStage == nil {
+            h.heldStage = Warmup.dailyCap(m, shiftDays: h.warmupShiftDays, heldStage: nil, now: now).stage ?? 0
+            h.heldSince = now
+        } else if !unhealthy, let since = h.heldSince {
+            h.warmupShiftDays += Int(((now - since) / 86_400).rounded(.down))
+            h.heldStage = nil
+            h.heldSince = nil
+        }
+        return h != old || stored == nil && event != nil ? (h, event) : nil
     }
 
     /// A configuration fault pauses the mailboxes it concerns until the

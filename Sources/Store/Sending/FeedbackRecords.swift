@@ -15,6 +15,9 @@ public struct FeedbackEvent: Sendable, Equatable {
         case opened, clicked
         /// Stored and counted only (accepted, already-suppressed drops, …).
         case none
+
+        /// Only these change a mailbox's rates, so only these are judged.
+        public var judgesHealth: Bool { self == .hardBounce || self == .complaint }
     }
 
     /// The provider's event id: the idempotency key.
@@ -66,3 +69,45 @@ public struct SuppressionRecord: Sendable, Equatable {
         self.email = email; self.reason = reason; self.source = source; self.at = at
     }
 }
+
+/// One authenticated webhook waiting for its commit (`recordFeedback(_:judge:)`).
+public struct FeedbackSubmission: Sendable, Equatable {
+    public var event: FeedbackEvent
+    /// The signature token for the replay cache (nil: none, e.g. a manual entry).
+    public var token: String?
+    /// Kept in the replay cache until then.
+    public var tokenExpiresAt: Double
+    public var now: Double
+
+    public init(event: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) {
+        self.event = event; self.token = token; self.tokenExpiresAt = tokenExpiresAt; self.now = now
+    }
+}
+
+/// What one submission did, committed: the store's result and the health
+/// record the judge wrote for its mailbox (nil: none changed).
+public struct FeedbackOutcome: Sendable, Equatable {
+    public var result: FeedbackResult
+    public var health: MailboxHealthRecord?
+    public init(result: FeedbackResult, health: MailboxHealthRecord? = nil) { self.result = result; self.health = health }
+
+    /// `result` of `s`, and the judgement of its mailbox when it is a new hard bounce or complaint of ours.
+    init(_ result: FeedbackResult, of s: FeedbackSubmission, judge: MailboxJudge?, scope: @autoclosure () -> any MailboxHealthScope) throws {
+        self.result = result
+        guard let judge, case .stored(let mailbox?, _) = result, s.event.effect.judgesHealth else { return }
+        health = try judge(mailbox, scope(), s.now)
+    }
+}
+
+/// One mailbox's health inputs and its write, inside the transaction that
+/// stores the feedback: what the judge reads is what it commits against.
+public protocol MailboxHealthScope {
+    func health(of address: String) throws -> MailboxHealthRecord?
+    /// Attempts, bounces and complaints of `address` since `since` (as `mailboxStats`).
+    func stats(of address: String, since: Double) throws -> MailboxStats
+    func update(_ record: MailboxHealthRecord, event: SendingEvent?) throws
+}
+
+/// Judges the mailbox a hard bounce or complaint concerns (the Sender's
+/// health rule); returns the record it wrote, nil when nothing changed.
+public typealias MailboxJudge = (_ mailbox: String, _ scope: any MailboxHealthScope, _ now: Double) throws -> MailboxHealthRecord?

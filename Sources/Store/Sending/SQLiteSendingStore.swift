@@ -387,47 +387,59 @@ public struct SQLiteSendingStore: SendingStore {
     }
 
     public func mailboxHealth() throws -> [String: MailboxHealthRecord] {
-        try pool.read { db in
-            var out: [String: MailboxHealthRecord] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM sending_mailbox_health") {
-                let h = MailboxHealthRecord(address: r["address"], enabled: r["enabled"], reason: r["reason"], changedAt: r["changed_at"],
-                                            warmupShiftDays: r["warmup_shift_days"], heldStage: r["held_stage"], heldSince: r["held_since"])
-                out[h.address] = h
-            }
-            return out
-        }
+        try pool.read { db in try Self.mailboxHealth(db, address: nil) }
     }
 
     public func updateMailboxHealth(_ h: MailboxHealthRecord, event: SendingEvent?) throws {
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO sending_mailbox_health (address, enabled, reason, changed_at, warmup_shift_days, held_stage, held_since)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(address) DO UPDATE SET enabled = excluded.enabled, reason = excluded.reason, changed_at = excluded.changed_at,
-                    warmup_shift_days = excluded.warmup_shift_days, held_stage = excluded.held_stage, held_since = excluded.held_since
-                """, arguments: [h.address, h.enabled, h.reason, h.changedAt, h.warmupShiftDays, h.heldStage, h.heldSince])
-            if let event { try Self.insert(db, event) }
-        }
+        try pool.write { db in try Self.updateMailboxHealth(db, h, event: event) }
     }
 
     public func mailboxStats(since: Double) throws -> [String: MailboxStats] {
-        try pool.read { db in
-            var out: [String: MailboxStats] = [:]
-            // A configuration fault's reservation is no send (AttemptOutcome).
-            for r in try Row.fetchAll(db, sql: """
-                SELECT mailbox, COUNT(*) AS n FROM sending_reservation WHERE at >= ? AND config_fault IS NULL GROUP BY mailbox
-                """, arguments: [since]) {
-                out[r["mailbox"], default: MailboxStats()].sends = r["n"]
-            }
-            for r in try Row.fetchAll(db, sql: """
-                SELECT mailbox, SUM(kind = 'bounce.hard') AS b, SUM(kind = 'complaint') AS c FROM sending_event
-                WHERE at >= ? AND mailbox IS NOT NULL GROUP BY mailbox
-                """, arguments: [since]) {
-                out[r["mailbox"], default: MailboxStats()].bounces = r["b"]
-                out[r["mailbox"], default: MailboxStats()].complaints = r["c"]
-            }
-            return out
+        try pool.read { db in try Self.mailboxStats(db, since: since, address: nil) }
+    }
+
+    /// Every mailbox's health record, or only `address`'s.
+    static func mailboxHealth(_ db: Database, address: String?) throws -> [String: MailboxHealthRecord] {
+        var out: [String: MailboxHealthRecord] = [:]
+        let rows = try address.map { try Row.fetchAll(db, sql: "SELECT * FROM sending_mailbox_health WHERE address = ?", arguments: [$0]) }
+            ?? Row.fetchAll(db, sql: "SELECT * FROM sending_mailbox_health")
+        for r in rows {
+            let h = MailboxHealthRecord(address: r["address"], enabled: r["enabled"], reason: r["reason"], changedAt: r["changed_at"],
+                                        warmupShiftDays: r["warmup_shift_days"], heldStage: r["held_stage"], heldSince: r["held_since"])
+            out[h.address] = h
         }
+        return out
+    }
+
+    static func updateMailboxHealth(_ db: Database, _ h: MailboxHealthRecord, event: SendingEvent?) throws {
+        try db.execute(sql: """
+            INSERT INTO sending_mailbox_health (address, enabled, reason, changed_at, warmup_shift_days, held_stage, held_since)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(address) DO UPDATE SET enabled = excluded.enabled, reason = excluded.reason, changed_at = excluded.changed_at,
+                warmup_shift_days = excluded.warmup_shift_days, held_stage = excluded.held_stage, held_since = excluded.held_since
+            """, arguments: [h.address, h.enabled, h.reason, h.changedAt, h.warmupShiftDays, h.heldStage, h.heldSince])
+        if let event { try insert(db, event) }
+    }
+
+    /// Every mailbox's stats, or only `address`'s (through the `(mailbox, at)` indexes).
+    static func mailboxStats(_ db: Database, since: Double, address: String?) throws -> [String: MailboxStats] {
+        var out: [String: MailboxStats] = [:]
+        let only = address == nil ? "" : "AND mailbox = ?"
+        let arguments: StatementArguments = address.map { [since, $0] } ?? [since]
+        // A configuration fault's reservation is no send (AttemptOutcome).
+        for r in try Row.fetchAll(db, sql: """
+            SELECT mailbox, COUNT(*) AS n FROM sending_reservation WHERE at >= ? \(only) AND config_fault IS NULL GROUP BY mailbox
+            """, arguments: arguments) {
+            out[r["mailbox"], default: MailboxStats()].sends = r["n"]
+        }
+        for r in try Row.fetchAll(db, sql: """
+            SELECT mailbox, SUM(kind = 'bounce.hard') AS b, SUM(kind = 'complaint') AS c FROM sending_event
+            WHERE at >= ? \(only) AND mailbox IS NOT NULL GROUP BY mailbox
+            """, arguments: arguments) {
+            out[r["mailbox"], default: MailboxStats()].bounces = r["b"]
+            out[r["mailbox"], default: MailboxStats()].complaints = r["c"]
+        }
+        return out
     }
 
     public func campaign(id: String) throws -> CampaignRecord? {

@@ -76,6 +76,12 @@ public protocol SendingStore: Sendable {
     /// deferral counted, unsubscribe suppressed, delivered settling an
     /// `unknown` outcome. A replayed token or event id changes nothing.
     func recordFeedback(_ event: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) throws -> FeedbackResult
+    /// Group commit: every submission as `recordFeedback` does it, in order,
+    /// and `judge` on the mailbox of each stored hard bounce or complaint,
+    /// all in one transaction. A submission that fails is undone alone (the
+    /// others commit); if the transaction cannot commit, each is retried in
+    /// its own. One result per submission, in order; success means committed.
+    func recordFeedback(_ batch: [FeedbackSubmission], judge: MailboxJudge?) -> [Result<FeedbackOutcome, any Error>]
     func feedbackCounts() throws -> FeedbackCounts
     func suppression(email: String) throws -> SuppressionRecord?
     /// Removes a suppression and records why; false when there was none.
@@ -93,12 +99,31 @@ extension SendingStore {
     /// Recovery when this is the only sender: every interrupted message.
     public func recoverInterrupted(at: Double) throws -> Int { try recoverInterrupted(at: at) { _ in true } }
 
+    /// One submission at a time, the judge after its commit: for stores
+    /// without transactions (the in-memory one of simulations).
+    public func recordFeedback(_ batch: [FeedbackSubmission], judge: MailboxJudge?) -> [Result<FeedbackOutcome, any Error>] {
+        batch.map { s in
+            Result {
+                let result = try recordFeedback(s.event, token: s.token, tokenExpiresAt: s.tokenExpiresAt, now: s.now)
+                return try FeedbackOutcome(result, of: s, judge: judge, scope: StoreHealthScope(store: self))
+            }
+        }
+    }
+
     /// `enqueue` for recipients already in memory (simulations, tests).
     public func enqueue(campaign: CampaignRecord, recipients: [Enrollment], now: Double) throws -> EnqueueReport {
         try enqueue(campaign: campaign, now: now) { add in
             for r in recipients { try add(r) }
         }
     }
+}
+
+/// `MailboxHealthScope` through a store's own operations (each its own transaction).
+struct StoreHealthScope: MailboxHealthScope {
+    let store: any SendingStore
+    func health(of address: String) throws -> MailboxHealthRecord? { try store.mailboxHealth()[address] }
+    func stats(of address: String, since: Double) throws -> MailboxStats { try store.mailboxStats(since: since)[address] ?? MailboxStats() }
+    func update(_ record: MailboxHealthRecord, event: SendingEvent?) throws { try store.updateMailboxHealth(record, event: event) }
 }
 
 public enum SendingStoreError: Error, CustomStringConvertible, Equatable {
