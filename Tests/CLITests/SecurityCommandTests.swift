@@ -157,6 +157,25 @@ import Testing
         #expect(try store.pendingMessages().map(\.email) == ["bob@example.net"])
     }
 
+    /// Finding 7 through the binary: under umask 022, `enqueue` creates the
+    /// state file (addresses and CSV columns) 0600 in a new 0700 directory.
+    @Test func enqueueCreatesAPrivateStateUnderAPermissiveUmask() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try EnqueueCommandTests.campaign.write(toFile: dir + "/campaign.yaml", atomically: true, encoding: .utf8)
+        try "email,first_name\nann.canary@example.net,Ann\n".write(toFile: dir + "/r.csv", atomically: true, encoding: .utf8)
+        let path = dir + "/state/state.sqlite"
+        let r = try await reconcile(["enqueue", "--campaign", "campaign.yaml", "--recipients", "r.csv", "--group", "us-outreach",
+                                     "--inventory", CLIRunner.repositoryRoot + "/inventory", "--state", path], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("1 enrolled"))
+        #expect(mode(path) == 0o600, "state.sqlite: mode \(String(mode(path) ?? 0, radix: 8))")
+        #expect(mode(dir + "/state") == 0o700)
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            #expect(mode(path + suffix) == 0o600, "state.sqlite\(suffix)")
+        }
+    }
+
     @Test func anExistingStateReadableByOthersIsWarnedAbout() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -80,8 +80,9 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         }
         let name = String(decoding: domain, as: UTF8.self)
         if let first = HostName.problems(name, hostname: true).first { return fail("'\(shown(s))' has an invalid domain: \(first.message)") }
-        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        if labels.count < 2 || labels.last!.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) || domain.last == UInt8(ascii: ".") {
+        // At least two labels, the last not all digits (an empty one is: a trailing dot).
+        let lastDot = domain.lastIndex(of: UInt8(ascii: "."))
+        if lastDot.map({ domain[($0 + 1)...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }) ?? true {
             return fail("'\(shown(s))' needs a domain with a top-level label (e.g. example.com)")
         }
         if bytes.count > maxOctets { return fail("the address is \(bytes.count) octets; the limit is \(maxOctets)") }
