@@ -44,16 +44,21 @@ public final class SandboxWorld: Sendable {
             for f in factories {
                 let ctx = SandboxServiceContext(dnsView: view, domains: seed.domains(for: f.apiName), limits: options.limits,
                                                 faults: options.faults, faultSeed: options.faultSeed, savedState: saved[f.apiName],
-                                                zoho: seed.zoho)
+                                                zoho: seed.zoho, filesDirectory: options.statePath.map(directory(of:)))
                 do { running.append(try await f.start(ctx)) } catch let e as DecodingError {
                     throw SandboxStateError(path: options.statePath ?? "(state)", reason: "the saved \(f.apiName) state does not load: \(e)")
                 }
             }
         } catch {
-            for r in running { await r.server.stop() }
+            for r in running { await r.stop() }
             throw error
         }
         return SandboxWorld(dnsView: view, services: running, options: options)
+    }
+
+    static func directory(of path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "." : dir
     }
 
     /// The state file of a world kept in a directory (`.reconcile/sandbox/world.json`).
@@ -112,7 +117,7 @@ public final class SandboxWorld: Sendable {
 
     public func stop() async {
         if let path = options.statePath { try? saveState(to: path) }
-        for s in services { await s.server.stop() }
+        for s in services { await s.stop() }
     }
 }
 
