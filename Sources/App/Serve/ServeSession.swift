@@ -104,8 +104,8 @@ public struct ServeSession: Sendable {
         }
         if let replies = replyService(log: log) { daemon.add(replies, name: "replies") }
         if request.send {
-            // The sandbox's Mailgun has no SMTP side: its mail goes through the HTTP API.
-            let transport: any MailTransport = sandbox != nil || request.transport == .mailgunHTTP
+            // Under the sandbox SMTP goes to the Mailgun emulator's submission port (`SandboxSession.bind`).
+            let transport: any MailTransport = request.transport == .mailgunHTTP
                 ? MailgunHTTPTransport(environment: environment) : CurlSMTPTransport(environment: environment)
             daemon.add(try SendService(fleet: fleet, store: store, transport: transport, environment: environment, log: log), name: "sender")
         }
