@@ -11,8 +11,8 @@ import Testing
     static let inventory = CLIRunner.repositoryRoot + "/inventory"
 
     /// apply → enqueue with `bounce…` addresses → `serve --send`: sends go
-    /// out, the emulator's webhooks come back, a mailbox crosses 10 % and is
-    /// disabled, and it sends nothing after that.
+    /// out over SMTP submission to the emulator, its webhooks come back, a
+    /// mailbox crosses 10 % and is disabled, and it sends nothing after that.
     @Test func serveSendsHearsTheBouncesAndDisablesTheMailbox() async throws {
         let f = try await EngineFixture.start()
         do {
@@ -31,6 +31,12 @@ import Testing
             try f.edit("fleet.yaml") { text in
                 text.replacingOccurrences(of: "    chat_id: \"-1001234567890\"",
                                           with: "    chat_id: \"\(telegram["chat_id"]!)\"\n    endpoint: \(telegram["url"]!)")
+            }
+            // The sender submits over SMTP to the emulator's port, its certificate verified against the CA file it wrote.
+            let mailgun = try #require(f.world.service("mailgun-us")?.descriptor)
+            try f.edit("fleet.yaml") { text in
+                text.replacingOccurrences(of: "\n  mailgun-us:\n", with: "\n  mailgun-us:\n    smtp_endpoint: \(mailgun["smtp_url"]!)\n"
+                                          + "    smtp_ca_file: \(mailgun["smtp_ca_file"]!)\n")
             }
             var environment = f.environment
             environment["TELEGRAM_BOT_TOKEN"] = telegram["bot_token"]
@@ -51,7 +57,7 @@ import Testing
             #expect(enq.status == 0, "\(enq.stderr)")
 
             let serve = try ServeProcess(["--inventory", "inventory", "--state", "state.sqlite", "--listen", "127.0.0.1:0",
-                                          "--send", "--transport", "mailgun-http"], cwd: f.dir, environment: environment)
+                                          "--send"], cwd: f.dir, environment: environment)
             do {
                 let url = try await serve.listening()
                 // apply registered the webhooks at the public URL; the emulators deliver them here instead.

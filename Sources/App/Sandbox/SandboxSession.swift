@@ -35,7 +35,7 @@ public struct SandboxSession: Sendable {
 
     /// The inventory with sandbox credentials: accounts rewritten where the
     /// emulator insists on its own identifiers (Namecheap's API user and
-    /// allow-listed IP; the Zoho emulator already is the inventory's
+    /// allow-listed IP; Mailgun's SMTP endpoint and CA file; the Zoho emulator already is the inventory's
     /// organisation, from the seed), an environment with every referenced
     /// secret, and the emulators' URLs by account name. The process
     /// environment is never read: a production secret set in the shell must
@@ -54,9 +54,12 @@ public struct SandboxSession: Sendable {
                 env[n.apiKey.name] = c.apiKey
                 (n.apiUser, n.username, n.clientIP) = (c.apiUser, c.userName, c.clientIP)
                 account.settings = .namecheap(n)
-            case (.mailgun(let m), .mailgun(let c)):
+            case (.mailgun(var m), .mailgun(let c)):
                 env[m.apiKey.name] = c.apiKey
                 if let key = m.webhookSigningKey { env[key.name] = c.webhookSigningKey }
+                // SMTP submission goes to the emulator's port, its certificate verified against the one it wrote.
+                (m.smtpEndpoint, m.smtpCAFile) = (c.smtpURL, c.smtpCAFile)
+                account.settings = .mailgun(m)
             case (.zoho(let z), .zoho(let c)):
                 env[z.clientID.name] = c.clientID; env[z.clientSecret.name] = c.clientSecret; env[z.refreshToken.name] = c.refreshToken
             default: continue

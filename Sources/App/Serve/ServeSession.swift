@@ -111,8 +111,8 @@ public struct ServeSession: Sendable {
         let pulse = request.send ? SenderPulse(start: Date().timeIntervalSince1970) : nil
         daemon.add(ConditionWatch(store: alerts, counters: counters, pulse: pulse, settings: request.conditions, log: log), name: "conditions")
         if request.send {
-            // The sandbox's Mailgun has no SMTP side: its mail goes through the HTTP API.
-            let transport: any MailTransport = sandbox != nil || request.transport == .mailgunHTTP
+            // Under the sandbox SMTP goes to the Mailgun emulator's submission port (`SandboxSession.bind`).
+            let transport: any MailTransport = request.transport == .mailgunHTTP
                 ? MailgunHTTPTransport(environment: environment) : CurlSMTPTransport(environment: environment)
             var sender = try SendService(fleet: fleet, store: store, transport: transport, environment: environment, log: log)
             sender.pulse = pulse

@@ -23,25 +23,30 @@ public final class MailgunEmulator: Sendable {
     let sendThrottles: Locked<[Int]>
     /// Signed webhook POSTs after sends and `emit`, with Mailgun's retries.
     public let webhooks: MailgunWebhookDispatcher
+    /// SMTP submission (STARTTLS, AUTH by the domains' SMTP credentials) on its own port.
+    public let smtp: MailgunSMTPServer
 
     public var url: URL { server.baseURL }
 
     init(region: MailgunRegion, apiKey: String, signingKey: String, faults: FaultInjector, counters: RequestCounters,
          limiter: ServerRateLimiter, server: EmulatorServer, state: MailgunEmulatorState, sendThrottles: Locked<[Int]>,
-         webhooks: MailgunWebhookDispatcher) {
+         webhooks: MailgunWebhookDispatcher, smtp: MailgunSMTPServer) {
         self.region = region; self.apiKey = apiKey; self.signingKey = signingKey; self.faults = faults
         self.counters = counters; self.limiter = limiter; self.server = server; self.state = state
         self.sendThrottles = sendThrottles
         self.webhooks = webhooks
+        self.smtp = smtp
     }
 
     /// The documented account limit for the Domains and Webhooks APIs: 300/minute (§1.3).
     public static let accountLimits = ServerRateLimits(windows: [RateWindow(limit: 300, seconds: 60)])
 
+    /// `smtpDirectory`: where the SMTP certificate (the client's CA file) is
+    /// written; nil: a temporary directory of its own.
     public static func start(region: MailgunRegion, dns: DNSView, apiKey: String, signingKey: String,
                              faults: FaultProfile = .none, seed: UInt64 = 1,
                              limits: ServerRateLimits = .unlimited, port: Int = 0,
-                             savedState: Data? = nil) async throws -> MailgunEmulator {
+                             savedState: Data? = nil, smtpDirectory: String? = nil) async throws -> MailgunEmulator {
         let saved = try savedState.map { try JSONDecoder().decode(MailgunEmulatorState.Persisted.self, from: $0) }
         let state = MailgunEmulatorState(region: region, dns: dns, seed: seed, restoring: saved)
         let injector = FaultInjector(profile: faults, seed: seed)
@@ -53,12 +58,21 @@ public final class MailgunEmulator: Sendable {
                                    webhooks: webhooks)
         let router = routes.router(gate: EmulatorGate(traits: MailgunRoutes.traits, limiter: limiter, faults: injector, counters: counters))
         let server = try await EmulatorServer.start(name: "mailgun-\(region.rawValue)", router: router, port: port)
+        let smtp: MailgunSMTPServer
+        do {
+            smtp = try await MailgunSMTPServer.start(name: "mailgun-\(region.rawValue)", state: state, webhooks: webhooks,
+                                                     directory: smtpDirectory)
+        } catch {
+            await server.stop()
+            throw error
+        }
         return MailgunEmulator(region: region, apiKey: apiKey, signingKey: signingKey, faults: injector, counters: counters,
-                               limiter: limiter, server: server, state: state, sendThrottles: throttles, webhooks: webhooks)
+                               limiter: limiter, server: server, state: state, sendThrottles: throttles, webhooks: webhooks, smtp: smtp)
     }
 
     public func stop() async {
         webhooks.stopped.value = true
+        await smtp.stop()
         await server.stop()
     }
 
@@ -79,12 +93,15 @@ public final class MailgunEmulator: Sendable {
         public var headers: [String: String]
         public var variables: [String: String]
         public var subject: String?
+        /// The message bytes as received (`messages.mime`, SMTP submission); nil for a form send.
+        public var mime: String?
     }
 
     public func sentMessages() async -> [RecordedMessage] {
         await state.messages.map {
             RecordedMessage(id: $0.id, domain: $0.domain, recipients: $0.recipients, tags: $0.tags, headers: $0.headers,
-                            variables: $0.variables, subject: $0.fields.first { $0.0 == "subject" }?.1 ?? $0.headers["Subject"])
+                            variables: $0.variables, subject: $0.fields.first { $0.0 == "subject" }?.1 ?? $0.headers["Subject"],
+                            mime: $0.fields.first { $0.0 == "message" }?.1)
         }
     }
 

@@ -44,21 +44,7 @@ extension MailgunRoutes {
             if let refused { return refused }
             // The emulator's own wording: the docs name the part but not this error.
             guard let mime = f["message"], !mime.isEmpty else { return MailReply.message("message parameter is missing", status: 400) }
-            // Mailgun reads its own headers from the MIME: X-Mailgun-Tag (repeatable) and X-Mailgun-Variables (a JSON object).
-            let head = MIMEHeaders.parse(mime)
-            var variables: [String: String] = [:]
-            if let json = head.first(where: { $0.name.lowercased() == "x-mailgun-variables" })?.value,
-               let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] {
-                for (k, v) in object { variables[k] = v as? String ?? "\(v)" }
-            }
-            let tags = head.filter { $0.name.lowercased() == "x-mailgun-tag" }.map(\.value)
-            let headers = Dictionary(head.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-            let subject = head.first { $0.name.lowercased() == "subject" }?.value
-            let from = head.first { $0.name.lowercased() == "from" }?.value
-            // Assumed, not verified on a real account (sending.md §5.3): the message keeps its own Message-ID.
-            let id = head.first { $0.name.lowercased() == "message-id" }.map { MailgunMessageID.bare($0.value) }
-            return await Self.queue(state: state, webhooks: webhooks, domain: s, name: name, fields: f.pairs, to: to, from: from, subject: subject,
-                                    tags: Array(tags.prefix(3)), headers: headers, variables: variables, messageID: id)
+            return await Self.acceptMIME(mime, to: to, fields: f.pairs, domain: s, name: name, state: state, webhooks: webhooks)
         }
         router.get("/v3/:name/events") { request, context in
             let name = Self.param(context, "name")
@@ -81,6 +67,27 @@ extension MailgunRoutes {
             return MailReply.json(MailgunEventPage(items: page, paging: MailgunPaging(
                 first: base, last: base, next: "\(base)?\(nextQuery.joined(separator: "&"))", previous: base)))
         }
+    }
+
+    /// Our own MIME bytes, from `messages.mime` or SMTP submission (`MailgunSMTPServer`):
+    /// Mailgun reads its own headers out of them, then queues as any send.
+    static func acceptMIME(_ mime: String, to: [String], fields: [(String, String)], domain s: MailgunEmulatorState.DomainState,
+                           name: String, state: MailgunEmulatorState, webhooks: MailgunWebhookDispatcher) async -> Response {
+        // Mailgun reads its own headers from the MIME: X-Mailgun-Tag (repeatable) and X-Mailgun-Variables (a JSON object).
+        let head = MIMEHeaders.parse(mime)
+        var variables: [String: String] = [:]
+        if let json = head.first(where: { $0.name.lowercased() == "x-mailgun-variables" })?.value,
+           let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] {
+            for (k, v) in object { variables[k] = v as? String ?? "\(v)" }
+        }
+        let tags = head.filter { $0.name.lowercased() == "x-mailgun-tag" }.map(\.value)
+        let headers = Dictionary(head.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let subject = head.first { $0.name.lowercased() == "subject" }?.value
+        let from = head.first { $0.name.lowercased() == "from" }?.value
+        // Assumed, not verified on a real account (sending.md §5.3): the message keeps its own Message-ID.
+        let id = head.first { $0.name.lowercased() == "message-id" }.map { MailgunMessageID.bare($0.value) }
+        return await queue(state: state, webhooks: webhooks, domain: s, name: name, fields: fields, to: to, from: from, subject: subject,
+                           tags: Array(tags.prefix(3)), headers: headers, variables: variables, messageID: id)
     }
 
     /// A send that passed validation: recorded, with an `accepted` event and,

@@ -16,12 +16,14 @@ extension SandboxServiceFactory {
             let emulator = try await MailgunEmulator.start(
                 region: region, dns: ctx.dnsView, apiKey: mailgunSandboxKey, signingKey: mailgunSandboxSigningKey,
                 faults: ctx.faults, seed: ctx.faultSeed &+ (region == .us ? 11 : 12),
-                limits: ctx.limits ? MailgunEmulator.accountLimits : .unlimited, savedState: ctx.savedState)
+                limits: ctx.limits ? MailgunEmulator.accountLimits : .unlimited, savedState: ctx.savedState,
+                smtpDirectory: ctx.filesDirectory)
             return RunningService(apiName: "mailgun-\(region.rawValue)", server: emulator.server, url: emulator.url,
                                   credentials: .mailgun(.init(region: region, apiKey: mailgunSandboxKey,
-                                                              webhookSigningKey: mailgunSandboxSigningKey)),
+                                                              webhookSigningKey: mailgunSandboxSigningKey,
+                                                              smtpURL: emulator.smtp.url, smtpCAFile: emulator.smtp.caFile)),
                                   counters: emulator.counters, exportState: { try emulator.exportState() },
-                                  redirectWebhooks: { emulator.redirectWebhooks(to: $0) })
+                                  redirectWebhooks: { emulator.redirectWebhooks(to: $0) }, stop: { await emulator.stop() })
         }
     }
 }

@@ -16,6 +16,9 @@ public enum SandboxCredentials: Sendable {
         public var region: MailgunRegion
         public var apiKey: String
         public var webhookSigningKey: String
+        /// SMTP submission: `smtp://127.0.0.1:PORT` (STARTTLS) and the PEM to verify its certificate with.
+        public var smtpURL: String
+        public var smtpCAFile: String
     }
 
     public struct Zoho: Sendable {
@@ -36,7 +39,8 @@ public enum SandboxCredentials: Sendable {
         switch self {
         case .porkbun(let c): ["apikey": c.apiKey, "secretapikey": c.secretKey]
         case .namecheap(let c): ["ApiUser": c.apiUser, "ApiKey": c.apiKey, "UserName": c.userName, "ClientIp": c.clientIP]
-        case .mailgun(let c): ["region": c.region.rawValue, "api_key": c.apiKey, "webhook_signing_key": c.webhookSigningKey]
+        case .mailgun(let c): ["region": c.region.rawValue, "api_key": c.apiKey, "webhook_signing_key": c.webhookSigningKey,
+                               "smtp_url": c.smtpURL, "smtp_ca_file": c.smtpCAFile]
         case .zoho(let c): ["region": c.region.rawValue, "org_id": c.orgID, "client_id": c.clientID,
                             "client_secret": c.clientSecret, "refresh_token": c.refreshToken]
         case .telegram(let c): ["bot_token": c.botToken, "chat_id": c.chatID]

@@ -14,6 +14,9 @@ public struct SandboxServiceContext: Sendable {
     public let savedState: Data?
     /// The seed's Zoho organisation (nil: keep the saved one or the default).
     public let zoho: SandboxZohoOrg?
+    /// Where files for clients go (the Mailgun SMTP certificate): the world's
+    /// own directory when it has a state file; nil: each service's temporary one.
+    public let filesDirectory: String?
 }
 
 /// A started service: where it listens and how a client logs in.
@@ -29,10 +32,12 @@ public struct RunningService: Sendable {
     public let counters: RequestCounters?
     /// Mailgun: sends its webhooks to a local base URL instead (`serve --sandbox`).
     public let redirectWebhooks: (@Sendable (String?) -> Void)?
+    /// Stops everything the service listens on (nil: just `server`).
+    private let stopAll: (@Sendable () async -> Void)?
 
     public init(apiName: String, server: EmulatorServer, url: URL, credentials: SandboxCredentials,
                 counters: RequestCounters? = nil, exportState: @escaping @Sendable () throws -> Data? = { nil },
-                redirectWebhooks: (@Sendable (String?) -> Void)? = nil) {
+                redirectWebhooks: (@Sendable (String?) -> Void)? = nil, stop: (@Sendable () async -> Void)? = nil) {
         self.apiName = apiName
         self.server = server
         self.url = url
@@ -40,6 +45,12 @@ public struct RunningService: Sendable {
         self.counters = counters
         self.exportState = exportState
         self.redirectWebhooks = redirectWebhooks
+        self.stopAll = stop
+    }
+
+    /// The HTTP server and any other listener (Mailgun's SMTP port).
+    public func stop() async {
+        if let stopAll { await stopAll() } else { await server.stop() }
     }
 
     /// `url` plus the credentials under the real API's own field names: the

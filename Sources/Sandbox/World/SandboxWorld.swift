@@ -51,7 +51,7 @@ public final class SandboxWorld: Sendable {
             for f in factories {
                 let ctx = SandboxServiceContext(dnsView: view, domains: seed.domains(for: f.apiName), limits: options.limits,
                                                 faults: options.faults, faultSeed: options.faultSeed, savedState: saved[f.apiName],
-                                                zoho: seed.zoho)
+                                                zoho: seed.zoho, filesDirectory: options.statePath.map(directory(of:)))
                 do { running.append(try await f.start(ctx)) } catch let e as DecodingError {
                     throw SandboxStateError(path: options.statePath ?? "(state)", reason: "the saved \(f.apiName) state does not load: \(e)")
                 }
@@ -60,15 +60,20 @@ public final class SandboxWorld: Sendable {
             let dns = options.publishDNS ? try await SandboxDNS.start(view: view, directory: dnsDirectory(options)) : nil
             return SandboxWorld(dnsView: view, services: running, options: options, dns: dns)
         } catch {
-            for r in running { await r.server.stop() }
+            for r in running { await r.stop() }
             throw error
         }
     }
 
     /// Knot's files: beside the world file, or in a temporary directory.
     static func dnsDirectory(_ options: SandboxOptions) -> String {
-        if let path = options.statePath { return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("knot").path }
+        if let path = options.statePath { return directory(of: path) + "/knot" }
         return FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-knot-\(UUID().uuidString.prefix(8))").path
+    }
+
+    static func directory(of path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "." : dir
     }
 
     /// The state file of a world kept in a directory (`.reconcile/sandbox/world.json`).
@@ -129,7 +134,7 @@ public final class SandboxWorld: Sendable {
     public func stop() async {
         if let path = options.statePath { try? saveState(to: path) }
         dns?.stop()
-        for s in services { await s.server.stop() }
+        for s in services { await s.stop() }
     }
 }
 

@@ -8,7 +8,8 @@ import Sender
 /// webhooks, replies its routes forward, one-click unsubscribes — and, with
 /// `--send`, sends too.
 /// The first stdout line is `{"listening":"http://HOST:PORT"}` once the
-/// server accepts connections (with `--listen …:0`, the port the kernel chose).
+/// server accepts connections (with `--listen …:0`, the port the kernel chose);
+/// under `--sandbox` the second is `{"sandbox":{…}}`, the emulators' JSON line.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -20,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     var listen: String = "127.0.0.1:8080"
     @Flag(help: "Also run the sender in this process (as `reconcile send` does).") var send = false
     @Flag(help: "Run against the built-in emulators; the sandbox's Mailgun delivers its webhooks to this server.") var sandbox = false
-    @Option(help: "How --send's mail leaves: smtp or mailgun-http (the sandbox always uses mailgun-http).")
+    @Option(help: "How --send's mail leaves: smtp or mailgun-http (under --sandbox, the Mailgun emulator's SMTP port or API).")
     var transport: TransportKind = .smtp
     @Option(help: "Oldest webhook signature accepted (Mailgun retries for about 8 h).")
     var webhookWindow: DurationArgument = DurationArgument(seconds: 9 * 3600)
@@ -58,6 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
             try await session.run(log: { stderr($0 + "\n") }) { url in
                 // Straight to fd 1, so a supervisor or test reads it at once.
                 FileHandle.standardOutput.write(Data("{\"listening\":\"\(url)\"}\n".utf8))
+                // Then, under --sandbox, the emulators as `reconcile sandbox` names them (Telegram's `/sent`, Mailgun's SMTP port).
+                if let world = session.sandbox?.world {
+                    FileHandle.standardOutput.write(Data("{\"sandbox\":\(world.descriptorJSON())}\n".utf8))
+                }
                 stderr("serve: listening on \(url)\(send ? ", sending" : "")\(sandbox ? " (sandbox)" : "")\n")
             }
             stderr("serve: stopped\n")
