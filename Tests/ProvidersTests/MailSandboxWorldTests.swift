@@ -15,7 +15,7 @@ import Testing
             #expect(!line.contains("\n"))
             let obj = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: String]])
             #expect(Set(obj.keys).isSuperset(of: ["mailgun-us", "mailgun-eu", "zoho", "telegram"]))
-            #expect(Set(obj["mailgun-us"]!.keys) == ["url", "region", "api_key", "webhook_signing_key"])
+            #expect(Set(obj["mailgun-us"]!.keys) == ["url", "region", "api_key", "webhook_signing_key", "smtp_url", "smtp_ca_file"])
             #expect(Set(obj["zoho"]!.keys) == ["url", "accounts_url", "region", "org_id", "client_id", "client_secret", "refresh_token"])
             #expect(Set(obj["telegram"]!.keys) == ["url", "bot_token", "chat_id"])
 
