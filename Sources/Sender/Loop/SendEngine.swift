@@ -52,6 +52,9 @@ public final class SendEngine {
     public var onSend: ((Admission, TransportResult) -> Void)?
     /// Called for every settled attempt with what a person needs to act on it.
     public var onReport: ((SendReport) -> Void)?
+    /// Called when maintenance changes a mailbox's health (a disable the
+    /// webhooks did not already decide: its sample grew past the minimum).
+    public var onHealthChange: ((MailboxHealthRecord) -> Void)?
     /// Beats once per turn of `run` and hears every settled attempt (the stall watch).
     public var pulse: SenderPulse?
 
@@ -99,7 +102,7 @@ public final class SendEngine {
         }
         scheduler.add(fresh)
         scheduler.setSuppressed(try store.suppressedEmails())
-        try health.evaluate(store: store, now: now)
+        for h in try health.evaluate(store: store, now: now) { onHealthChange?(h) }
         for h in try store.mailboxHealth().values { scheduler.setHealth(h) }
         // Anything above may have unblocked a group: decide again for all of them.
         for i in groupWake.indices { groupWake[i] = -.infinity }

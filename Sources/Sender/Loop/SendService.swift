@@ -49,6 +49,9 @@ public struct SendService: Service {
             notice.sent(group: r.group, at: r.at)
             if onAttempt == nil { log(r.line) }
         }
+        engine.onHealthChange = { h in
+            if !h.enabled { log("mailbox \(h.address) disabled: \(h.reason ?? "")") }
+        }
         engine.onWait = { group, now, until, reason in
             if let line = notice.waiting(group: group, now: now, until: until, reason: reason) { log(line) }
         }
