@@ -132,7 +132,7 @@ import Testing
                     import base64, json, smtplib, ssl, sys
                     port, ca, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
                     out = {}
-                    s = smtplib.SMTP("127.0.0.1", port, timeout=20)
+                    s = smtplib.SMTP("127.0.0.1", port, timeout=60)
                     s.ehlo("client.example")
                     out["clear_features"] = sorted(s.esmtp_features)
                     plain = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
