@@ -83,6 +83,7 @@ public final class SendEngine {
         self.campaigns = campaigns
         self.scheduler = Scheduler(fleet: fleet, campaigns: campaigns, limiter: try store.limiterSnapshot(now: now),
                                    health: try store.mailboxHealth(), suppressed: try store.suppressedEmails(), random: random)
+        scheduler.setHeldDomains(Set(try store.domainHolds().map(\.domain)))
         scheduler.add(pending)
         groupWake = Array(repeating: -.infinity, count: fleet.groups.count)
         lastReason = Array(repeating: .noDemand, count: fleet.groups.count)
@@ -104,6 +105,7 @@ public final class SendEngine {
         scheduler.setSuppressed(try store.suppressedEmails())
         for h in try health.evaluate(store: store, now: now) { onHealthChange?(h) }
         for h in try store.mailboxHealth().values { scheduler.setHealth(h) }
+        scheduler.setHeldDomains(Set(try store.domainHolds().map(\.domain)))
         // Anything above may have unblocked a group: decide again for all of them.
         for i in groupWake.indices { groupWake[i] = -.infinity }
         nextMaintenance = now + maintenanceInterval
@@ -154,8 +156,8 @@ public final class SendEngine {
             scheduler.hold(a, until: refusal.retryAt, limit: refusal.limit)
             stats.refused += 1
             return .refused(row: a.row, reason: "\(refusal.limit.rawValue) taken by another sender until \(UTCDay.formatMinute(refusal.retryAt))")
-        case .refused(let reason) where reason == ReserveResult.mailboxDisabled:
-            // Disabled behind our back (a webhook): re-read health; the message stays queued.
+        case .refused(let reason) where reason == ReserveResult.mailboxDisabled || reason == ReserveResult.domainHeld:
+            // Disabled or held behind our back (a webhook, a watcher): re-read; the message stays queued.
             try maintain()
             stats.refused += 1
             return .refused(row: a.row, reason: reason)

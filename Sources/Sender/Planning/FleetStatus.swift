@@ -7,7 +7,7 @@ public struct FleetStatus: Sendable, Equatable {
     public struct Mailbox: Sendable, Equatable {
         public var address: String
         public var domain: String
-        /// enabled, disabled or spare.
+        /// enabled, held, disabled or spare.
         public var state: String
         /// The health switch (a spare can be disabled too).
         public var enabled: Bool
@@ -21,6 +21,8 @@ public struct FleetStatus: Sendable, Equatable {
         /// A warmup stage held for health (0-based), and since when.
         public var heldStage: Int?
         public var heldSince: Double?
+        /// Its domain's holds (`DomainHold`): while any, it sends nothing.
+        public var holds: [DomainHold] = []
         /// This mailbox over the health window.
         public var window = MailboxStats()
     }
@@ -56,20 +58,22 @@ public struct FleetStatus: Sendable, Equatable {
         let health = try store.mailboxHealth()
         let stats24 = try store.mailboxStats(since: now - 86_400)
         let window = try store.mailboxStats(since: now - fleet.thresholds.windowDays * 86_400)
+        let holds = Dictionary(grouping: try store.domainHolds(), by: \.domain)
         var groups: [Group] = []
         for g in fleet.groups {
             var group = Group(name: g.name, mailboxes: [], sentLast24h: 0, windowSends: 0, windowBounces: 0, windowComplaints: 0)
             for m in fleet.mailboxes where m.group == g.name {
                 let h = health[m.address]
-                let state = m.role == .spare ? "spare" : (h?.enabled ?? true) ? "enabled" : "disabled"
+                let domain = DomainHold.domain(of: m.address)
+                let held = holds[domain] ?? []
+                let state = m.role == .spare ? "spare" : !(h?.enabled ?? true) ? "disabled" : held.isEmpty ? "enabled" : "held"
                 let r = Warmup.dailyCap(m, shiftDays: h?.warmupShiftDays ?? 0, heldStage: h?.heldStage, now: now)
                 let stage = r.stage.map { "stage \($0 + 1) (\(r.cap)/day)\(h?.heldStage != nil ? " held" : "")" }
                     ?? (r.cap == 0 ? "warmup not started" : "no warmup (\(r.cap)/day)")
-                let domain = m.address.split(separator: "@").last.map(String.init) ?? m.address
                 let sent = stats24[m.address]?.sends ?? 0
                 group.mailboxes.append(Mailbox(address: m.address, domain: domain, state: state, enabled: h?.enabled ?? true, stage: stage, dailyCap: r.cap,
                                                sentLast24h: sent, reason: h?.reason, changedAt: h?.changedAt, heldStage: h?.heldStage,
-                                               heldSince: h?.heldSince, window: window[m.address] ?? MailboxStats()))
+                                               heldSince: h?.heldSince, holds: held, window: window[m.address] ?? MailboxStats()))
                 group.sentLast24h += sent
                 group.windowSends += window[m.address]?.sends ?? 0
                 group.windowBounces += window[m.address]?.bounces ?? 0

@@ -11,6 +11,10 @@ public enum StatusReport {
 
     public static func render(_ status: FleetStatus) -> String {
         var lines: [String] = []
+        let holds = Set(status.groups.flatMap { $0.mailboxes.flatMap(\.holds) })
+        for h in holds.sorted(by: { ($0.domain, $0.source.rawValue) < ($1.domain, $1.source.rawValue) }) {
+            lines.append("held domain \(h.domain) since \(UTCDay.formatMinute(h.since)): \(h.summary)")
+        }
         for g in status.groups {
             lines.append("group \(g.name): " + g.byState.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
             lines.append("  stages: " + g.byStage.sorted { $0.key < $1.key }.map { "\($0.value) at \($0.key)" }.joined(separator: ", "))

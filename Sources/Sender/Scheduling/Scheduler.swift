@@ -18,6 +18,8 @@ public struct Scheduler {
         var config: SendingMailbox
         var group: Int
         var enabled: Bool
+        /// Its domain is held (`DomainHold`): sends nothing until released.
+        var held = false
         var shiftDays: Int
         var heldStage: Int?
         var log: TimeLog
@@ -41,7 +43,7 @@ public struct Scheduler {
 
     var mailboxes: [MailboxSlot] = []
     // Hot fields of each mailbox in flat arrays, so the per-decision scan walks contiguous memory.
-    var hotOn: [Bool] = []          // enabled and active
+    var hotOn: [Bool] = []          // enabled, not held and active
     var hotNext: [Double] = []      // interval passes at
     var hotCap: [Int] = []
     var hotCapUntil: [Double] = []
@@ -117,11 +119,26 @@ public struct Scheduler {
     public mutating func setHealth(_ h: MailboxHealthRecord) {
         guard let mi = mailboxIndex[h.address] else { return }
         mailboxes[mi].enabled = h.enabled
-        hotOn[mi] = h.enabled && mailboxes[mi].config.role == .active
+        refreshOn(mi)
         hotCapUntil[mi] = -.infinity
         mailboxes[mi].shiftDays = h.warmupShiftDays
         mailboxes[mi].heldStage = h.heldStage
         mailboxes[mi].capValidUntil = -.infinity
+    }
+
+    /// The domains whose mailboxes may not send now (every source's holds).
+    public mutating func setHeldDomains(_ domains: Set<String>) {
+        for mi in mailboxes.indices {
+            let held = domains.contains(DomainHold.domain(of: mailboxes[mi].config.address))
+            guard held != mailboxes[mi].held else { continue }
+            mailboxes[mi].held = held
+            refreshOn(mi)
+        }
+    }
+
+    private mutating func refreshOn(_ mi: Int) {
+        let m = mailboxes[mi]
+        hotOn[mi] = m.enabled && !m.held && m.config.role == .active
     }
 
     public var groupNames: [String] { groups.map(\.config.name) }

@@ -26,6 +26,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     private var usedMessageIDs: Set<String> = []
     private var feedback: [String: (event: String, campaign: String?)] = [:]
     private var tokens: [String: Double] = [:]
+    private var holds: [DomainHold] = []
 
     public init() {}
 
@@ -108,6 +109,7 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 return .refused("sequence stopped: \(reason)")
             }
             if health[r.mailbox.lowercased()]?.enabled == false { return .refused(ReserveResult.mailboxDisabled) }
+            if holds.contains(where: { $0.domain == DomainHold.domain(of: r.mailbox) }) { return .refused(ReserveResult.domainHeld) }
             if let limits = r.limits, let refusal = ledger(r).refusal(at: r.at, limits: limits) { return .limited(refusal) }
             let id = m.messageID ?? r.messageID
             reservations.append(r)
@@ -341,6 +343,16 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
     }
 
     public func mailboxHealth() throws -> [String: MailboxHealthRecord] { locked { health } }
+
+    public func domainHolds() throws -> [DomainHold] { locked { holds } }
+
+    public func replaceDomainHolds(source: DomainHoldSource, with wanted: [String: String], at: Double) throws -> DomainHoldChanges {
+        locked {
+            let (keep, changes) = DomainHold.changes(current: holds, wanted: wanted, source: source, at: at)
+            holds = holds.filter { $0.source != source } + keep
+            return changes
+        }
+    }
 
     public func updateMailboxHealth(_ record: MailboxHealthRecord, event: SendingEvent?) throws {
         locked {

@@ -186,6 +186,10 @@ public struct SQLiteSendingStore: SendingStore {
                              arguments: [r.mailbox.lowercased()]) == true {
             return .refused(ReserveResult.mailboxDisabled)
         }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM sending_domain_hold WHERE domain = ? LIMIT 1",
+                             arguments: [DomainHold.domain(of: r.mailbox)]) == true {
+            return .refused(ReserveResult.domainHeld)
+        }
         if let limits = r.limits, let refusal = try ledger(db, r).refusal(at: r.at, limits: limits) {
             return .limited(refusal)
         }

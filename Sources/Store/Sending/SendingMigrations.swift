@@ -133,5 +133,14 @@ public enum SendingMigrations: StoreMigrations {
                 ALTER TABLE sending_message ADD COLUMN sender TEXT;
                 """)
         }
+        // Domains whose mailboxes may not send for now, one row per watcher
+        // that holds them (DomainHold); read inside every reservation.
+        migrator.registerMigration("sending.5-domain-holds") { db in
+            try db.execute(sql: """
+                CREATE TABLE sending_domain_hold (
+                    domain TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL, since REAL NOT NULL,
+                    PRIMARY KEY (domain, source)) WITHOUT ROWID;
+                """)
+        }
     }
 }

@@ -103,6 +103,8 @@ public enum ReserveResult: Sendable, Equatable {
 
     /// The refusal for a mailbox disabled since the sender last read health: the message stays planned.
     public static let mailboxDisabled = "mailbox disabled"
+    /// The refusal for a mailbox whose domain is held (`DomainHold`) since the sender last read the holds: the message stays planned.
+    public static let domainHeld = "domain held"
 }
 
 /// The final word on one attempt.

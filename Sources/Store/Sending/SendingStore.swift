@@ -88,6 +88,14 @@ public protocol SendingStore: Sendable {
     /// Messages it stopped stay stopped.
     func unsuppress(email: String, reason: String, at: Double) throws -> Bool
 
+    /// Every domain hold, of every source.
+    func domainHolds() throws -> [DomainHold]
+    /// Sets `source`'s holds to exactly `holds` (`domain → reason`) in one
+    /// transaction: new ones placed at `at`, kept ones keep their `since`,
+    /// missing ones released. Other sources' holds are untouched.
+    @discardableResult
+    func replaceDomainHolds(source: DomainHoldSource, with holds: [String: String], at: Double) throws -> DomainHoldChanges
+
     func campaign(id: String) throws -> CampaignRecord?
     /// A message with its recipient's variables and the Message-ID of the step before it.
     func messageRecord(row: Int64) throws -> MessageRecord?
