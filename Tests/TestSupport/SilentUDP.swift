@@ -15,7 +15,7 @@ public final class SilentUDP: @unchecked Sendable {
         let ok = withUnsafeMutablePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
         }
-        guard ok else { throw KnotServer.Failure.command("no UDP port") }
+        guard ok else { throw DovecotServer.Failure.command("no UDP port") }
         port = Int(UInt16(bigEndian: addr.sin_port))
     }
 
