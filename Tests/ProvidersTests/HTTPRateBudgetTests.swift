@@ -33,7 +33,7 @@ private func violations(_ slots: [Double], _ windows: [RateWindow]) -> Int {
         let clock = VirtualClock()
         let budget = RateBudget.namecheap(clock: clock)
         var slots: [Double] = []
-        for _ in 0..<1500 { slots.append(await budget.reserve()) }
+        for _ in 0..<1500 { slots.append(try await budget.reserve()) }
         #expect(violations(slots, budget.windows) == 0)
         // The first 20 go at once; the 21st waits a full minute.
         #expect(slots[19] == 0)
@@ -47,7 +47,7 @@ private func violations(_ slots: [Double], _ windows: [RateWindow]) -> Int {
         let clock = VirtualClock()
         let budget = RateBudget(windows: [RateWindow(limit: 700, seconds: 3600), RateWindow(limit: 8000, seconds: 86400)], clock: clock)
         var slots: [Double] = []
-        for _ in 0..<8001 { slots.append(await budget.reserve()) }
+        for _ in 0..<8001 { slots.append(try await budget.reserve()) }
         #expect(violations(slots, budget.windows) == 0)
         #expect(slots[8000] >= 86400)
     }

@@ -40,6 +40,13 @@ public struct FleetSession: Sendable {
         public var resolvedStatePath: String {
             statePath ?? (sandbox ? SandboxSession.home + "/state.sqlite" : ".reconcile/state.sqlite")
         }
+
+        /// Beside the state: every process using this state shares each
+        /// account's request budget through it (issue #13 §3).
+        public var rateDirectory: String {
+            let dir = (resolvedStatePath as NSString).deletingLastPathComponent
+            return (dir.isEmpty ? "." : dir) + "/rate"
+        }
     }
 
     public let compiled: CompiledInventory
@@ -68,10 +75,11 @@ public struct FleetSession: Sendable {
                 sandbox = s
                 let bound = s.bind(compiled.inventory)
                 providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,
-                                                     limits: request.rateLimits)
+                                                     limits: request.rateLimits, rateDirectory: request.rateDirectory)
             } else {
                 if !request.rateLimits { try RateLimitGuard.check(compiled.inventory) }
-                providers = try FleetProviders.build(for: compiled.inventory, environment: environment, limits: request.rateLimits)
+                providers = try FleetProviders.build(for: compiled.inventory, environment: environment, limits: request.rateLimits,
+                                                     rateDirectory: request.rateDirectory)
             }
             let store = try StateStore(path: request.resolvedStatePath)
             let planner = FleetPlanner(desired: compiled.desired, inventoryHash: compiled.contentHash, providers: providers,

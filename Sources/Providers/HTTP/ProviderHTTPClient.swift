@@ -38,7 +38,9 @@ public struct ProviderHTTPClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            do { try await budget.acquire() } catch {
+            do { try await budget.acquire() } catch let e as RateLedgerError {
+                throw self.error(.unsupported, operation, domain, nil, e.description)
+            } catch {
                 throw self.error(.transient, operation, domain, nil, "cancelled while waiting for the rate budget")
             }
             let outcome: Result<ProviderResponse, TransportFailure>

@@ -31,7 +31,7 @@ public struct MailgunClient: Sendable {
         http = ProviderHTTPClient(
             provider: "mailgun-\(region.rawValue)", transport: transport,
             // Domains and Webhooks APIs: 300 requests/minute per account (§1.3).
-            budget: budget ?? RateBudget(windows: [RateWindow(limit: 300, seconds: 60)], margin: 0.05, clock: clock),
+            budget: budget ?? .mailgun(clock: clock),
             retry: retry, clock: clock, random: random, redactor: redactor, classifier: Self.classifier(clock: clock))
         sendHTTP = ProviderHTTPClient(
             provider: "mailgun-\(region.rawValue)", transport: transport, budget: sendBudget ?? .unlimited(clock: clock),

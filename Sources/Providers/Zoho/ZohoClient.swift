@@ -26,7 +26,7 @@ public struct ZohoClient: Sendable {
         let redactor = Redactor(secrets: [clientID, clientSecret, refreshToken])
         // Rate limits are undocumented (§2.2): budget conservatively, 1 request/s per org.
         http = ProviderHTTPClient(provider: "zoho", transport: transport,
-                                  budget: budget ?? RateBudget(windows: [RateWindow(limit: 1, seconds: 1)], clock: clock),
+                                  budget: budget ?? .zoho(clock: clock),
                                   retry: retry, clock: clock, random: random, redactor: redactor)
         tokens = ZohoAccessTokens(http: http, accountsBase: accountsEndpoint ?? region.accountsBase, clientID: clientID,
                                   clientSecret: clientSecret, refreshToken: refreshToken, clock: clock)

@@ -30,9 +30,12 @@ public struct FleetProviders: Sendable {
     /// Builds a client for every account. A missing secret is an error that
     /// names the reference and where the inventory wrote it — never a value.
     /// `endpoints` overrides an account's API base (`endpoint:` in the
-    /// inventory does the same per account).
+    /// inventory does the same per account). `rateDirectory`: where each
+    /// account's request slots are shared with the other processes on the
+    /// host (`FileRateLedger`); nil keeps them in this process only.
     public static func build(for inventory: Inventory, environment: [String: String],
-                             endpoints: [String: URL] = [:], limits: Bool = true) throws(FleetSetupError) -> FleetProviders {
+                             endpoints: [String: URL] = [:], limits: Bool = true,
+                             rateDirectory: String? = nil) throws(FleetSetupError) -> FleetProviders {
         var missing: [String] = []
         func value(_ ref: SecretRef, _ account: String, _ field: String) -> String {
             guard let v = ref.resolve(in: environment) else {
@@ -40,6 +43,9 @@ public struct FleetProviders: Sendable {
                 return ""
             }
             return v
+        }
+        func ledger(_ provider: String, _ identity: String) -> (any RateLedger)? {
+            rateDirectory.map { FileRateLedger(directory: $0, provider: provider, identity: identity) }
         }
         var registrars: [String: any RegistrarDNSProvider] = [:]
         var mailgun: [String: MailgunClient] = [:]
@@ -53,22 +59,23 @@ public struct FleetProviders: Sendable {
                                                      secretKey: value(p.secretKey, name, "secret_key"))
                 registrars[name] = PorkbunProvider(client: PorkbunClient(
                     baseURL: endpoint ?? PorkbunWire.productionURL, credentials: credentials,
-                    budget: limits ? .porkbun() : .unlimited()))
+                    budget: limits ? .porkbun(ledger: ledger("porkbun", credentials.apiKey)) : .unlimited()))
             case .namecheap(let n):
                 let credentials = NamecheapCredentials(apiUser: n.apiUser, apiKey: value(n.apiKey, name, "api_key"),
                                                        userName: n.username, clientIP: n.clientIP)
                 registrars[name] = NamecheapProvider(client: NamecheapClient(
                     baseURL: endpoint ?? NamecheapWire.productionURL, credentials: credentials,
-                    budget: limits ? .namecheap() : .unlimited()))
+                    budget: limits ? .namecheap(ledger: ledger("namecheap", n.apiUser)) : .unlimited()))
             case .mailgun(let m):
-                mailgun[name] = MailgunClient(region: m.region, apiKey: value(m.apiKey, name, "api_key"), endpoint: endpoint,
-                                              budget: limits ? nil : .unlimited())
+                let key = value(m.apiKey, name, "api_key")
+                mailgun[name] = MailgunClient(region: m.region, apiKey: key, endpoint: endpoint,
+                                              budget: limits ? .mailgun(ledger: ledger("mailgun", key)) : .unlimited())
             case .zoho(let z):
                 zoho[name] = ZohoClient(region: z.region, orgID: z.orgID, clientID: value(z.clientID, name, "client_id"),
                                         clientSecret: value(z.clientSecret, name, "client_secret"),
                                         refreshToken: value(z.refreshToken, name, "refresh_token"),
                                         mailEndpoint: endpoint, accountsEndpoint: endpoint,
-                                        budget: limits ? nil : .unlimited())
+                                        budget: limits ? .zoho(ledger: ledger("zoho", z.orgID)) : .unlimited())
             }
         }
         // Every secret the inventory references is redacted whenever it is set,
