@@ -42,7 +42,8 @@ public struct FleetSession: Sendable {
         }
 
         /// Beside the state: every process using this state shares each
-        /// account's request budget through it (issue #13 §3).
+        /// account's request budget through it (issue #13 §3). Not with
+        /// `--sandbox`, whose emulators live and count in this process only.
         public var rateDirectory: String {
             let dir = (resolvedStatePath as NSString).deletingLastPathComponent
             return (dir.isEmpty ? "." : dir) + "/rate"
@@ -75,7 +76,7 @@ public struct FleetSession: Sendable {
                 sandbox = s
                 let bound = s.bind(compiled.inventory)
                 providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,
-                                                     limits: request.rateLimits, rateDirectory: request.rateDirectory)
+                                                     limits: request.rateLimits)
             } else {
                 if !request.rateLimits { try RateLimitGuard.check(compiled.inventory) }
                 providers = try FleetProviders.build(for: compiled.inventory, environment: environment, limits: request.rateLimits,
