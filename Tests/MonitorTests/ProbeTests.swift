@@ -246,8 +246,10 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let alerts = AlertStore(try StateStore(path: dir.appendingPathComponent("state.sqlite").path))
         let metrics = MonitorMetrics(), lines = LockedLines()
-        let port = try DovecotServer.freePort()
-        let target = ProbeTarget(account: "mailgun-us", provider: "Mailgun", proto: .smtp, url: "smtp://127.0.0.1:\(port)",
+        // A port a server just left: nothing listens there.
+        let gone = try SMTPTestServer()
+        gone.stop()
+        let target = ProbeTarget(account: "mailgun-us", provider: "Mailgun", proto: .smtp, url: gone.url,
                                  logins: [ProbeLogin(username: Self.box, password: Self.mailgunPassword)])
         let service = ProbeService(targets: [target], store: alerts, metrics: metrics,
                                    settings: .init(interval: 0.05, alertAfter: 3), log: { lines.append($0) })
