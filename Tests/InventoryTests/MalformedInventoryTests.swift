@@ -103,6 +103,12 @@ import Inventory
             "fleet.yaml:3:63: accounts.namecheap.client_ip: '2001:db8::7' is not an IPv4 address (Namecheap accepts IPv4 only)"]),
         Case(fixture: "bad-imap-endpoint", errors: [
             "fleet.yaml:6:26: accounts.zoho.imap_endpoint: 'imap://127.0.0.1:143' is not an imaps://HOST:PORT URL"]),
+        Case(fixture: "bad-probe-settings", errors: [
+            "fleet.yaml:5:26: accounts.zoho.smtp_endpoint: 'smtp://smtp.example.com' needs a port: smtp://HOST:PORT (Zoho: smtps 465, smtp 587)",
+            "fleet.yaml:7:28: accounts.zoho-eu.smtp_ca_file: only with smtp_endpoint (Zoho's own hosts carry publicly trusted certificates)",
+            "fleet.yaml:13:19: monitoring.probe_interval: 30s is too short: at least 1m",
+            "fleet.yaml:14:22: monitoring.probe_alert_after: 0 is out of range: must be between 1 and 100",
+            "fleet.yaml:15:27: monitoring.probe_logins_per_round: expected an integer, found 'few'"]),
         Case(fixture: "root-not-a-mapping", errors: [
             "list.yaml:1:1: file: expected a mapping of sections (accounts, defaults, warmup, limits, alerts, monitoring, safety, groups) or a group file (group, pool, domains), found a sequence"]),
         Case(fixture: "mx-without-priority", errors: [

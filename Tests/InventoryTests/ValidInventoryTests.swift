@@ -18,6 +18,9 @@ import Inventory
         // Sections nobody wrote are located at the top of the first fleet file.
         #expect(inv.limits.location.file.hasSuffix("valid/minimal/fleet.yaml") && inv.limits.location.line == 1)
         #expect(inv.monitoring.location == inv.limits.location)
+        // Probes: an alert after 3 failures in a row, 3 fresh logins a round, Zoho's own hosts.
+        #expect(inv.monitoring.probeAlertAfter == 3 && inv.monitoring.probeLoginsPerRound == 3)
+        #expect(inv.accounts["zoho"]?.zoho?.smtpURL == "smtps://smtppro.zoho.com:465")
         #expect(inv.monitoring.dnsCheckInterval == .minutes(10))
         let d = try #require(inv.domain(named: "ACME-mail.com"))
         #expect(d.group == "g1")
@@ -68,6 +71,9 @@ import Inventory
         #expect(inv.alerts.telegram?.chatID == "-1001234567890")
         #expect(inv.monitoring.publicBaseURL == "https://hooks.acme-ops.com")
         #expect(inv.monitoring.probeInterval == .hours(2))
+        #expect(inv.monitoring.probeAlertAfter == 5 && inv.monitoring.probeLoginsPerRound == 10)
+        #expect(inv.accounts["zoho-com"]?.zoho?.smtpURL == "smtp://127.0.0.1:2587")
+        #expect(inv.accounts["zoho-com"]?.zoho?.smtpCAFile == "certs/zoho-smtp.pem")
         #expect(inv.limits.window?.days == [.mon, .wed, .fri])
         #expect(inv.limits.window?.hoursDescription == "08:30-18:00")
         #expect(inv.limits.health.complaintRate == Percentage(percent: 0.1))

@@ -108,6 +108,11 @@ public struct ServeSession: Sendable {
             daemon.add(Alerter(store: alerts, sink: sink, log: log), name: "alerter")
         }
         if let replies = replyService(log: log) { daemon.add(replies, name: "replies") }
+        // SMTP/IMAP logins every `monitoring.probe_interval`; not under `--sandbox`, whose Zoho has no IMAP or SMTP side.
+        if sandbox == nil, let probes = ProbeService.make(inventory: inventory, directory: request.inventoryDirectory, environment: environment,
+                                                          store: alerts, metrics: metrics, log: log) {
+            daemon.add(probes, name: "probes")
+        }
         let pulse = request.send ? SenderPulse(start: Date().timeIntervalSince1970) : nil
         daemon.add(ConditionWatch(store: alerts, counters: counters, pulse: pulse, settings: request.conditions, log: log), name: "conditions")
         if request.send {

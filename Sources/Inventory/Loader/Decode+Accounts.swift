@@ -4,7 +4,7 @@ extension FileDecoder {
         .porkbun: ["api_key", "secret_key"],
         .namecheap: ["api_user", "username", "api_key", "client_ip"],
         .mailgun: ["region", "api_key", "webhook_signing_key", "smtp_password_secret", "smtp_endpoint", "smtp_ca_file"],
-        .zoho: ["region", "client_id", "client_secret", "refresh_token", "org_id", "imap_endpoint", "imap_ca_file"],
+        .zoho: ["region", "client_id", "client_secret", "refresh_token", "org_id", "imap_endpoint", "imap_ca_file", "smtp_endpoint", "smtp_ca_file"],
     ]
     static let kindChoices = AccountKind.allCases.map { ($0.rawValue, $0) }
 
@@ -71,17 +71,7 @@ extension FileDecoder {
             let region = m.required("region").flatMap { ctx.word($0, m.child("region"), MailgunRegion.allCases.map { ($0.rawValue, $0) }, what: "mailgun region") }
             let key = secret("api_key")
             let signing = optionalSecret("webhook_signing_key"), smtp = optionalSecret("smtp_password_secret")
-            var smtpEndpoint: String?
-            if let e = m.optional("smtp_endpoint"), let s = ctx.nonEmptyString(e, m.child("smtp_endpoint")) {
-                if let problem = NameRules.smtpEndpointProblem(s) {
-                    ctx.error(e, m.child("smtp_endpoint"), "'\(DecodeContext.clip(s))' \(problem)")
-                } else { smtpEndpoint = s }
-            }
-            let caFile = m.optional("smtp_ca_file").flatMap { ctx.nonEmptyString($0, m.child("smtp_ca_file")) }
-            if caFile != nil, m.optional("smtp_endpoint") == nil {
-                ctx.error(m.optional("smtp_ca_file")!, m.child("smtp_ca_file"),
-                          "only with smtp_endpoint (Mailgun's own hosts carry publicly trusted certificates)")
-            }
+            let (smtpEndpoint, caFile) = endpointOverride(m, "smtp", provider: "Mailgun", NameRules.smtpEndpointProblem)
             if let region, let key {
                 settings = .mailgun(MailgunAccount(region: region, apiKey: key, webhookSigningKey: signing, smtpPasswordSecret: smtp,
                                                    smtpEndpoint: smtpEndpoint, smtpCAFile: caFile))
@@ -90,23 +80,31 @@ extension FileDecoder {
             let region = m.required("region").flatMap { ctx.word($0, m.child("region"), ZohoRegion.allCases.map { ($0.rawValue, $0) }, what: "zoho region") }
             let id = secret("client_id"), sec = secret("client_secret"), tok = secret("refresh_token")
             let org = m.required("org_id").flatMap { ctx.nonEmptyString($0, m.child("org_id")) }
-            var imap: String?
-            if let n = m.optional("imap_endpoint"), let s = ctx.nonEmptyString(n, m.child("imap_endpoint")) {
-                // Replies are read over TLS only: no plaintext IMAP, whatever the server offers.
-                if NameRules.isIMAPSURL(s) { imap = s } else {
-                    ctx.error(n, m.child("imap_endpoint"), "'\(DecodeContext.clip(s))' is not an imaps://HOST:PORT URL")
-                }
-            }
-            let ca = m.optional("imap_ca_file").flatMap { ctx.nonEmptyString($0, m.child("imap_ca_file")) }
-            if ca != nil, m.optional("imap_endpoint") == nil {
-                ctx.error(m.optional("imap_ca_file")!, m.child("imap_ca_file"),
-                          "only with imap_endpoint (Zoho's own hosts carry publicly trusted certificates)")
-            }
+            // Replies are read over TLS only: no plaintext IMAP, whatever the server offers.
+            let (imap, ca) = endpointOverride(m, "imap", provider: "Zoho") { NameRules.isIMAPSURL($0) ? nil : "is not an imaps://HOST:PORT URL" }
+            // Where the probes log in over SMTP (as a sequencer would), like a Mailgun pool's `smtp_endpoint`.
+            let (smtp, smtpCA) = endpointOverride(m, "smtp", provider: "Zoho") { NameRules.smtpEndpointProblem($0, example: "Zoho: smtps 465, smtp 587") }
             if let region, let id, let sec, let tok, let org {
                 settings = .zoho(ZohoAccount(region: region, clientID: id, clientSecret: sec, refreshToken: tok, orgID: org,
-                                             imapEndpoint: imap, imapCAFile: ca))
+                                             imapEndpoint: imap, imapCAFile: ca, smtpEndpoint: smtp, smtpCAFile: smtpCA))
             } else { settings = nil }
         }
         return settings.map { Account(name: name, settings: $0, endpoint: endpoint, location: ctx.location(keyNode)) }
+    }
+
+    /// `<proto>_endpoint` (checked by `problem`, nil when fine) and
+    /// `<proto>_ca_file`, which only makes sense with the endpoint.
+    private func endpointOverride(_ m: MappingReader, _ proto: String, provider: String,
+                                  _ problem: (String) -> String?) -> (endpoint: String?, caFile: String?) {
+        let key = "\(proto)_endpoint", caKey = "\(proto)_ca_file"
+        var endpoint: String?
+        if let e = m.optional(key), let s = ctx.nonEmptyString(e, m.child(key)) {
+            if let p = problem(s) { ctx.error(e, m.child(key), "'\(DecodeContext.clip(s))' \(p)") } else { endpoint = s }
+        }
+        let caFile = m.optional(caKey).flatMap { ctx.nonEmptyString($0, m.child(caKey)) }
+        if caFile != nil, m.optional(key) == nil {
+            ctx.error(m.optional(caKey)!, m.child(caKey), "only with \(key) (\(provider)'s own hosts carry publicly trusted certificates)")
+        }
+        return (endpoint, caFile)
     }
 }

@@ -22,7 +22,7 @@ extension FileDecoder {
 
     func monitoring(_ node: YAMLNode, path: String) -> Monitoring? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["dns_check_interval", "probe_interval", "reply_poll_interval",
+                                    allowed: ["dns_check_interval", "probe_interval", "probe_alert_after", "probe_logins_per_round", "reply_poll_interval",
                                               "public_base_url", "unsubscribe_secret", "status_auth"]) else { return nil }
         var mon = Monitoring(location: ctx.location(node))
         for (key, apply) in [("dns_check_interval", { (v: TimeSpan) in mon.dnsCheckInterval = v }),
@@ -30,6 +30,10 @@ extension FileDecoder {
                              ("reply_poll_interval", { (v: TimeSpan) in mon.replyPollInterval = v })] {
             guard let n = m.optional(key), let v = ctx.parsed(n, m.child(key), TimeSpan.parse) else { continue }
             if v.seconds < 60 { ctx.error(n, m.child(key), "\(v) is too short: at least 1m") } else { apply(v) }
+        }
+        if let n = m.optional("probe_alert_after"), let v = ctx.int(n, m.child("probe_alert_after"), in: 1...100) { mon.probeAlertAfter = v }
+        if let n = m.optional("probe_logins_per_round"), let v = ctx.int(n, m.child("probe_logins_per_round"), in: 1...1000) {
+            mon.probeLoginsPerRound = v
         }
         if let n = m.optional("public_base_url"), let s = ctx.nonEmptyString(n, m.child("public_base_url")) {
             // Mailgun requires a publicly trusted HTTPS endpoint for webhooks (mail-platforms.md 1.8).

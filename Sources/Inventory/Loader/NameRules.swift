@@ -95,7 +95,10 @@ public enum NameRules {
 
     /// `smtp://HOST:PORT` or `smtps://HOST:PORT` (a host name, IPv4 or
     /// `[IPv6]`, and a port; no path, login or query): where a pool's mail is relayed.
-    static func smtpEndpointProblem(_ s: String) -> String? {
+    static func smtpEndpointProblem(_ s: String) -> String? { smtpEndpointProblem(s, example: "Mailgun: 587, 2525 or 25; smtps: 465") }
+
+    /// `example`: the ports the provider listens on, for the missing-port message.
+    static func smtpEndpointProblem(_ s: String, example: String) -> String? {
         guard let scheme = ["smtp://", "smtps://"].first(where: { s.hasPrefix($0) }) else {
             return "must start with smtp:// (STARTTLS) or smtps:// (TLS from the start)"
         }
@@ -104,7 +107,7 @@ public enum NameRules {
             return "must be just smtp://HOST:PORT (no path, login or query)"
         }
         guard let colon = rest.lastIndex(of: ":"), !rest[..<colon].hasSuffix(":") || rest.hasPrefix("[") else {
-            return "needs a port: smtp://HOST:PORT (Mailgun: 587, 2525 or 25; smtps: 465)"
+            return "needs a port: smtp://HOST:PORT (\(example))"
         }
         let host = String(rest[..<colon]), port = rest[rest.index(after: colon)...]
         guard let p = Int(port), port.allSatisfy({ $0.isASCII && $0.isNumber }), (1...65_535).contains(p) else {

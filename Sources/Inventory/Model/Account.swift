@@ -118,9 +118,13 @@ public struct ZohoAccount: Sendable, Hashable, Codable {
     /// server, a proxy): `imaps://HOST:PORT`; `imapCAFile` trusts a private CA.
     public var imapEndpoint: String?
     public var imapCAFile: String?
+    /// Where the mailboxes' SMTP logins are probed instead of the region's
+    /// `smtppro` host: `smtp[s]://HOST:PORT`; `smtpCAFile` trusts a private CA.
+    public var smtpEndpoint: String?
+    public var smtpCAFile: String?
 
     public init(region: ZohoRegion, clientID: SecretRef, clientSecret: SecretRef, refreshToken: SecretRef, orgID: String,
-                imapEndpoint: String? = nil, imapCAFile: String? = nil) {
+                imapEndpoint: String? = nil, imapCAFile: String? = nil, smtpEndpoint: String? = nil, smtpCAFile: String? = nil) {
         self.region = region
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -128,8 +132,12 @@ public struct ZohoAccount: Sendable, Hashable, Codable {
         self.orgID = orgID
         self.imapEndpoint = imapEndpoint
         self.imapCAFile = imapCAFile
+        self.smtpEndpoint = smtpEndpoint
+        self.smtpCAFile = smtpCAFile
     }
 
     /// The IMAP URL replies are read from.
     public var imapURL: String { imapEndpoint ?? "imaps://\(region.imapHost):993" }
+    /// The SMTP URL the mailboxes log in to (TLS from the first byte on Zoho's own host).
+    public var smtpURL: String { smtpEndpoint ?? "smtps://\(region.smtpHost):465" }
 }

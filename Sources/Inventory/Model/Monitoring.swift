@@ -4,6 +4,10 @@ public struct Monitoring: Sendable, Hashable, Codable {
     public var dnsCheckInterval: TimeSpan
     /// How often SMTP/IMAP probes run.
     public var probeInterval: TimeSpan
+    /// Consecutive failures of one probe condition (endpoint down, TLS, login) before its alert opens.
+    public var probeAlertAfter: Int = 3
+    /// Logins tried per endpoint and round beside those already failing: every credential set in turn.
+    public var probeLoginsPerRound: Int = 3
     /// How often each Zoho mailbox's INBOX is read for replies.
     public var replyPollInterval: TimeSpan = .minutes(5)
     /// Public HTTPS base URL of `reconcile serve` (`https://hooks.acme-mail.com`):

@@ -1,6 +1,8 @@
 import Foundation
 import Sender
 import Store
+// The aiosmtpd and TLS test servers, shared with the Monitor tests.
+@_exported import TestSupport
 
 /// A fresh directory under the system temp dir, removed by the caller.
 func temporaryDirectory(_ name: String = #function) throws -> URL {
@@ -69,3 +71,20 @@ extension SendingStore {
 /// machine whose nameserver is unreachable. libcurl reports it as code 6,
 /// Foundation's URLSession as URLError.cannotFindHost.
 let unresolvableHost = String(repeating: "a", count: 64) + ".invalid"
+
+/// Headers of a received message (unfolded), by lowercased name.
+func headers(of message: String) -> [String: String] {
+    let head = message.components(separatedBy: "\r\n\r\n").first ?? message.components(separatedBy: "\n\n").first ?? ""
+    var out: [String: String] = [:]
+    var last: String?
+    for line in head.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+        if line.first == " " || line.first == "\t", let l = last {
+            out[l, default: ""] += " " + line.trimmingCharacters(in: .whitespaces)
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = line[..<colon].lowercased()
+            out[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            last = name
+        }
+    }
+    return out
+}

@@ -3,41 +3,42 @@ import Foundation
 /// The real aiosmtpd server (scripts/smtp-test-server.py) on 127.0.0.1 with an
 /// ephemeral port, STARTTLS and AUTH required. Stopped with SIGKILL: children
 /// of Swift Testing inherit a blocked signal mask (swift-stack.md pitfall 1).
-final class SMTPTestServer: @unchecked Sendable {
+/// Shared by the Sender and Monitor tests (the sender's deliveries, `serve`'s probes).
+public final class SMTPTestServer: @unchecked Sendable {
     let process = Process()
-    let port: Int
-    let inbox: URL
-    let cert: URL
-    let dir: URL
+    public let port: Int
+    public let inbox: URL
+    public let cert: URL
+    public let dir: URL
 
     /// `parse`: the server also writes what Python's `email` parser reads from each message (`parsed()`).
     /// `anyLogin`: every AUTH login is accepted (mailboxes with derived passwords, as `send --inventory` logs in).
-    init(noStartTLS: Bool = false, parse: Bool = false, user: String = "user", password: String = "pass", anyLogin: Bool = false) throws {
-        dir = try temporaryDirectory("smtp")
+    public init(noStartTLS: Bool = false, parse: Bool = false, user: String = "user", password: String = "pass", anyLogin: Bool = false) throws {
+        dir = try serverDirectory("smtp")
         inbox = dir.appendingPathComponent("inbox")
         // Trusted by the client through CURLOPT_CAINFO.
         let key: URL
         (cert, key) = try selfSignedCertificate(in: dir)
 
-        let python = packageRoot.appendingPathComponent(".reconcile/venv/bin/python")
+        let python = ReconcileBinary.repositoryRoot.appendingPathComponent(".reconcile/venv/bin/python")
         process.executableURL = python
-        process.arguments = [packageRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
+        process.arguments = [ReconcileBinary.repositoryRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
                              "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
             + (noStartTLS ? ["--no-starttls"] : []) + (parse ? ["--parse"] : []) + (anyLogin ? ["--any-login"] : [])
         port = try runAnnouncingPort(process)
     }
 
-    var url: String { "smtp://127.0.0.1:\(port)" }
+    public var url: String { "smtp://127.0.0.1:\(port)" }
 
     /// Every message the server stored, oldest first.
-    func received() -> [String] {
+    public func received() -> [String] {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
         return files.compactMap { try? String(contentsOf: inbox.appendingPathComponent($0), encoding: .utf8) }
     }
 
     /// With `parse`: per stored message, oldest first, Python's reading of it
     /// (`headers`: name, value decoded, addresses, defects; `text`; `max_line`).
-    func parsed() -> [[String: Any]] {
+    public func parsed() -> [[String: Any]] {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         return files.compactMap { f in
             (try? Data(contentsOf: inbox.appendingPathComponent(f))).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
@@ -45,22 +46,22 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// The server's per-message log lines (envelope, TLS, AUTH).
-    func log() -> [[String: Any]] {
+    public func log() -> [[String: Any]] {
         guard let text = try? String(contentsOf: inbox.appendingPathComponent("log.jsonl"), encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
-    func stop() {
+    public func stop() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: dir)
     }
 }
 
-enum SMTPServerError: Error { case didNotStart }
+public enum SMTPServerError: Error { case didNotStart }
 
 /// A self-signed certificate for `localhost` and 127.0.0.1, made with openssl: `cert.pem` and `key.pem` in `dir`.
-func selfSignedCertificate(in dir: URL) throws -> (cert: URL, key: URL) {
+public func selfSignedCertificate(in dir: URL) throws -> (cert: URL, key: URL) {
     let cert = dir.appendingPathComponent("cert.pem"), key = dir.appendingPathComponent("key.pem")
     let openssl = Process()
     openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
@@ -75,7 +76,7 @@ func selfSignedCertificate(in dir: URL) throws -> (cert: URL, key: URL) {
 
 /// Starts a test server and returns the port it prints as `PORT n`; the
 /// server is killed when none comes within 20 s.
-func runAnnouncingPort(_ process: Process) throws -> Int {
+public func runAnnouncingPort(_ process: Process) throws -> Int {
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
@@ -99,13 +100,13 @@ func runAnnouncingPort(_ process: Process) throws -> Int {
 /// An HTTPS server on 127.0.0.1 (Python's `ssl` around `http.server`) whose
 /// self-signed certificate the client does not trust: a TLS verification
 /// failure without any network. Stopped with SIGKILL like `SMTPTestServer`.
-final class UntrustedTLSServer: @unchecked Sendable {
+public final class UntrustedTLSServer: @unchecked Sendable {
     let process = Process()
-    let port: Int
-    let dir: URL
+    public let port: Int
+    public let dir: URL
 
-    init() throws {
-        dir = try temporaryDirectory("tls")
+    public init() throws {
+        dir = try serverDirectory("tls")
         let (cert, key) = try selfSignedCertificate(in: dir)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = ["-c", """
@@ -120,28 +121,18 @@ final class UntrustedTLSServer: @unchecked Sendable {
         port = try runAnnouncingPort(process)
     }
 
-    var url: String { "https://127.0.0.1:\(port)" }
+    public var url: String { "https://127.0.0.1:\(port)" }
 
-    func stop() {
+    public func stop() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: dir)
     }
 }
 
-/// Headers of a received message (unfolded), by lowercased name.
-func headers(of message: String) -> [String: String] {
-    let head = message.components(separatedBy: "\r\n\r\n").first ?? message.components(separatedBy: "\n\n").first ?? ""
-    var out: [String: String] = [:]
-    var last: String?
-    for line in head.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
-        if line.first == " " || line.first == "\t", let l = last {
-            out[l, default: ""] += " " + line.trimmingCharacters(in: .whitespaces)
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].lowercased()
-            out[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            last = name
-        }
-    }
-    return out
+/// A fresh directory under the system temp dir, removed by `stop()`.
+private func serverDirectory(_ name: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
 }
