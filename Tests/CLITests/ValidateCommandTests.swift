@@ -42,7 +42,11 @@ import Testing
         let r = try CLIRunner.reconcile(["validate", "--inventory", "inventory"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("inventory OK: 3 files, 5 accounts, 2 groups, 6 domains, 10 mailboxes\n"))
-        #expect(r.stdout.contains("warnings: 0\n"))
+        // Its DMARC reports go to reports.acme-ops.com, a domain it does not manage (RFC 7489 7.1).
+        #expect(r.stdout.contains("warnings: 1\n  inventory/fleet.yaml:49:5: defaults.dmarc: DMARC reports go to reports.acme-ops.com "
+                                  + "but it is not a zone of this inventory: receivers drop them unless it publishes "
+                                  + "acme-mail.com._report._dmarc.reports.acme-ops.com TXT \"v=DMARC1\" for each of the 6 domains, "
+                                  + "or one *._report._dmarc.reports.acme-ops.com (RFC 7489 7.1)\n"), "\(r.stdout)")
         #expect(r.stdout.contains("desired state: 46 DNS records (16 known after apply), 6 Mailgun domains, 10 SMTP credentials"))
     }
 

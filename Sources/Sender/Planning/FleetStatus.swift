@@ -54,6 +54,7 @@ public struct FleetStatus: Sendable, Equatable {
 
     public static func compute(fleet: SendingFleet, store: any SendingStore, now: Double) throws -> FleetStatus {
         let health = try store.mailboxHealth()
+        let firstSends = try store.firstSends()
         let stats24 = try store.mailboxStats(since: now - 86_400)
         let window = try store.mailboxStats(since: now - fleet.thresholds.windowDays * 86_400)
         var groups: [Group] = []
@@ -62,7 +63,7 @@ public struct FleetStatus: Sendable, Equatable {
             for m in fleet.mailboxes where m.group == g.name {
                 let h = health[m.address]
                 let state = m.role == .spare ? "spare" : (h?.enabled ?? true) ? "enabled" : "disabled"
-                let r = Warmup.dailyCap(m, shiftDays: h?.warmupShiftDays ?? 0, heldStage: h?.heldStage, now: now)
+                let r = Warmup.dailyCap(m, shiftDays: h?.warmupShiftDays ?? 0, heldStage: h?.heldStage, firstSent: firstSends[m.address], now: now)
                 let stage = r.stage.map { "stage \($0 + 1) (\(r.cap)/day)\(h?.heldStage != nil ? " held" : "")" }
                     ?? (r.cap == 0 ? "warmup not started" : "no warmup (\(r.cap)/day)")
                 let domain = m.address.split(separator: "@").last.map(String.init) ?? m.address
