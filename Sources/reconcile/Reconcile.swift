@@ -31,7 +31,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             Add --sandbox to run any of them against the built-in emulators.
             Options of --plan/--apply: reconcile --plan --help
             """,
-        subcommands: [ValidateCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self,
+        subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self,
                       SandboxCommand.self, SandboxBenchCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
                       ForgetCommand.self, ExportCommand.self, AlertCommand.self,

@@ -19,7 +19,9 @@ import Testing
         #expect(r.stdout.contains("spare 30 domains / 60 mailboxes"))
         #expect(r.stdout.contains("porkbun ") && r.stdout.contains("namecheap "))
         #expect(r.stdout.contains("by region:    us 300 domains / 600 mailboxes, eu 300 domains / 600 mailboxes\n"))
-        #expect(r.stdout.contains("warnings: 0\n"))
+        // One warning: the DMARC reports go to reports.acme-ops.com, outside the fleet.
+        #expect(r.stdout.contains("warnings: 1\n"))
+        #expect(r.stdout.contains("defaults.dmarc: DMARC reports go to reports.acme-ops.com but it is not a zone of this inventory"))
         let fleet = try String(contentsOfFile: dir + "/fleet.yaml", encoding: .utf8)
         #expect(fleet.contains("mailbox: { daily_max: 150, interval: 30s-60s }"))
         #expect(fleet.contains("group: { hourly: 300, pause: 30s-45s }"))

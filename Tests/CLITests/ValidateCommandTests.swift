@@ -19,8 +19,10 @@ import Testing
         by inbound:   zoho 2 domains / 5 mailboxes, mailgun-routing 1 domain / 2 mailboxes
         warmup schedules: slow
         desired state: 23 DNS records (4 known after apply), 2 Mailgun domains, 3 SMTP credentials, 14 webhooks, 2 routes, 1 Zoho domain, 1 Zoho user
-        warnings: 4
+        warnings: 6
           full/empty.yaml:1:1: file: empty file
+          full/fleet.yaml:17:5: defaults.dmarc: DMARC reports go to dmarc.example.org but it is not a zone of this inventory: receivers drop them unless it publishes acme-spare.eu._report._dmarc.dmarc.example.org TXT "v=DMARC1" for each of the 2 domains, or one *._report._dmarc.dmarc.example.org (RFC 7489 7.1)
+          full/fleet.yaml:17:5: defaults.dmarc: DMARC reports go to reports.acme-ops.com but it is not a zone of this inventory: receivers drop them unless it publishes acme-spare.eu._report._dmarc.reports.acme-ops.com TXT "v=DMARC1" for each of the 2 domains, or one *._report._dmarc.reports.acme-ops.com (RFC 7489 7.1)
           full/fleet.yaml:36:7: warmup.slow[2].daily: cap 200 is above limits.mailbox.daily_max 120, which wins
           full/groups.yaml:30:20: groups[1].domains[0].mailboxes: 4 mailboxes on one domain: 1–3 is the normal case, more raises the risk for the domain
           full/notes.yml:1:1: file: ignored: inventory files end in .yaml
@@ -42,7 +44,11 @@ import Testing
         let r = try CLIRunner.reconcile(["validate", "--inventory", "inventory"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("inventory OK: 3 files, 5 accounts, 2 groups, 6 domains, 10 mailboxes\n"))
-        #expect(r.stdout.contains("warnings: 0\n"))
+        // Its DMARC reports go to reports.acme-ops.com, a domain it does not manage (RFC 7489 7.1).
+        #expect(r.stdout.contains("warnings: 1\n  inventory/fleet.yaml:49:5: defaults.dmarc: DMARC reports go to reports.acme-ops.com "
+                                  + "but it is not a zone of this inventory: receivers drop them unless it publishes "
+                                  + "acme-mail.com._report._dmarc.reports.acme-ops.com TXT \"v=DMARC1\" for each of the 6 domains, "
+                                  + "or one *._report._dmarc.reports.acme-ops.com (RFC 7489 7.1)\n"), "\(r.stdout)")
         #expect(r.stdout.contains("desired state: 46 DNS records (16 known after apply), 6 Mailgun domains, 10 SMTP credentials"))
     }
 

@@ -88,12 +88,12 @@ import Testing
     @Test func warmupStageFollowsScheduleAndIsHeldWhileUnhealthy() throws {
         let stages = [Warmup.Stage(days: 7, daily: 10), Warmup.Stage(days: 7, daily: 25), Warmup.Stage(days: nil, daily: 150)]
         let m = SendingMailbox(address: "a@b.example", group: "g1", dailyMax: 100, interval: SecondsRange(30, 60), warmup: stages, warmupStarted: "2026-03-02")
-        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, now: monday - 1).cap == 0)
-        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, now: monday + 6 * 86_400).cap == 10)
-        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, now: monday + 7 * 86_400).cap == 25)
-        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, now: monday + 30 * 86_400).cap == 100)   // min(150, daily_max)
-        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: 0, now: monday + 30 * 86_400).cap == 10)
-        #expect(Warmup.dailyCap(m, shiftDays: 3, heldStage: nil, now: monday + 9 * 86_400).cap == 10)
+        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, firstSent: monday, now: monday - 1).cap == 0)
+        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, firstSent: monday, now: monday + 6 * 86_400).cap == 10)
+        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, firstSent: monday, now: monday + 7 * 86_400).cap == 25)
+        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, firstSent: monday, now: monday + 30 * 86_400).cap == 100)   // min(150, daily_max)
+        #expect(Warmup.dailyCap(m, shiftDays: 0, heldStage: 0, firstSent: monday, now: monday + 30 * 86_400).cap == 10)
+        #expect(Warmup.dailyCap(m, shiftDays: 3, heldStage: nil, firstSent: monday, now: monday + 9 * 86_400).cap == 10)
     }
 
     @Test func healthMonitorHoldsStageInsideBandAndShiftsScheduleAfter() throws {
@@ -113,13 +113,13 @@ import Testing
         let held = try #require(try store.mailboxHealth()[a])
         #expect(held.enabled)                      // 10 % is under the 50 % disable threshold…
         #expect(held.heldStage == 0)               // …but over the 5 % band: held at stage 1
-        #expect(Warmup.dailyCap(fleet.mailboxes[0], shiftDays: held.warmupShiftDays, heldStage: held.heldStage, now: monday + 3 * 86_400).cap == 10)
+        #expect(Warmup.dailyCap(fleet.mailboxes[0], shiftDays: held.warmupShiftDays, heldStage: held.heldStage, firstSent: monday, now: monday + 3 * 86_400).cap == 10)
         // Two days later the window has no bounces: released, the held days pushed the schedule back.
         try monitor.evaluate(store: store, now: monday + 200 + 2 * 86_400)
         let released = try #require(try store.mailboxHealth()[a])
         #expect(released.heldStage == nil)
         #expect(released.warmupShiftDays == 2)
-        #expect(Warmup.dailyCap(fleet.mailboxes[0], shiftDays: 2, heldStage: nil, now: monday + 3 * 86_400).cap == 10)
+        #expect(Warmup.dailyCap(fleet.mailboxes[0], shiftDays: 2, heldStage: nil, firstSent: monday, now: monday + 3 * 86_400).cap == 10)
     }
 
     @Test func oneBounceInOneSendDoesNotHoldTheStage() throws {

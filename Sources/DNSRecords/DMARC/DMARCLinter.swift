@@ -25,10 +25,9 @@ public enum DMARCLinter {
             add(.warning(.dmarcWeak, "no rua=: no aggregate reports will arrive"))
         }
         if let domain {
-            let own = DomainName.normalize(domain)
-            for u in r.rua + r.ruf where u.domain != own && !u.domain.hasSuffix("." + own) && !own.hasSuffix("." + u.domain) {
+            for u in r.rua + r.ruf where DMARCReportAuthorization.isNeeded(domain: domain, destination: u.domain) {
                 add(.warning(.dmarcExternalReports,
-                             "reports go to \(u.domain): it must publish \(own)._report._dmarc.\(u.domain) (RFC 7489 7.1)"))
+                             "reports go to \(u.domain): it must publish \(DMARCReportAuthorization.name(domain: domain, destination: u.domain)) (RFC 7489 7.1)"))
             }
         }
         return out

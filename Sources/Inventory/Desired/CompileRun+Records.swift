@@ -22,6 +22,7 @@ extension CompileRun {
             managed.append(DesiredRecord(DNSRecord(name: DMARCRecord.name(for: d.name), type: .TXT, ttl: ttl, value: dmarc),
                                          purpose: .dmarc, location: d.location))
         }
+        managed += reportAuthorizations(in: d, ttl: ttl)
         managed.append(DesiredRecord(purpose: .mailgunDKIM,
                                      name: DKIMRecord.name(selector: DesiredMailgunDomain.defaultDKIMSelector, domain: d.name),
                                      type: .TXT, ttl: ttl, value: .afterApply(source: AfterApply.mailgunDKIM), location: d.location))

@@ -8,6 +8,8 @@ public struct DesiredRecord: Sendable, Hashable, Codable, Comparable, CustomStri
         case zohoDKIM = "zoho-dkim"
         case tracking
         case zohoVerification = "zoho-verification"
+        /// `*._report._dmarc.<zone>` (RFC 7489 §7.1): this zone accepts the fleet's DMARC reports.
+        case dmarcReportAuthorization = "dmarc-report-authorization"
         /// Written by the operator (`extra_records`).
         case extra
     }

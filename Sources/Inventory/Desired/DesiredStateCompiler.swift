@@ -31,6 +31,7 @@ public struct DesiredStateCompiler: Sendable {
                 mailboxes += compiled.mailboxes
             }
         }
+        run.warnUnauthorizedReportDestinations()
         let diagnostics = Array(Set(run.diagnostics)).sorted()
         if diagnostics.contains(where: { $0.severity == .error }) { throw InventoryError(diagnostics) }
         return DesiredState(domains: domains.sorted { $0.name < $1.name },

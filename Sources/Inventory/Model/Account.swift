@@ -33,6 +33,9 @@ public enum AccountKind: String, Sendable, Hashable, Codable, CaseIterable, Cust
     case porkbun, namecheap, mailgun, zoho
 
     public var isRegistrar: Bool { self == .porkbun || self == .namecheap }
+    /// The registrar's DNS publishes `*` names (Porkbun's and Namecheap's APIs
+    /// both take a `*` host label: shared/providers/registrars.md A3, B3).
+    public var servesWildcardRecords: Bool { isRegistrar }
     public var description: String { rawValue }
 }
 

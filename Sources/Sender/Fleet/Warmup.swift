@@ -23,17 +23,25 @@ public enum Warmup {
         return stages.count - 1
     }
 
-    /// Whole UTC days between the warmup start and `now`, minus the days it was held back.
-    public static func dayNumber(started: String?, shiftDays: Int, now: Double) -> Int? {
+    /// Whole UTC days of warmup on `now`, minus the days it was held back;
+    /// nil before `started`. The clock follows the mailbox's real history, not
+    /// only the calendar: it starts on the later of `started` and the UTC day
+    /// of the mailbox's first send, and a mailbox that has never sent
+    /// (`firstSent` nil) is on day 0 — a spare promoted months after its
+    /// `started` date begins at the first stage, never at the last.
+    public static func dayNumber(started: String?, firstSent: Double?, shiftDays: Int, now: Double) -> Int? {
         guard let started, let start = UTCDay.parse(started) else { return nil }
-        return Int(((now - start) / 86_400).rounded(.down)) - shiftDays
+        guard now >= start else { return nil }
+        let clock = max(start, UTCDay.startOfDay(firstSent ?? now))
+        return max(0, Int(((now - clock) / 86_400).rounded(.down)) - shiftDays)
     }
 
     /// Today's cap: min(stage cap, daily_max); 0 before the warmup starts.
+    /// `firstSent`: the mailbox's first send (`SendingStore.firstSends`), nil if it never sent.
     /// `heldStage` caps the stage while the mailbox is outside the healthy band.
-    public static func dailyCap(_ m: SendingMailbox, shiftDays: Int, heldStage: Int?, now: Double) -> (cap: Int, stage: Int?) {
+    public static func dailyCap(_ m: SendingMailbox, shiftDays: Int, heldStage: Int?, firstSent: Double?, now: Double) -> (cap: Int, stage: Int?) {
         guard !m.warmup.isEmpty, m.warmupStarted != nil else { return (m.dailyMax, nil) }
-        guard let day = dayNumber(started: m.warmupStarted, shiftDays: shiftDays, now: now),
+        guard let day = dayNumber(started: m.warmupStarted, firstSent: firstSent, shiftDays: shiftDays, now: now),
               var stage = stageIndex(m.warmup, dayNumber: day) else { return (0, nil) }
         if let held = heldStage { stage = min(stage, held) }
         return (min(m.warmup[stage].daily, m.dailyMax), stage)

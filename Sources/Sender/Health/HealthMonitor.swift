@@ -17,6 +17,7 @@ public struct HealthMonitor: Sendable {
         let windowStart = now - th.windowDays * 86_400
         let stats = try store.mailboxStats(since: windowStart)
         let health = try store.mailboxHealth()
+        let firstSends = try store.firstSends()
         var ownStats: [String: MailboxStats] = [:]
         for h in health.values {
             let since = Self.countsSince(h, windowStart: windowStart)
@@ -26,7 +27,7 @@ public struct HealthMonitor: Sendable {
         var changed: [MailboxHealthRecord] = []
         for m in fleet.mailboxes {
             let s = ownStats[m.address] ?? stats[m.address] ?? MailboxStats()
-            guard case let (h, event)? = judge(m, stats: s, old: health[m.address], now: now) else { continue }
+            guard case let (h, event)? = judge(m, stats: s, old: health[m.address], firstSent: firstSends[m.address], now: now) else { continue }
             try store.updateMailboxHealth(h, event: event)
             changed.append(h)
         }
@@ -41,7 +42,7 @@ public struct HealthMonitor: Sendable {
         let windowStart = now - fleet.thresholds.windowDays * 86_400
         let old = try scope.health(of: m.address)
         let stats = try scope.stats(of: m.address, since: Self.countsSince(old, windowStart: windowStart))
-        guard case let (h, event)? = judge(m, stats: stats, old: old, now: now) else { return nil }
+        guard case let (h, event)? = judge(m, stats: stats, old: old, firstSent: try scope.firstSend(of: m.address), now: now) else { return nil }
         try scope.update(h, event: event)
         return h
     }
@@ -53,7 +54,7 @@ public struct HealthMonitor: Sendable {
     }
 
     /// The rule for one mailbox: its new record and the event explaining it, nil when nothing changes.
-    private func judge(_ m: SendingMailbox, stats s: MailboxStats, old stored: MailboxHealthRecord?, now: Double) -> (MailboxHealthRecord, SendingEvent?)? {
+    private func judge(_ m: SendingMailbox, stats s: MailboxStats, old stored: MailboxHealthRecord?, firstSent: Double?, now: Double) -> (MailboxHealthRecord, SendingEvent?)? {
         let th = fleet.thresholds
         let old = stored ?? MailboxHealthRecord(address: m.address, enabled: true, changedAt: now)
         var h = old
@@ -79,7 +80,7 @@ public struct HealthMonitor: Sendable {
         let unhealthy = s.sends >= th.minimumSample
             && (s.bounces > 0 && bounceRate > th.healthyBounceRate || s.complaints > 0 && complaintRate > th.healthyComplaintRate)
         if unhealthy && h.heldStage == nil {
-            h.heldStage = Warmup.dailyCap(m, shiftDays: h.warmupShiftDays, heldStage: nil, now: now).stage ?? 0
+            h.heldStage = Warmup.dailyCap(m, shiftDays: h.warmupShiftDays, heldStage: nil, firstSent: firstSent, now: now).stage ?? 0
             h.heldSince = now
         } else if !unhealthy, let since = h.heldSince {
             h.warmupShiftDays += Int(((now - since) / 86_400).rounded(.down))

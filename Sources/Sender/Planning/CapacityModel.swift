@@ -17,8 +17,11 @@ public struct GroupCapacity: Sendable {
 public enum CapacityModel {
     /// Capacity of `group` over `hours` starting at `start`, of which
     /// `openHours` lie inside the sending window (nil: the group's own
-    /// `limits.window` in its zone decides).
+    /// `limits.window` in its zone decides). `firstSends` as
+    /// `SendingStore.firstSends`: a mailbox that never sent is assumed to
+    /// start its warmup clock at `start`.
     public static func group(_ g: SendingGroup, fleet: SendingFleet, health: [String: MailboxHealthRecord] = [:],
+                             firstSends: [String: Double] = [:],
                              start: Double, hours: Double, openHours: Double? = nil) -> GroupCapacity {
         let mbs = fleet.mailboxes.filter { $0.group == g.name && $0.role == .active && (health[$0.address]?.enabled ?? true) }
         let openHours = min(openHours ?? g.openHours(start: start, hours: hours), hours)
@@ -35,7 +38,8 @@ public enum CapacityModel {
         repeat {
             let sum = mbs.reduce(0) { acc, m in
                 let h = health[m.address]
-                return acc + Warmup.dailyCap(m, shiftDays: h?.warmupShiftDays ?? 0, heldStage: h?.heldStage, now: t).cap
+                return acc + Warmup.dailyCap(m, shiftDays: h?.warmupShiftDays ?? 0, heldStage: h?.heldStage,
+                                          firstSent: firstSends[m.address] ?? start, now: t).cap
             }
             caps += Double(sum) * (first || remaining >= 24 ? 1 : remaining / 24)
             first = false

@@ -9,6 +9,7 @@ public enum CapacityReport {
         let health = try store.mailboxHealth()
         let windows = try CampaignWindows(pending: pending, store: store, fleet: fleet)
         let start = UTCDay.startOfDay(now)
+        let firstSends = try forecastFirstSends(store: store, fleet: fleet, now: now)
         var lines = ["capacity for \(days) day\(days == 1 ? "" : "s") from \(UTCDay.format(start)) (UTC days; expected values for random pauses)"]
         var fleetDemand = 0, fleetCapacity = 0.0
         for g in fleet.groups {
@@ -21,7 +22,7 @@ public enum CapacityReport {
             fleetDemand += demand
             for d in 0..<days {
                 let dayStart = start + Double(d) * 86_400
-                let c = dayCapacity(g, fleet: fleet, health: health, dayStart: dayStart, windows: windows)
+                let c = dayCapacity(g, fleet: fleet, health: health, firstSends: firstSends, dayStart: dayStart, windows: windows)
                 let cap = c.capacity
                 fleetCapacity += cap
                 let shortfall = Double(demand) - cap
@@ -41,18 +42,26 @@ public enum CapacityReport {
 
     /// One group's capacity on one UTC day, inside the windows that gate its queue.
     public static func dayCapacity(_ g: SendingGroup, fleet: SendingFleet, health: [String: MailboxHealthRecord],
-                                   dayStart: Double, windows: CampaignWindows) -> GroupCapacity {
+                                   firstSends: [String: Double], dayStart: Double, windows: CampaignWindows) -> GroupCapacity {
         let open = windows.gates(for: g).map { $0.openHours(from: dayStart, hours: 24) }.max() ?? 24
-        return CapacityModel.group(g, fleet: fleet, health: health, start: dayStart, hours: 24, openHours: open)
+        return CapacityModel.group(g, fleet: fleet, health: health, firstSends: firstSends, start: dayStart, hours: 24, openHours: open)
+    }
+
+    /// Each mailbox's first send; one that never sent is forecast to start its warmup clock `now`.
+    static func forecastFirstSends(store: any SendingStore, fleet: SendingFleet, now: Double) throws -> [String: Double] {
+        var out = try store.firstSends()
+        for m in fleet.mailboxes where out[m.address] == nil { out[m.address] = now }
+        return out
     }
 
     /// Today's capacity of every group (the status page).
     public static func today(fleet: SendingFleet, store: any SendingStore, now: Double) throws -> [String: GroupCapacity] {
         let windows = try CampaignWindows(pending: try store.pendingMessages(), store: store, fleet: fleet)
         let health = try store.mailboxHealth()
+        let firstSends = try forecastFirstSends(store: store, fleet: fleet, now: now)
         var out: [String: GroupCapacity] = [:]
         for g in fleet.groups {
-            out[g.name] = dayCapacity(g, fleet: fleet, health: health, dayStart: UTCDay.startOfDay(now), windows: windows)
+            out[g.name] = dayCapacity(g, fleet: fleet, health: health, firstSends: firstSends, dayStart: UTCDay.startOfDay(now), windows: windows)
         }
         return out
     }

@@ -56,6 +56,7 @@ public struct FleetStatus: Sendable, Equatable {
 
     public static func compute(fleet: SendingFleet, store: any SendingStore, now: Double) throws -> FleetStatus {
         let health = try store.mailboxHealth()
+        let firstSends = try store.firstSends()
         let stats24 = try store.mailboxStats(since: now - 86_400)
         let window = try store.mailboxStats(since: now - fleet.thresholds.windowDays * 86_400)
         let holds = Dictionary(grouping: try store.domainHolds(), by: \.domain)
@@ -67,7 +68,7 @@ public struct FleetStatus: Sendable, Equatable {
                 let domain = DomainHold.domain(of: m.address)
                 let held = holds[domain] ?? []
                 let state = m.role == .spare ? "spare" : !(h?.enabled ?? true) ? "disabled" : held.isEmpty ? "enabled" : "held"
-                let r = Warmup.dailyCap(m, shiftDays: h?.warmupShiftDays ?? 0, heldStage: h?.heldStage, now: now)
+                let r = Warmup.dailyCap(m, shiftDays: h?.warmupShiftDays ?? 0, heldStage: h?.heldStage, firstSent: firstSends[m.address], now: now)
                 let stage = r.stage.map { "stage \($0 + 1) (\(r.cap)/day)\(h?.heldStage != nil ? " held" : "")" }
                     ?? (r.cap == 0 ? "warmup not started" : "no warmup (\(r.cap)/day)")
                 let sent = stats24[m.address]?.sends ?? 0

@@ -24,6 +24,9 @@ public struct LimitAudit {
     public var suppressedAt: [String: Double] = [:]
     /// When each mailbox was disabled (no send may follow).
     public var disabledAt: [String: Double] = [:]
+    /// Mailboxes that sent before the audited run, and when they first did
+    /// (the warmup clock); the others start theirs at their first send in the run.
+    public var firstSends: [String: Double] = [:]
 
     public init(fleet: SendingFleet) { self.fleet = fleet }
 
@@ -53,7 +56,7 @@ public struct LimitAudit {
             var lo = 0
             for hi in times.indices {
                 while times[hi] - times[lo] >= 86_400 { lo += 1 }
-                let cap = Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, now: times[hi]).cap
+                let cap = Warmup.dailyCap(m, shiftDays: 0, heldStage: nil, firstSent: firstSends[address] ?? times.first, now: times[hi]).cap
                 if hi - lo + 1 > cap { out.append("mailbox \(address): \(hi - lo + 1) sends within 24 h over cap \(cap) at \(times[hi])"); break }
             }
             if let off = disabledAt[address], let late = times.first(where: { $0 > off }) {

@@ -22,6 +22,8 @@ public struct Scheduler {
         var held = false
         var shiftDays: Int
         var heldStage: Int?
+        /// The first send ever (the warmup clock); nil until the mailbox sends.
+        var firstSent: Double?
         var log: TimeLog
         var nextEligible: Double
         var lastSent: Double
@@ -76,7 +78,7 @@ public struct Scheduler {
             mailboxIndex[m.address] = mailboxes.count
             groups[gi].mailboxes.append(mailboxes.count)
             mailboxes.append(MailboxSlot(config: m, group: gi, enabled: h?.enabled ?? true, shiftDays: h?.warmupShiftDays ?? 0,
-                                         heldStage: h?.heldStage, log: TimeLog(sends),
+                                         heldStage: h?.heldStage, firstSent: limiter.firstSends[m.address], log: TimeLog(sends),
                                          nextEligible: limiter.mailboxNext[m.address] ?? -.infinity, lastSent: sends.last ?? -.infinity))
             hotOn.append((h?.enabled ?? true) && m.role == .active)
             hotNext.append(limiter.mailboxNext[m.address] ?? -.infinity)
@@ -234,7 +236,8 @@ public struct Scheduler {
     }
 
     private mutating func refreshCap(_ mi: Int, at t: Double) {
-        let r = Warmup.dailyCap(mailboxes[mi].config, shiftDays: mailboxes[mi].shiftDays, heldStage: mailboxes[mi].heldStage, now: t)
+        let r = Warmup.dailyCap(mailboxes[mi].config, shiftDays: mailboxes[mi].shiftDays, heldStage: mailboxes[mi].heldStage,
+                                firstSent: mailboxes[mi].firstSent, now: t)
         mailboxes[mi].cap = r.cap
         mailboxes[mi].stage = r.stage
         mailboxes[mi].capValidUntil = UTCDay.startOfDay(t) + 86_400
@@ -251,6 +254,7 @@ public struct Scheduler {
         mailboxes[a.mailboxIndex].log.append(a.at)
         mailboxes[a.mailboxIndex].nextEligible = a.mailboxNextAt
         mailboxes[a.mailboxIndex].lastSent = a.at
+        if mailboxes[a.mailboxIndex].firstSent == nil { mailboxes[a.mailboxIndex].firstSent = a.at }
         hotNext[a.mailboxIndex] = a.mailboxNextAt
         hotLast[a.mailboxIndex] = a.at
     }

@@ -105,6 +105,8 @@ public protocol MailboxHealthScope {
     func health(of address: String) throws -> MailboxHealthRecord?
     /// Attempts, bounces and complaints of `address` since `since` (as `mailboxStats`).
     func stats(of address: String, since: Double) throws -> MailboxStats
+    /// As `SendingStore.firstSends`, for `address` alone.
+    func firstSend(of address: String) throws -> Double?
     func update(_ record: MailboxHealthRecord, event: SendingEvent?) throws
 }
 

@@ -207,8 +207,19 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
                 s.mailboxNext[r.mailbox.lowercased()] = max(s.mailboxNext[r.mailbox.lowercased()] ?? 0, r.mailboxNextAt)
                 s.groupNext[r.group] = max(s.groupNext[r.group] ?? 0, r.groupNextAt)
             }
+            s.firstSends = firstSendsLocked()
             return s
         }
+    }
+
+    public func firstSends() throws -> [String: Double] { locked { firstSendsLocked() } }
+
+    private func firstSendsLocked() -> [String: Double] {
+        var out: [String: Double] = [:]
+        for (i, r) in reservations.enumerated() where !faulted.contains(i) {
+            out[r.mailbox.lowercased()] = min(out[r.mailbox.lowercased()] ?? r.at, r.at)
+        }
+        return out
     }
 
     public func record(event: SendingEvent) throws {

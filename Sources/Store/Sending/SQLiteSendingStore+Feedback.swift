@@ -140,5 +140,6 @@ struct SQLiteHealthScope: MailboxHealthScope {
     func stats(of address: String, since: Double) throws -> MailboxStats {
         try SQLiteSendingStore.mailboxStats(db, since: since, address: address)[address] ?? MailboxStats()
     }
+    func firstSend(of address: String) throws -> Double? { try SQLiteSendingStore.firstSends(db, address: address)[address] }
     func update(_ record: MailboxHealthRecord, event: SendingEvent?) throws { try SQLiteSendingStore.updateMailboxHealth(db, record, event: event) }
 }

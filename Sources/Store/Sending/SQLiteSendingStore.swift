@@ -337,8 +337,34 @@ public struct SQLiteSendingStore: SendingStore {
             for r in try Row.fetchAll(db, sql: "SELECT group_name, MAX(group_next_at) AS n FROM sending_reservation GROUP BY group_name") {
                 s.groupNext[r["group_name"]] = r["n"]
             }
+            s.firstSends = try Self.firstSends(db, address: nil)
             return s
         }
+    }
+
+    public func firstSends() throws -> [String: Double] {
+        try pool.read { db in try Self.firstSends(db, address: nil) }
+    }
+
+    /// Every mailbox's first send, or only `address`'s. A skip scan of the
+    /// `(mailbox, at)` index (one seek per mailbox, then the first rows of
+    /// that mailbox until one is not a configuration fault), so a log of
+    /// millions of reservations costs a few thousand seeks, not a scan.
+    static func firstSends(_ db: Database, address: String?) throws -> [String: Double] {
+        let first = "SELECT at FROM sending_reservation WHERE mailbox = m.address AND config_fault IS NULL ORDER BY at LIMIT 1"
+        let sql = address == nil ? """
+            WITH RECURSIVE m(address) AS (
+                SELECT MIN(mailbox) FROM sending_reservation
+                UNION ALL
+                SELECT (SELECT MIN(mailbox) FROM sending_reservation WHERE mailbox > m.address) FROM m WHERE m.address IS NOT NULL
+            )
+            SELECT address, (\(first)) AS at FROM m WHERE address IS NOT NULL
+            """ : "SELECT m.address, (\(first)) AS at FROM (SELECT ? AS address) AS m"
+        var out: [String: Double] = [:]
+        for r in try Row.fetchAll(db, sql: sql, arguments: address.map { [$0] } ?? []) {
+            if let at: Double = r["at"] { out[r["address"]] = at }
+        }
+        return out
     }
 
     public func record(event: SendingEvent) throws {

@@ -148,6 +148,8 @@ public struct LimiterSnapshot: Sendable, Equatable {
     /// Reservation times per group within the last hour, ascending.
     public var groupSends: [String: [Double]] = [:]
     public var groupNext: [String: Double] = [:]
+    /// Each mailbox's first send ever (`SendingStore.firstSends`): where its warmup clock starts.
+    public var firstSends: [String: Double] = [:]
     public init() {}
 }
 

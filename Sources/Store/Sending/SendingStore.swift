@@ -43,8 +43,14 @@ public protocol SendingStore: Sendable {
     /// again. Another live sender's messages are left alone. Returns how many became unknown.
     func recoverInterrupted(at: Double, abandoned: (_ sender: String?) -> Bool) throws -> Int
 
-    /// The limiter's state from the reservations since `now - 24 h`.
+    /// The limiter's state from the reservations since `now - 24 h`, and every mailbox's first send.
     func limiterSnapshot(now: Double) throws -> LimiterSnapshot
+
+    /// The time of each mailbox's first reservation that was not a
+    /// configuration fault (a send attempt), for every mailbox that ever
+    /// sent. The warmup clock starts there (`Warmup`): a mailbox absent
+    /// from it has never sent, whatever its `warmup.started` says.
+    func firstSends() throws -> [String: Double]
 
     /// Stores a delivery/feedback event; hard bounces, complaints and
     /// unsubscribes suppress the recipient fleet-wide and stop their
@@ -131,6 +137,7 @@ struct StoreHealthScope: MailboxHealthScope {
     let store: any SendingStore
     func health(of address: String) throws -> MailboxHealthRecord? { try store.mailboxHealth()[address] }
     func stats(of address: String, since: Double) throws -> MailboxStats { try store.mailboxStats(since: since)[address] ?? MailboxStats() }
+    func firstSend(of address: String) throws -> Double? { try store.firstSends()[address] }
     func update(_ record: MailboxHealthRecord, event: SendingEvent?) throws { try store.updateMailboxHealth(record, event: event) }
 }
 
