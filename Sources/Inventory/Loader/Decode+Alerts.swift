@@ -22,7 +22,7 @@ extension FileDecoder {
 
     func monitoring(_ node: YAMLNode, path: String) -> Monitoring? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["dns_check_interval", "probe_interval", "reply_poll_interval",
+                                    allowed: ["dns_check_interval", "dns_verdict_max_age", "probe_interval", "reply_poll_interval",
                                               "public_base_url", "unsubscribe_secret", "status_auth"]) else { return nil }
         var mon = Monitoring(location: ctx.location(node))
         for (key, apply) in [("dns_check_interval", { (v: TimeSpan) in mon.dnsCheckInterval = v }),
@@ -30,6 +30,12 @@ extension FileDecoder {
                              ("reply_poll_interval", { (v: TimeSpan) in mon.replyPollInterval = v })] {
             guard let n = m.optional(key), let v = ctx.parsed(n, m.child(key), TimeSpan.parse) else { continue }
             if v.seconds < 60 { ctx.error(n, m.child(key), "\(v) is too short: at least 1m") } else { apply(v) }
+        }
+        if let n = m.optional("dns_verdict_max_age"), let v = ctx.parsed(n, m.child("dns_verdict_max_age"), TimeSpan.parse) {
+            // Shorter than one interval, every verdict is stale before the next check: nothing would send.
+            if v < mon.dnsCheckInterval {
+                ctx.error(n, m.child("dns_verdict_max_age"), "\(v) is shorter than dns_check_interval (\(mon.dnsCheckInterval)): every verdict would be stale")
+            } else { mon.dnsVerdictMaxAge = v }
         }
         if let n = m.optional("public_base_url"), let s = ctx.nonEmptyString(n, m.child("public_base_url")) {
             // Mailgun requires a publicly trusted HTTPS endpoint for webhooks (mail-platforms.md 1.8).
