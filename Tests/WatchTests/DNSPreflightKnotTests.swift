@@ -58,6 +58,12 @@ struct DNSPreflightKnotTests {
         }
     }
 
+    static func key(_ c: AlertChange) -> String {
+        switch c {
+        case .open(let key, _), .clear(let key, _): key
+        }
+    }
+
     static func published(_ d: String, replacing: [String: String] = [:], adding: [String] = []) -> String {
         Zones.published(replacing: replacing, adding: adding).replacingOccurrences(of: Zones.domain, with: d)
     }
@@ -92,17 +98,18 @@ struct DNSPreflightKnotTests {
             // The second failing round in a row opens the difference alert, once.
             t += 600
             let second = try await w.round(at: t)
-            #expect(second.alerts.map(\.key) == [DNSAlerts.differsKey(a)], "\(what)")
+            #expect(second.alerts.map(Self.key) == [DNSAlerts.differsKey(a)], "\(what)")
             #expect(second.holds.isEmpty)
             t += 600
-            #expect(try await w.round(at: t).alerts.isEmpty, "\(what): nothing new on the third round")
+            let third = try await w.round(at: t)
+            #expect(third.alerts.isEmpty, "\(what): nothing new on the third round")
 
             try w.knot.replace(a, Self.published(a))
             t += 600
             let fixed = try await w.round(at: t)
             #expect(try w.held().isEmpty, "\(what): fixed")
             #expect(fixed.holds.released.map(\.domain) == [a])
-            #expect(Set(fixed.alerts.map(\.key)) == [DNSAlerts.differsKey(a), DNSAlerts.heldKey(a)], "\(what): both cleared")
+            #expect(Set(fixed.alerts.map(Self.key)) == [DNSAlerts.differsKey(a), DNSAlerts.heldKey(a)], "\(what): both cleared")
             #expect(fixed.alerts.allSatisfy { if case .clear = $0 { true } else { false } })
         }
         #expect(try w.alerts.openConditions().isEmpty)
@@ -153,7 +160,8 @@ struct DNSPreflightKnotTests {
         let eu = "@ TXT \"v=spf1 include:eu.mailgun.org ~all\""
         try w.knot.replace(Self.a, Self.published(Self.a, replacing: ["spf": eu]))
         _ = try await w.round(at: 1600)
-        #expect(try w.held()[Self.a]?.contains("does not authorise the pool") == true, "\(try w.held())")
+        let held = try w.held()
+        #expect(held[Self.a]?.contains("does not authorise the pool") == true, "\(held)")
     }
 
     @Test func theGateHoldsStaleAndMissingVerdicts() async throws {
