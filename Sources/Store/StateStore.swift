@@ -58,7 +58,8 @@ public struct StateStore: Sendable {
 
     /// Every concern's migrations, in order. Identifiers are prefixed by concern.
     static var migrationSets: [any StoreMigrations.Type] {
-        [SendingMigrations.self, ReconcileMigrations.self, ReplyMigrations.self, AlertMigrations.self]
+        [SendingMigrations.self, ReconcileMigrations.self, ReplyMigrations.self, AlertMigrations.self,
+         WatchMigrations.self]
     }
 }
 

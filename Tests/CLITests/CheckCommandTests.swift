@@ -18,17 +18,7 @@ import Testing
         #expect(clean.stdout.contains("6 as declared, 0 with differences"), "\(clean.stdout)")
 
         // The DMARC record vanishes at the registrar (edited in the saved world).
-        let worldPath = dir + "/.reconcile/sandbox/world.json"
-        var world = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: worldPath))) as? [String: Any])
-        var porkbun = try #require(world["porkbun"] as? [String: Any])
-        var domains = try #require(porkbun["domains"] as? [String: Any])
-        var domain = try #require(domains["acme-mail.com"] as? [String: Any])
-        let records = try #require(domain["records"] as? [[String: Any]])
-        domain["records"] = records.filter { ($0["name"] as? String) != "_dmarc.acme-mail.com" }
-        domains["acme-mail.com"] = domain
-        porkbun["domains"] = domains
-        world["porkbun"] = porkbun
-        try JSONSerialization.data(withJSONObject: world).write(to: URL(fileURLWithPath: worldPath))
+        try Self.removeDMARC(of: "acme-mail.com", inSandboxAt: dir)
 
         let found = try CLIRunner.reconcile(["check"] + args, cwd: dir)
         #expect(found.status == 2, "\(found.stdout)\n\(found.stderr)")
@@ -38,6 +28,21 @@ import Testing
         let scoped = try CLIRunner.reconcile(["check", "--domain", "getacme.io", "--format", "json"] + args, cwd: dir)
         #expect(scoped.status == 0, "\(scoped.stdout)\n\(scoped.stderr)")
         #expect(scoped.stdout.contains("\"domain\" : \"getacme.io\"") && !scoped.stdout.contains("acme-mail.com"))
+    }
+
+    /// Deletes a Porkbun domain's `_dmarc` record in the saved sandbox world, as if removed behind our back.
+    static func removeDMARC(of name: String, inSandboxAt dir: String) throws {
+        let worldPath = dir + "/.reconcile/sandbox/world.json"
+        var world = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: worldPath))) as? [String: Any])
+        var porkbun = try #require(world["porkbun"] as? [String: Any])
+        var domains = try #require(porkbun["domains"] as? [String: Any])
+        var domain = try #require(domains[name] as? [String: Any])
+        let records = try #require(domain["records"] as? [[String: Any]])
+        domain["records"] = records.filter { ($0["name"] as? String) != "_dmarc.\(name)" }
+        domains[name] = domain
+        porkbun["domains"] = domains
+        world["porkbun"] = porkbun
+        try JSONSerialization.data(withJSONObject: world).write(to: URL(fileURLWithPath: worldPath))
     }
 
     @Test func aBadNameserverIsRefusedInWords() throws {

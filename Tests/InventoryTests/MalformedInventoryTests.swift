@@ -45,6 +45,8 @@ import Inventory
             "fleet.yaml:11:24: monitoring.status_auth.user: 'ops:admin' is not a basic-auth user: no colon or spaces",
             "fleet.yaml:11:47: monitoring.status_auth.password: literal secret values are not allowed: write env:NAME and set NAME in the environment",
             "fleet.yaml:11:56: monitoring.status_auth.realm: unknown key 'realm'"]),
+        Case(fixture: "dns-verdict-max-age-short", errors: [
+            "fleet.yaml:10:61: monitoring.dns_verdict_max_age: 5m is shorter than dns_check_interval (10m): every verdict would be stale"]),
         Case(fixture: "literal-secret", errors: [
             "fleet.yaml:4:53: accounts.mailgun-us.api_key: literal secret values are not allowed: write env:NAME and set NAME in the environment"]),
         Case(fixture: "bad-secret-reference", errors: [

@@ -83,6 +83,20 @@ struct FleetCheckKnotTests {
         #expect(await check(knot).exitCode == 0, "fixed again")
     }
 
+    /// Zoho's verification code shares the apex with the SPF: each is judged by its own rule.
+    @Test func anApexVerificationCodeDoesNotHideASecondSPF() async throws {
+        var zone = Self.expected()
+        zone.records.insert(.init(.zohoVerification, DNSRecord(name: Self.domain, type: .TXT, ttl: 300, value: "zoho-verification=zb1.zmverify.zoho.com")), at: 0)
+        let code = "@ TXT \"zoho-verification=zb1.zmverify.zoho.com\""
+        let knot = try KnotServer(zones: [Self.domain: Self.published(adding: [code])])
+        defer { knot.stop() }
+        let clean = await check(knot, zone)
+        #expect(clean.exitCode == 0, "\(CheckRender.text(clean))")
+        #expect(clean.domains[0].findings.filter { $0.type == .TXT && $0.name == Self.domain }.map(\.purpose).sorted() == ["spf", "zoho-verification"])
+        try knot.replace(Self.domain, Self.published(adding: [code, "@ TXT \"v=spf1 include:spf.protection.outlook.com -all\""]))
+        #expect(problems(await check(knot, zone)) == ["\(Self.domain) TXT competing"])
+    }
+
     @Test func spfOverTheLookupLimitIsADifference() async throws {
         let includes = (1...10).map { "include:spf\($0).example.net" }.joined(separator: " ")
         let spf = "v=spf1 include:mailgun.org \(includes) ~all"

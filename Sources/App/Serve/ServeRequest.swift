@@ -1,4 +1,5 @@
 import Monitor
+import Resolver
 import Sender
 
 /// What `reconcile serve` is asked to run (the CLI's options, as plain values).
@@ -20,6 +21,10 @@ public struct ServeRequest: Sendable {
     public var conditions: ConditionWatch.Settings
     /// Seconds between merges of Mailgun's suppression lists (the first at start).
     public var suppressionSyncInterval: Double
+    /// The DNS watch asks this server for every domain (`--nameserver`); nil: each delegation (the sandbox's Knot with `sandbox`).
+    public var dnsNameserver: DNSServer? = nil
+    /// Seconds between DNS checks instead of `monitoring.dns_check_interval` (`--dns-check-interval`).
+    public var dnsCheckInterval: Double? = nil
 
     public init(inventoryDirectory: String = "inventory", statePath: String? = nil,
                 listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), send: Bool = false, sandbox: Bool = false,

@@ -33,7 +33,7 @@ public struct ServeSession: Sendable {
         var endpoints: [String: URL] = [:]
         var sandbox: SandboxSession?
         if request.sandbox {
-            let s = try await SandboxSession.start(inventory: inventory)
+            let s = try await SandboxSession.start(inventory: inventory, publishDNS: true)
             sandbox = s
             let bound = s.bind(inventory)
             (inventory, env, endpoints) = (bound.inventory, bound.environment, bound.endpoints)
@@ -113,6 +113,7 @@ public struct ServeSession: Sendable {
                                                           store: alerts, metrics: metrics, log: log) {
             daemon.add(probes, name: "probes")
         }
+        if let dns = dnsWatch(log: log) { daemon.add(dns, name: "dns-watch") }
         let pulse = request.send ? SenderPulse(start: Date().timeIntervalSince1970) : nil
         daemon.add(ConditionWatch(store: alerts, counters: counters, pulse: pulse, settings: request.conditions, log: log), name: "conditions")
         if request.send {

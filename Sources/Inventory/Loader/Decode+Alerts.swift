@@ -22,7 +22,7 @@ extension FileDecoder {
 
     func monitoring(_ node: YAMLNode, path: String) -> Monitoring? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["dns_check_interval", "probe_interval", "probe_alert_after", "probe_logins_per_round", "reply_poll_interval",
+                                    allowed: ["dns_check_interval", "dns_verdict_max_age", "probe_interval", "probe_alert_after", "probe_logins_per_round", "reply_poll_interval",
                                               "public_base_url", "unsubscribe_secret", "status_auth"]) else { return nil }
         var mon = Monitoring(location: ctx.location(node))
         for (key, apply) in [("dns_check_interval", { (v: TimeSpan) in mon.dnsCheckInterval = v }),
@@ -34,6 +34,12 @@ extension FileDecoder {
         if let n = m.optional("probe_alert_after"), let v = ctx.int(n, m.child("probe_alert_after"), in: 1...100) { mon.probeAlertAfter = v }
         if let n = m.optional("probe_logins_per_round"), let v = ctx.int(n, m.child("probe_logins_per_round"), in: 1...1000) {
             mon.probeLoginsPerRound = v
+        }
+        if let n = m.optional("dns_verdict_max_age"), let v = ctx.parsed(n, m.child("dns_verdict_max_age"), TimeSpan.parse) {
+            // Shorter than one interval, every verdict is stale before the next check: nothing would send.
+            if v < mon.dnsCheckInterval {
+                ctx.error(n, m.child("dns_verdict_max_age"), "\(v) is shorter than dns_check_interval (\(mon.dnsCheckInterval)): every verdict would be stale")
+            } else { mon.dnsVerdictMaxAge = v }
         }
         if let n = m.optional("public_base_url"), let s = ctx.nonEmptyString(n, m.child("public_base_url")) {
             // Mailgun requires a publicly trusted HTTPS endpoint for webhooks (mail-platforms.md 1.8).

@@ -2,6 +2,9 @@
 public struct Monitoring: Sendable, Hashable, Codable {
     /// How often every domain's DNS is checked against the desired state.
     public var dnsCheckInterval: TimeSpan
+    /// How old the last DNS verdict of a domain may be before `send` holds it
+    /// (nothing is checking); nil: two `dnsCheckInterval`s.
+    public var dnsVerdictMaxAge: TimeSpan?
     /// How often SMTP/IMAP probes run.
     public var probeInterval: TimeSpan
     /// Consecutive failures of one probe condition (endpoint down, TLS, login) before its alert opens.
@@ -27,6 +30,11 @@ public struct Monitoring: Sendable, Hashable, Codable {
         self.unsubscribeSecret = unsubscribeSecret
         self.location = location
     }
+}
+
+extension Monitoring {
+    /// `dns_verdict_max_age`, or two check intervals.
+    public var effectiveDNSVerdictMaxAge: TimeSpan { dnsVerdictMaxAge ?? TimeSpan(seconds: 2 * dnsCheckInterval.seconds) }
 }
 
 /// `monitoring.status_auth`: the user and the `env:` password a person (or a

@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 import Sender
 import Store
@@ -25,6 +26,27 @@ public struct MonitorMetrics: Sendable {
                              labels: [("reason", reason)]).increment()
     }
 
+    /// One DNS watch round: domains per verdict (`ok`, `differs`,
+    /// `could-not-check`; every label set each round), its duration and count.
+    public func dnsCheckRound(verdicts: [String], seconds: Double) {
+        for v in ["ok", "differs", "could-not-check"] {
+            counters.makeGauge(descriptor: Self.name("dns_check_domains", "", "Domains by the verdict of the last DNS check"),
+                               labels: [("verdict", v)]).set(to: Double(verdicts.filter { $0 == v }.count))
+        }
+        counters.makeGauge(descriptor: Self.name("dns_check_duration", "seconds", "Wall time of the last DNS check round"))
+            .set(to: seconds)
+        counters.makeGauge(descriptor: Self.name("dns_check_last_run", "timestamp_seconds", "When the last DNS check round ended"))
+            .set(to: Date().timeIntervalSince1970)
+        counters.makeCounter(descriptor: Self.name("dns_check_rounds", "total", "DNS check rounds, by outcome"),
+                             labels: [("outcome", "done")]).increment()
+    }
+
+    /// A round that could not run (the expected zones or the state unreadable).
+    public func dnsCheckFailed() {
+        counters.makeCounter(descriptor: Self.name("dns_check_rounds", "total", "DNS check rounds, by outcome"),
+                             labels: [("outcome", "failed")]).increment()
+    }
+
     /// Results a send can end in (sending.md §5.3).
     static let results: [MessageState] = [.accepted, .rejected, .deferred, .unknown]
 
@@ -46,13 +68,16 @@ public struct MonitorMetrics: Sendable {
             gauge("complaint_rate", "Complaints per send over the health window (ratio)", [("group", g.name)], g.complaintRate)
             gauge("replies", "Replies recorded", [("group", g.name)], Double(s.replies[g.name] ?? 0))
             let states = g.byState
-            for state in ["enabled", "disabled", "spare"] {
+            for state in ["enabled", "held", "disabled", "spare"] {
                 gauge("mailboxes", "Mailboxes by state", [("group", g.name), ("state", state)], Double(states[state] ?? 0))
             }
         }
         gauge("outbox_depth", "Messages planned, reserved, in flight or deferred", [], Double(s.outboxDepth))
         gauge("alert_queue_depth", "Alerts queued and not yet delivered", [], Double(s.alertQueueDepth))
         gauge("alerts_open", "Alert conditions open now", [], Double(s.openAlerts.count))
+        var holds: [String: Int] = ["dns": 0]
+        for h in Set(s.status.groups.flatMap { $0.mailboxes.flatMap(\.holds) }) { holds[h.source.rawValue, default: 0] += 1 }
+        for (source, n) in holds { gauge("domains_held", "Domains whose mailboxes send nothing, by the watcher that holds them", [("source", source)], Double(n)) }
         return counters.emitToString() + r.emitToString()
     }
 

@@ -39,7 +39,9 @@ struct StatusPageView {
             for m in g.mailboxes {
                 if byDomain[m.domain] == nil { domainOrder.append(m.domain) }
                 byDomain[m.domain, default: []].append(Mailbox(address: m.address, state: m.state, stage: m.stage,
-                                                               sent: m.sentLast24h, reason: m.reason ?? ""))
+                                                               sent: m.sentLast24h,
+                                                               // A held domain's reasons ("dns: DKIM … differs") beside the health one.
+                                                               reason: ([m.reason].compactMap { $0 } + m.holds.map(\.summary)).joined(separator: "; ")))
             }
             return Group(name: g.name, binding: cap?.binding.rawValue ?? "-",
                          usedPercent: capacity > 0 ? String(format: "%.0f%%", Double(sent) / Double(capacity) * 100) : "-",

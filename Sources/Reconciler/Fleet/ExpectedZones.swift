@@ -30,6 +30,11 @@ public struct ExpectedZone: Sendable, Hashable {
     public var apexNameservers: [String]
     /// Set when the provider side could not be read: nothing to compare with.
     public var blocked: String?
+    /// The region of the Mailgun domain that sends for it (its SPF include).
+    public var mailgunRegion: MailgunRegion?
+    /// Mailgun's last observed state of that domain (`active`, `unverified`,
+    /// `disabled`; nil when never observed), for the sending preflight.
+    public var mailgunState: String?
 
     public init(domain: String, group: String, role: DomainRole = .active, records: [Record], pending: [DesiredRecord] = [],
                 nameservers: [String], apexNameservers: [String]? = nil, blocked: String? = nil) {
@@ -61,6 +66,8 @@ extension FleetPlanner {
             var zone = ExpectedZone(domain: d.name, group: d.group, role: d.role, records: [],
                                     nameservers: registrar?.registrarNameservers ?? [],
                                     apexNameservers: registrar?.zoneApexNameservers ?? [])
+            zone.mailgunRegion = d.mailgun.region
+            zone.mailgunState = mail.mailgun[zone.domain]?.value.domain?.state
             let m = try scratch.addMail(d, observed: mail)
             if let why = m.blocked { zone.blocked = why; return zone }
             for r in d.presentRecords {

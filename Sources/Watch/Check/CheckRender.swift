@@ -42,7 +42,7 @@ public enum CheckRender {
         return String(decoding: try e.encode(report), as: UTF8.self) + "\n"
     }
 
-    static func footer(_ r: CheckReport) -> String {
+    public static func footer(_ r: CheckReport) -> String {
         let ok = r.domains.filter { $0.status == .ok }.count
         let differs = r.domains.filter { $0.status == .differs }.count
         let unknown = r.domains.filter { $0.status == .unknown }.count
@@ -71,7 +71,7 @@ public enum CheckRender {
         }
     }
 
-    private static func line(_ f: RecordFinding) -> String {
+    static func line(_ f: RecordFinding) -> String {
         let what = "\(f.name) \(f.type.rawValue) (\(f.purpose))"
         func list(_ v: [String]) -> String { v.isEmpty ? "nothing" : v.map { "\"\($0)\"" }.joined(separator: ", ") }
         switch f.status {

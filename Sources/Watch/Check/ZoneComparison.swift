@@ -58,49 +58,64 @@ enum ZoneComparison {
     }
 
     private static func judge(_ q: DNSQuestion, declared: [ExpectedZone.Record], published: [DNSRecord]) -> [RecordFinding] {
-        let purpose = declared[0].purpose
         let want = declared.map { show($0.record) }.sorted()
         let have = published.map(show).sorted()
-        func finding(_ status: RecordFinding.Status, _ expected: [String] = [], _ got: [String] = [], _ detail: String? = nil) -> RecordFinding {
+        func finding(_ purpose: DesiredRecord.Purpose, _ status: RecordFinding.Status, _ expected: [String] = [], _ got: [String] = [],
+                     _ detail: String? = nil) -> RecordFinding {
             RecordFinding(name: q.name, type: q.type, purpose: purpose.rawValue, status: status,
                           expected: expected.isEmpty ? want : expected, published: got.isEmpty ? have : got, detail: detail)
         }
-        switch (q.type, purpose) {
-        case (.MX, _), (.CNAME, _):
+        switch q.type {
+        case .MX, .CNAME:
             // The whole set is ours: an extra MX receives mail we never see.
-            return [finding(have == want ? .ok : (have.isEmpty ? .missing : .different))]
-        case (.TXT, .spf), (.TXT, .dmarc), (.TXT, .mailgunDKIM), (.TXT, .zohoDKIM):
-            // One record of its kind per name; other TXT records there are not ours.
+            return [finding(declared[0].purpose, have == want ? .ok : (have.isEmpty ? .missing : .different))]
+        case .TXT:
+            // At one name (the apex holds SPF and Zoho's verification code) each
+            // record is judged by its own purpose: one SPF, DMARC or DKIM record
+            // of its kind per name; other TXT records there are not ours.
             var out: [RecordFinding] = []
+            var codes: [ExpectedZone.Record] = []
             for d in declared {
-                let kind = SingleTXT(purpose: d.purpose)
-                let ofKind = published.filter { kind.matches($0.value) }.map(\.value)
-                let wantValue = d.record.value
-                let status: RecordFinding.Status
-                if ofKind.isEmpty { status = .missing }
-                else if ofKind.count > 1 { status = .competing }
-                else { status = kind.same(ofKind[0], wantValue) ? .ok : .different }
-                var detail: String? = status == .competing ? "\(ofKind.count) \(kind.label) records: receivers ignore them all" : nil
-                if d.purpose == .spf, ofKind.count == 1, let spf = try? SPFRecord.parse(ofKind[0]) {
-                    let lookups = SPFLookupCount.count(spf)
-                    if lookups.total > SPFLookupCount.limit {
-                        out.append(finding(.different, [wantValue], ofKind,
-                                           "\(lookups.total) DNS lookups, over the limit of \(SPFLookupCount.limit)"))
-                        continue
-                    }
-                    if status == .ok, !lookups.isExact {
-                        detail = "includes of unknown cost: \(lookups.unknownIncludes.joined(separator: ", "))"
-                    }
-                }
-                out.append(finding(status, [wantValue], ofKind, detail))
+                guard [.spf, .dmarc, .mailgunDKIM, .zohoDKIM].contains(d.purpose) else { codes.append(d); continue }
+                out.append(single(d, published: published, finding: finding))
             }
+            if !codes.isEmpty { out.append(present(codes, have: have, finding: finding)) }
             return out
         default:
-            // Verification codes, extra records: declared values must be there.
-            let missing = Set(want).subtracting(have)
-            return [finding(missing.isEmpty ? .ok : (have.isEmpty ? .missing : .different), want, have,
-                            missing.isEmpty ? nil : "not published: \(missing.sorted().joined(separator: ", "))")]
+            return [present(declared, have: have, finding: finding)]
         }
+    }
+
+    /// Verification codes, extra records: declared values must be there.
+    private static func present(_ declared: [ExpectedZone.Record], have: [String],
+                                finding: (DesiredRecord.Purpose, RecordFinding.Status, [String], [String], String?) -> RecordFinding) -> RecordFinding {
+        let want = declared.map { show($0.record) }.sorted()
+        let missing = Set(want).subtracting(have)
+        return finding(declared[0].purpose, missing.isEmpty ? .ok : (have.isEmpty ? .missing : .different), want, have,
+                       missing.isEmpty ? nil : "not published: \(missing.sorted().joined(separator: ", "))")
+    }
+
+    /// An SPF, DMARC or DKIM record: exactly one of its kind at its name.
+    private static func single(_ d: ExpectedZone.Record, published: [DNSRecord],
+                               finding: (DesiredRecord.Purpose, RecordFinding.Status, [String], [String], String?) -> RecordFinding) -> RecordFinding {
+        let kind = SingleTXT(purpose: d.purpose)
+        let ofKind = published.filter { kind.matches($0.value) }.map(\.value)
+        let wantValue = d.record.value
+        let status: RecordFinding.Status
+        if ofKind.isEmpty { status = .missing }
+        else if ofKind.count > 1 { status = .competing }
+        else { status = kind.same(ofKind[0], wantValue) ? .ok : .different }
+        var detail: String? = status == .competing ? "\(ofKind.count) \(kind.label) records: receivers ignore them all" : nil
+        if d.purpose == .spf, ofKind.count == 1, let spf = try? SPFRecord.parse(ofKind[0]) {
+            let lookups = SPFLookupCount.count(spf)
+            if lookups.total > SPFLookupCount.limit {
+                return finding(d.purpose, .different, [wantValue], ofKind, "\(lookups.total) DNS lookups, over the limit of \(SPFLookupCount.limit)")
+            }
+            if status == .ok, !lookups.isExact {
+                detail = "includes of unknown cost: \(lookups.unknownIncludes.joined(separator: ", "))"
+            }
+        }
+        return finding(d.purpose, status, [wantValue], ofKind, detail)
     }
 
     private static func unknown(_ q: DNSQuestion, purpose: String, _ expected: [String], _ answer: DNSAnswer?) -> RecordFinding {

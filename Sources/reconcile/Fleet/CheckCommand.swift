@@ -24,9 +24,7 @@ struct CheckCommand: AsyncParsableCommand {
     var dnsTimeout = 2_000
 
     func validate() throws {
-        if let nameserver, DNSServer(parsing: nameserver) == nil {
-            throw ValidationError("--nameserver \(nameserver): expected an IP address and port, e.g. 127.0.0.1:53")
-        }
+        _ = try nameserverArgument(nameserver)
         guard dnsTimeout >= 10 else { throw ValidationError("--dns-timeout must be at least 10 (milliseconds)") }
     }
 

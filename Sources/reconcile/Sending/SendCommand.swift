@@ -52,6 +52,11 @@ struct SendCommand: AsyncParsableCommand {
         var sender = try SendService(fleet: try options.loadFleet(), store: store, transport: transport.make(),
                                      exitWhenIdle: exitWhenIdle) { stderr($0 + "\n") }
         var daemon = Daemon()
+        // The DNS preflight (README "Sending preflight"); a `--fleet` JSON has no inventory to check.
+        if options.fleet == nil {
+            daemon.add(try await SendPreflight.prepare(fleet: try options.loadFleet(), inventoryDirectory: options.inventory,
+                                                       statePath: options.state) { stderr($0 + "\n") }, name: "dns-preflight")
+        }
         if logFormat == .json {
             let log = SendLog.jsonLines(logRecipients: logRecipients)
             sender.onAttempt = { log.attempt($0, $1) }

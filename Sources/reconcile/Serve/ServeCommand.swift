@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Foundation
 import Monitor
+import Resolver
 import Sender
 
 /// `reconcile serve`: the long-running process that hears back — Mailgun
@@ -37,24 +38,33 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How often Mailgun's bounce, complaint and unsubscribe lists are merged into ours (also at start).")
     var suppressionSync: DurationArgument = DurationArgument(seconds: 3600)
 
+    @Option(help: "Ask this DNS server (HOST:PORT) for every domain instead of its authoritative nameservers (as `check --nameserver`).")
+    var nameserver: String?
+    @Option(help: "How often the DNS check runs, instead of monitoring.dns_check_interval (the first at start).")
+    var dnsCheckInterval: DurationArgument?
+
     func validate() throws {
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080") }
         guard webhookMaxBytes >= 1024 else { throw ValidationError("--webhook-max-bytes must be at least 1024") }
         guard inboundMaxBytes >= 1024 else { throw ValidationError("--inbound-max-bytes must be at least 1024") }
         guard rejectSpikeCount >= 1, rejectSpikeWindow.seconds >= 1 else { throw ValidationError("--reject-spike-count and --reject-spike-window must be positive") }
         guard senderStallAfter.seconds >= 10 else { throw ValidationError("--sender-stall-after must be at least 10s") }
+        _ = try nameserverArgument(nameserver)
+        if let dnsCheckInterval, dnsCheckInterval.seconds < 1 { throw ValidationError("--dns-check-interval must be at least 1s") }
         guard suppressionSync.seconds >= 60 else { throw ValidationError("--suppression-sync must be at least 1m") }
     }
 
     func run() async throws {
         try await funnel {
-            let request = ServeRequest(inventoryDirectory: inventory, statePath: state, listen: ListenAddress(listen)!, send: send,
+            var request = ServeRequest(inventoryDirectory: inventory, statePath: state, listen: ListenAddress(listen)!, send: send,
                                        sandbox: sandbox, transport: transport,
                                        webhooks: .init(maxBodyBytes: webhookMaxBytes, freshness: webhookWindow.seconds),
                                        inboundMaxBytes: inboundMaxBytes,
                                        conditions: .init(rejectThreshold: rejectSpikeCount, rejectWindow: rejectSpikeWindow.seconds,
                                                          stallAfter: senderStallAfter.seconds),
                                        suppressionSyncInterval: suppressionSync.seconds)
+            request.dnsNameserver = try nameserverArgument(nameserver)
+            request.dnsCheckInterval = dnsCheckInterval?.seconds
             let session = try await ServeSession.open(request)
             try await session.run(log: { stderr($0 + "\n") }) { url in
                 // Straight to fd 1, so a supervisor or test reads it at once.

@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Foundation
 import Reconciler
+import Resolver
 import Sender
 
 enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
@@ -31,4 +32,13 @@ struct DurationArgument: ExpressibleByArgument, Sendable {
     var defaultValueDescription: String {
         seconds.truncatingRemainder(dividingBy: 60) == 0 && seconds > 0 ? "\(Int(seconds / 60))m" : "\(Int(seconds))s"
     }
+}
+
+/// `--nameserver HOST:PORT` of `check` and `serve`: one DNS server asked for every domain.
+func nameserverArgument(_ text: String?) throws -> DNSServer? {
+    guard let text else { return nil }
+    guard let server = DNSServer(parsing: text) else {
+        throw ValidationError("--nameserver \(text): expected an IP address and port, e.g. 127.0.0.1:53")
+    }
+    return server
 }
