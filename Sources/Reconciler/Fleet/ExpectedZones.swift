@@ -5,7 +5,8 @@ import Store
 
 /// What one domain should publish, as `reconcile check` compares it with
 /// DNS: the compiler's records with the provider-generated values (DKIM
-/// keys, the Zoho verification code) as last observed, and the delegation.
+/// keys, the Zoho verification code) as last observed, the delegation, and
+/// the web forwards.
 public struct ExpectedZone: Sendable, Hashable {
     public struct Record: Sendable, Hashable {
         public var purpose: DesiredRecord.Purpose
@@ -30,6 +31,8 @@ public struct ExpectedZone: Sendable, Hashable {
     public var apexNameservers: [String]
     /// Set when the provider side could not be read: nothing to compare with.
     public var blocked: String?
+    /// The web forwards the registrar should serve (`web:`); `check` asks them over HTTP.
+    public var web: [WebForward] = []
 
     public init(domain: String, group: String, role: DomainRole = .active, records: [Record], pending: [DesiredRecord] = [],
                 nameservers: [String], apexNameservers: [String]? = nil, blocked: String? = nil) {
@@ -61,6 +64,7 @@ extension FleetPlanner {
             var zone = ExpectedZone(domain: d.name, group: d.group, role: d.role, records: [],
                                     nameservers: registrar?.registrarNameservers ?? [],
                                     apexNameservers: registrar?.zoneApexNameservers ?? [])
+            zone.web = d.web?.forwards ?? []
             let m = try scratch.addMail(d, observed: mail)
             if let why = m.blocked { zone.blocked = why; return zone }
             for r in d.presentRecords {
