@@ -114,7 +114,7 @@ public final class DovecotServer: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    public static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()

@@ -98,8 +98,9 @@ struct WebForwardCheckTests {
     @Test func aClosedPortCouldNotBeCheckedNeverDiffers() async throws {
         let knot = try knot()
         defer { knot.stop() }
-        // A port just freed: nothing listens there.
-        let closed = try DovecotServer.freePort()
+        // The server's port once it has stopped: nothing listens there.
+        var closed = 0
+        try await withServer { closed = $0 }
         let r = await check(knot, webPort: closed, [Self.zone("good.test")])
         let f = try #require(r.domains.first?.web.first)
         #expect(f.status == .unknown && !f.isDifference)
