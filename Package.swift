@@ -94,9 +94,9 @@ let package = Package(
         // Asks nameservers directly through c-ares: the fleet as the internet sees it.
         .target(name: "Resolver", dependencies: ["DNSRecords", "CAres"]),
         .systemLibrary(name: "CAres", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
-        // The fleet as the internet sees it: `check` (DNS against the declared zones).
-        .target(name: "Watch", dependencies: ["DNSRecords", "Inventory", "Reconciler", "Resolver", "Store"]),
-        // libcurl with typed, non-variadic wrappers (SMTP transport).
+        // The fleet as the internet sees it: `check` (DNS against the declared zones, web forwards over HTTP).
+        .target(name: "Watch", dependencies: ["CCurl", "DNSRecords", "Inventory", "Reconciler", "Resolver", "Store"]),
+        // libcurl with typed, non-variadic wrappers (SMTP transport, IMAP, `check`'s HEAD requests).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .executableTarget(name: "reconcile", dependencies: [
             "App", "DNSRecords", "Inventory", "Monitor", "Providers", "Resolver", "Sandbox", "Store", "Reconciler", "Sender", "Watch",
@@ -118,7 +118,10 @@ let package = Package(
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "DNSRecords", "TestSupport"]),
-        .testTarget(name: "WatchTests", dependencies: ["Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "Store", "TestSupport"]),
+        .testTarget(name: "WatchTests", dependencies: [
+            "Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "Store", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "SenderTests", dependencies: [
             "Sender", "Store", "Inventory", "Providers", "Sandbox", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -5,7 +5,8 @@ import Store
 
 /// What one domain should publish, as `reconcile check` compares it with
 /// DNS: the compiler's records with the provider-generated values (DKIM
-/// keys, the Zoho verification code) as last observed, and the delegation.
+/// keys, the Zoho verification code) as last observed, the delegation, and
+/// the web forwards.
 public struct ExpectedZone: Sendable, Hashable {
     public struct Record: Sendable, Hashable {
         public var purpose: DesiredRecord.Purpose
@@ -35,6 +36,8 @@ public struct ExpectedZone: Sendable, Hashable {
     /// Mailgun's last observed state of that domain (`active`, `unverified`,
     /// `disabled`; nil when never observed), for the sending preflight.
     public var mailgunState: String?
+    /// The web forwards the registrar should serve (`web:`); `check` asks them over HTTP.
+    public var web: [WebForward] = []
 
     public init(domain: String, group: String, role: DomainRole = .active, records: [Record], pending: [DesiredRecord] = [],
                 nameservers: [String], apexNameservers: [String]? = nil, blocked: String? = nil) {
@@ -68,6 +71,7 @@ extension FleetPlanner {
                                     apexNameservers: registrar?.zoneApexNameservers ?? [])
             zone.mailgunRegion = d.mailgun.region
             zone.mailgunState = mail.mailgun[zone.domain]?.value.domain?.state
+            zone.web = d.web?.forwards ?? []
             let m = try scratch.addMail(d, observed: mail)
             if let why = m.blocked { zone.blocked = why; return zone }
             for r in d.presentRecords {

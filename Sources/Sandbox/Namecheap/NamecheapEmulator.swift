@@ -323,5 +323,10 @@ public final class NamecheapEmulator: Sendable {
         }
         for ns in d.nameservers { records.append(DNSRecord(name: domain, type: .NS, ttl: 1800, value: ns)) }
         await dnsView.publish(zone: domain, records: records)
+        // URL301 and URL rows are unmasked redirects; FRAME serves a page, not a redirect.
+        await dnsView.publishForwards(zone: domain, d.hosts.compactMap { h in
+            let code: [String: WebForward.Code] = ["URL301": .permanent, "URL": .temporary]
+            return code[h.type].map { WebForward(host: h.name, location: h.address, code: $0, keepPath: true) }
+        })
     }
 }

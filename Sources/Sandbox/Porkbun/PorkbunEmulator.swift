@@ -277,6 +277,11 @@ public final class PorkbunEmulator: Sendable {
             return DNSRecord(name: r.name, type: t, ttl: r.ttl, priority: t == .MX ? r.prio : nil, value: r.content)
         }
         await dnsView.publish(zone: domain, records: records)
+        // What its forwarding host answers (includePath "yes" appends the visited path).
+        await dnsView.publishForwards(zone: domain, (d.forwards ?? []).map {
+            WebForward(host: $0.subdomain, location: $0.location, code: $0.type == "temporary" ? .temporary : .permanent,
+                       keepPath: $0.includePath == "yes")
+        })
     }
 }
 

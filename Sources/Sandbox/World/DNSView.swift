@@ -2,10 +2,13 @@ import DNSRecords
 
 /// The authoritative DNS of the emulated world: every registrar emulator
 /// publishes its zones here, and the Mailgun and Zoho emulators verify
-/// domains only from what is really published. Later a real DNS server
-/// (Knot) serves the same view.
+/// domains only from what is really published. A real DNS server (Knot)
+/// serves the same view. With each zone go the web forwards its registrar
+/// serves (`SandboxWeb` answers them over HTTP).
 public actor DNSView {
     private var zones: [String: [DNSRecord]] = [:]
+    /// Zone → its forwards; a zone that is not published forwards nothing.
+    private var forwards: [String: [WebForward]] = [:]
 
     public init() {}
 
@@ -16,6 +19,20 @@ public actor DNSView {
 
     public func remove(zone: String) {
         zones[DomainName.normalize(zone)] = nil
+        forwards[DomainName.normalize(zone)] = nil
+    }
+
+    /// Replaces the forwards the registrar serves for `zone`'s hosts.
+    public func publishForwards(zone: String, _ list: [WebForward]) {
+        forwards[DomainName.normalize(zone)] = list.isEmpty ? nil : list
+    }
+
+    /// The forward serving `host` (`getacme.io`, `www.getacme.io`), if any.
+    public func forward(host: String) -> WebForward? {
+        let h = DomainName.normalize(host)
+        guard let zone = zoneContaining(h) else { return nil }
+        let label = h == zone ? "@" : String(h.dropLast(zone.count + 1))
+        return forwards[zone]?.first { $0.host == label }
     }
 
     /// All records of `type` at `name`, as a resolver would see them.

@@ -8,7 +8,8 @@ public struct SandboxOptions: Sendable {
     public var faultSeed: UInt64
     /// JSON file the world is loaded from (if it exists) and saved to.
     public var statePath: String?
-    /// Serve the world's zones over DNS with a real Knot (when installed).
+    /// Serve the world's zones over DNS with a real Knot (when installed),
+    /// and its web forwards over HTTP (`SandboxWeb`).
     public var publishDNS: Bool
 
     public init(limits: Bool = true, faults: FaultProfile = .none, faultSeed: UInt64 = 1, statePath: String? = nil,
@@ -34,12 +35,15 @@ public final class SandboxWorld: Sendable {
     public let options: SandboxOptions
     /// The view served by Knot, with `options.publishDNS` and knotd installed.
     public let dns: SandboxDNS?
+    /// The registrars' forwarding hosts, with `options.publishDNS`.
+    public let web: SandboxWeb?
 
-    private init(dnsView: DNSView, services: [RunningService], options: SandboxOptions, dns: SandboxDNS?) {
+    private init(dnsView: DNSView, services: [RunningService], options: SandboxOptions, dns: SandboxDNS?, web: SandboxWeb?) {
         self.dnsView = dnsView
         self.services = services
         self.options = options
         self.dns = dns
+        self.web = web
     }
 
     public static func start(seed: SandboxSeed, options: SandboxOptions = SandboxOptions(),
@@ -57,8 +61,14 @@ public final class SandboxWorld: Sendable {
                 }
             }
             // After the registrars: they publish their saved zones as they start.
-            let dns = options.publishDNS ? try await SandboxDNS.start(view: view, directory: dnsDirectory(options)) : nil
-            return SandboxWorld(dnsView: view, services: running, options: options, dns: dns)
+            let web = options.publishDNS ? try await SandboxWeb.start(view: view) : nil
+            do {
+                let dns = options.publishDNS ? try await SandboxDNS.start(view: view, directory: dnsDirectory(options)) : nil
+                return SandboxWorld(dnsView: view, services: running, options: options, dns: dns, web: web)
+            } catch {
+                await web?.stop()
+                throw error
+            }
         } catch {
             for r in running { await r.stop() }
             throw error
@@ -101,11 +111,19 @@ public final class SandboxWorld: Sendable {
 
     public func service(_ apiName: String) -> RunningService? { services.first { $0.apiName == apiName } }
 
+    /// HTTP requests each API emulator has answered since the world started.
+    public var apiRequests: [String: Int] {
+        var out: [String: Int] = [:]
+        for s in services { if let c = s.counters { out[s.apiName] = c.totalRequests } }
+        return out
+    }
+
     /// One line of JSON keyed by API name: `{"namecheap":{"ApiKey":…,"url":…},"porkbun":{…}}`.
     public func descriptorJSON() -> String {
         var all: [String: [String: String]] = [:]
         for s in services { all[s.apiName] = s.descriptor }
         if let dns { all["dns"] = ["server": dns.server] }
+        if let web { all["web"] = ["server": web.description] }
         let data = (try? JSONSerialization.data(withJSONObject: all, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -134,6 +152,7 @@ public final class SandboxWorld: Sendable {
     public func stop() async {
         if let path = options.statePath { try? saveState(to: path) }
         dns?.stop()
+        await web?.stop()
         for s in services { await s.stop() }
     }
 }

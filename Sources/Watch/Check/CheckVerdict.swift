@@ -30,6 +30,22 @@ public struct RecordFinding: Sendable, Hashable, Codable {
     public var isDifference: Bool { [.missing, .different, .competing, .pending].contains(status) }
 }
 
+/// One forwarded host's answer to `HEAD http://HOST/` against its declared
+/// forward: `ok`, `different` (another code or `Location`, or no redirect),
+/// or `unknown` (no answer: never a difference).
+public struct WebFinding: Sendable, Hashable, Codable {
+    /// `http://getacme.io/`.
+    public var url: String
+    public var status: RecordFinding.Status
+    /// `301 https://acme.com`.
+    public var expected: String
+    /// What the server answered (`302 https://parked.example`, `200 without Location`); nil when unknown.
+    public var answered: String?
+    public var detail: String?
+
+    public var isDifference: Bool { status != .ok && status != .unknown }
+}
+
 /// A domain's verdict: every record set checked, or why none could be.
 public struct DomainVerdict: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable {
@@ -42,10 +58,14 @@ public struct DomainVerdict: Sendable, Hashable, Codable {
     public var findings: [RecordFinding]
     /// Set when the domain could not be checked at all.
     public var notChecked: String?
+    /// Its web forwards over HTTP (none when it declares no `web:`).
+    public var web: [WebFinding] = []
 
     public var status: Status {
-        if notChecked != nil || findings.contains(where: { $0.status == .unknown }) { return .unknown }
-        return findings.contains(where: \.isDifference) ? .differs : .ok
+        if notChecked != nil || findings.contains(where: { $0.status == .unknown }) || web.contains(where: { $0.status == .unknown }) {
+            return .unknown
+        }
+        return findings.contains(where: \.isDifference) || web.contains(where: \.isDifference) ? .differs : .ok
     }
 }
 
@@ -54,11 +74,18 @@ public struct CheckReport: Sendable, Hashable, Codable {
     public var domains: [DomainVerdict]
     /// The servers asked (the override, or each domain's delegation).
     public var nameserver: String?
+    /// Where the web forwards were asked (`--web-via`), when not at each domain's own address.
+    public var webVia: String?
 
-    public init(domains: [DomainVerdict], nameserver: String? = nil) {
+    public init(domains: [DomainVerdict], nameserver: String? = nil, webVia: String? = nil) {
         self.domains = domains
         self.nameserver = nameserver
+        self.webVia = webVia
     }
+
+    /// The domains `drift --via dns` reads through the APIs: those that
+    /// differ or could not be checked, in inventory order.
+    public var suspects: [DomainVerdict] { domains.filter { $0.status != .ok } }
 
     /// 0: everything as declared; 2: differences; 1: something could not be
     /// checked (then the rest of the fleet is not asserted, as for `drift`).

@@ -4,22 +4,38 @@ import Reconciler
 import Resolver
 
 /// `reconcile check`: every expected zone asked of its authoritative
-/// servers (or of one `--nameserver`), judged record set by record set.
+/// servers (or of one `--nameserver`), judged record set by record set, and
+/// every declared web forward asked over HTTP.
 public struct FleetCheck: Sendable {
     public var resolver: DNSResolver
     /// Ask this server for every domain instead of its delegation.
     public var nameserver: DNSServer?
     /// Turns a nameserver's host name into addresses (the system resolver by default).
     public var addresses: @Sendable (String) -> [String]
+    /// Asks the web forwards (nil: they are not checked).
+    public var web: WebProbe?
 
     public init(resolver: DNSResolver = DNSResolver(), nameserver: DNSServer? = nil,
-                addresses: @escaping @Sendable (String) -> [String] = SystemAddresses.lookup) {
+                addresses: @escaping @Sendable (String) -> [String] = SystemAddresses.lookup, web: WebProbe? = WebProbe()) {
         self.resolver = resolver
         self.nameserver = nameserver
         self.addresses = addresses
+        self.web = web
     }
 
     public func run(_ zones: [ExpectedZone]) async -> CheckReport {
+        // The forwards are asked over HTTP while DNS is asked.
+        let forwards = zones.indices.filter { zones[$0].blocked == nil }.flatMap { i in zones[i].web.map { (i, $0) } }
+        async let webAnswers = web?.head(forwards.map { WebComparison.host($0.1, domain: zones[$0.0].domain) }) ?? []
+        var report = await dns(zones)
+        for ((i, forward), answer) in zip(forwards, await webAnswers) {
+            report.domains[i].web.append(WebComparison.finding(forward, domain: zones[i].domain, answer: answer))
+        }
+        report.webVia = web?.via?.description
+        return report
+    }
+
+    private func dns(_ zones: [ExpectedZone]) async -> CheckReport {
         // Domains that share a delegation are asked together, in one batch.
         var batches: [[DNSServer]: [Int]] = [:]
         var verdicts = [DomainVerdict?](repeating: nil, count: zones.count)
