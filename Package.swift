@@ -88,6 +88,7 @@ let package = Package(
         // the daemon's ServiceGroup. Testable without a subprocess.
         .target(name: "App", dependencies: [
             "Inventory", "Monitor", "Providers", "Reconciler", "Sandbox", "Sender", "Store",
+            "Watch", "Resolver",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -95,7 +96,8 @@ let package = Package(
         .target(name: "Resolver", dependencies: ["DNSRecords", "CAres"]),
         .systemLibrary(name: "CAres", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
         // The fleet as the internet sees it: `check` (DNS against the declared zones).
-        .target(name: "Watch", dependencies: ["DNSRecords", "Inventory", "Reconciler", "Resolver"]),
+        .target(name: "Watch", dependencies: ["DNSRecords", "Inventory", "Reconciler", "Resolver",
+                                               "Store", "Providers", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // libcurl with typed, non-variadic wrappers (SMTP transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .executableTarget(name: "reconcile", dependencies: [
@@ -118,7 +120,8 @@ let package = Package(
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "DNSRecords", "TestSupport"]),
-        .testTarget(name: "WatchTests", dependencies: ["Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "TestSupport"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "TestSupport",
+                                                       "Store", "Providers", "Sandbox"]),
         .testTarget(name: "SenderTests", dependencies: [
             "Sender", "Store", "Inventory", "Providers", "Sandbox", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

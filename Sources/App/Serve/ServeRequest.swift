@@ -1,4 +1,5 @@
 import Monitor
+import Resolver
 import Sender
 
 /// What `reconcile serve` is asked to run (the CLI's options, as plain values).
@@ -20,6 +21,10 @@ public struct ServeRequest: Sendable {
     public var conditions: ConditionWatch.Settings
     /// Seconds between merges of Mailgun's suppression lists (the first at start).
     public var suppressionSyncInterval: Double
+    /// Where blocklist lookups go (nil: the resolvers of /etc/resolv.conf).
+    public var blocklistNameserver: DNSServer?
+    /// Seconds between reads of Mailgun's domain list (its own verdict on each domain).
+    public var mailgunStateInterval: Double = 900
 
     public init(inventoryDirectory: String = "inventory", statePath: String? = nil,
                 listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), send: Bool = false, sandbox: Bool = false,

@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Foundation
 import Monitor
+import Resolver
 import Sender
 
 /// `reconcile serve`: the long-running process that hears back — Mailgun
@@ -36,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
     var senderStallAfter: DurationArgument = DurationArgument(seconds: 900)
     @Option(help: "How often Mailgun's bounce, complaint and unsubscribe lists are merged into ours (also at start).")
     var suppressionSync: DurationArgument = DurationArgument(seconds: 3600)
+    @Option(help: "Send every blocklist lookup to this resolver (HOST:PORT) instead of those of /etc/resolv.conf.")
+    var blocklistNameserver: String?
+    @Option(help: "How often Mailgun's domain list is read: a domain it reports disabled or unverified is paused.")
+    var mailgunStateInterval: DurationArgument = DurationArgument(seconds: 900)
 
     func validate() throws {
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080") }
@@ -44,17 +49,21 @@ struct ServeCommand: AsyncParsableCommand {
         guard rejectSpikeCount >= 1, rejectSpikeWindow.seconds >= 1 else { throw ValidationError("--reject-spike-count and --reject-spike-window must be positive") }
         guard senderStallAfter.seconds >= 10 else { throw ValidationError("--sender-stall-after must be at least 10s") }
         guard suppressionSync.seconds >= 60 else { throw ValidationError("--suppression-sync must be at least 1m") }
+        if let b = blocklistNameserver, DNSServer(parsing: b) == nil { throw ValidationError("--blocklist-nameserver \(b): expected IP:PORT, e.g. 127.0.0.1:53") }
+        guard mailgunStateInterval.seconds >= 60 else { throw ValidationError("--mailgun-state-interval must be at least 1m") }
     }
 
     func run() async throws {
         try await funnel {
-            let request = ServeRequest(inventoryDirectory: inventory, statePath: state, listen: ListenAddress(listen)!, send: send,
+            var request = ServeRequest(inventoryDirectory: inventory, statePath: state, listen: ListenAddress(listen)!, send: send,
                                        sandbox: sandbox, transport: transport,
                                        webhooks: .init(maxBodyBytes: webhookMaxBytes, freshness: webhookWindow.seconds),
                                        inboundMaxBytes: inboundMaxBytes,
                                        conditions: .init(rejectThreshold: rejectSpikeCount, rejectWindow: rejectSpikeWindow.seconds,
                                                          stallAfter: senderStallAfter.seconds),
                                        suppressionSyncInterval: suppressionSync.seconds)
+            request.blocklistNameserver = blocklistNameserver.flatMap(DNSServer.init(parsing:))
+            request.mailgunStateInterval = mailgunStateInterval.seconds
             let session = try await ServeSession.open(request)
             try await session.run(log: { stderr($0 + "\n") }) { url in
                 // Straight to fd 1, so a supervisor or test reads it at once.
