@@ -36,7 +36,7 @@ import Watch
             var changes = try await watch.round()
             #expect(changes.placed.map(\.domain) == ["new-mail.com"])
             #expect(try alerts.openConditions().map(\.summary) == [
-                "domain new-mail.com: Mailgun reports the domain unverified (its SPF/DKIM records do not validate): its mailboxes are paused "
+                "domain new-mail.com is unverified at Mailgun (its SPF/DKIM records do not validate): its mailboxes are paused "
                 + "until Mailgun reports it active; spare domain ready in group g1: not-at-mailgun.com"])
 
             // Mailgun disables the verified one on its own.
@@ -45,8 +45,8 @@ import Watch
             changes = try await watch.round()
             #expect(changes.placed.map(\.domain) == ["good-mail.com"] && changes.released.isEmpty)
             #expect(try store.domainHolds().map { "\($0.domain) \($0.summary)" } == [
-                "good-mail.com mailgun: Mailgun reports the domain disabled",
-                "new-mail.com mailgun: Mailgun reports the domain unverified (its SPF/DKIM records do not validate)"])
+                "good-mail.com mailgun: is disabled at Mailgun",
+                "new-mail.com mailgun: is unverified at Mailgun (its SPF/DKIM records do not validate)"])
 
             // Re-enabled, and the new domain's records published and verified: both released, both alerts cleared.
             await emu.setDisabled("good-mail.com", false)

@@ -48,17 +48,8 @@ public struct BlocklistWatch: Service {
             // Could not ask: a pause stays until a list is heard to say "not listed".
             else if let reason = held[d.name], report.anyUnknown(d.name) { wanted[d.name] = reason }
         }
-        let other = Set(try keeper.sending.domainHolds().filter { $0.source != .blocklist }.map(\.domain))
-        let unavailable = other.union(wanted.keys)
-        let byName = Dictionary(domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let changes = try keeper.apply(source: .blocklist, wanted: wanted, keyPrefix: Self.alertPrefix, at: now,
-            openText: { domain, reason in
-                let spares = byName[domain].map { WatchedDomain.sparesLine(group: $0.group, in: domains, unavailable: unavailable) } ?? ""
-                return "domain \(domain) \(reason): its mailboxes are paused until it is delisted; \(spares)"
-            },
-            clearText: { "domain \($0) is no longer listed: its mailboxes send again" })
-        for h in changes.placed { log("blocklists: paused \(h.domain): \(h.reason)") }
-        for h in changes.released { log("blocklists: released \(h.domain)") }
+        let changes = try keeper.pause(source: .blocklist, wanted: wanted, keyPrefix: Self.alertPrefix, domains: domains, at: now,
+                                       until: "it is delisted", cleared: "is no longer listed", label: "blocklists", log: log)
         try uncheckedAlerts(report, at: now)
         return (report, changes)
     }

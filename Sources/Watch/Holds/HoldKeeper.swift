@@ -28,6 +28,25 @@ public struct HoldKeeper: Sendable {
         return changes
     }
 
+    /// A watcher's round: `apply` with the pause alert's words — the reason,
+    /// what lifts the pause (`until`), and the group's spare domains ready
+    /// (spares no source holds nor this round pauses) — logged as `label`.
+    @discardableResult
+    public func pause(source: DomainHoldSource, wanted: [String: String], keyPrefix: String, domains: [WatchedDomain], at: Double,
+                      until: String, cleared: String, label: String, log: (String) -> Void) throws -> DomainHoldChanges {
+        let unavailable = Set(try sending.domainHolds().filter { $0.source != source }.map(\.domain)).union(wanted.keys)
+        let groupOf = Dictionary(domains.map { ($0.name, $0.group) }, uniquingKeysWith: { a, _ in a })
+        let changes = try apply(source: source, wanted: wanted, keyPrefix: keyPrefix, at: at,
+            openText: { domain, reason in
+                let spares = groupOf[domain].map { WatchedDomain.sparesLine(group: $0, in: domains, unavailable: unavailable) } ?? ""
+                return "domain \(domain) \(reason): its mailboxes are paused until \(until); \(spares)"
+            },
+            clearText: { "domain \($0) \(cleared): its mailboxes send again" })
+        for h in changes.placed { log("\(label): paused \(h.domain): \(h.reason)") }
+        for h in changes.released { log("\(label): released \(h.domain)") }
+        return changes
+    }
+
     /// This source's current holds: domain → reason.
     public func current(_ source: DomainHoldSource) throws -> [String: String] {
         Dictionary(try sending.domainHolds().filter { $0.source == source }.map { ($0.domain, $0.reason) }, uniquingKeysWith: { a, _ in a })

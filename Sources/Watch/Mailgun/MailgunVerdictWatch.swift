@@ -37,8 +37,8 @@ public struct MailgunVerdictWatch: Service {
     /// Why Mailgun's listing pauses a domain, or nil when it may send.
     public static func pauseReason(_ d: MailgunDomain) -> String? {
         let state = d.state.lowercased()
-        if d.isDisabled == true || state == "disabled" { return "Mailgun reports the domain disabled" }
-        if state == "unverified" { return "Mailgun reports the domain unverified (its SPF/DKIM records do not validate)" }
+        if d.isDisabled == true || state == "disabled" { return "is disabled at Mailgun" }
+        if state == "unverified" { return "is unverified at Mailgun (its SPF/DKIM records do not validate)" }
         return nil
     }
 
@@ -58,17 +58,9 @@ public struct MailgunVerdictWatch: Service {
                 for d in mine { if let why = held[d.name] { wanted[d.name] = why } }
             }
         }
-        let unavailable = Set(try keeper.sending.domainHolds().map(\.domain)).union(wanted.keys)
-        let byName = Dictionary(domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let domains = self.domains
-        let changes = try keeper.apply(source: .mailgun, wanted: wanted, keyPrefix: Self.alertPrefix, at: clock.now(),
-            openText: { domain, reason in
-                let spares = byName[domain].map { WatchedDomain.sparesLine(group: $0.group, in: domains, unavailable: unavailable) } ?? ""
-                return "domain \(domain): \(reason): its mailboxes are paused until Mailgun reports it active; \(spares)"
-            },
-            clearText: { "domain \($0): Mailgun reports it active again: its mailboxes send again" })
-        for h in changes.placed { log("mailgun verdict: paused \(h.domain): \(h.reason)") }
-        for h in changes.released { log("mailgun verdict: released \(h.domain)") }
+        let changes = try keeper.pause(source: .mailgun, wanted: wanted, keyPrefix: Self.alertPrefix, domains: domains, at: clock.now(),
+                                       until: "Mailgun reports it active", cleared: "is active at Mailgun again",
+                                       label: "mailgun verdict", log: log)
         return changes
     }
 }
