@@ -94,8 +94,9 @@ let package = Package(
         // Asks nameservers directly through c-ares: the fleet as the internet sees it.
         .target(name: "Resolver", dependencies: ["DNSRecords", "CAres"]),
         .systemLibrary(name: "CAres", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
-        // The fleet as the internet sees it: `check` (DNS against the declared zones, web forwards over HTTP).
-        .target(name: "Watch", dependencies: ["CCurl", "DNSRecords", "Inventory", "Reconciler", "Resolver", "Store"]),
+        // The fleet as the internet sees it: `check` (DNS against the declared zones, web forwards over HTTP), blocklists, Mailgun's verdict.
+        .target(name: "Watch", dependencies: ["CCurl", "DNSRecords", "Inventory", "Reconciler", "Resolver", "Store", "Providers",
+                                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // libcurl with typed, non-variadic wrappers (SMTP transport, IMAP, `check`'s HEAD requests).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .executableTarget(name: "reconcile", dependencies: [
@@ -119,7 +120,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "DNSRecords", "TestSupport"]),
         .testTarget(name: "WatchTests", dependencies: [
-            "Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "Store", "TestSupport",
+            "Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "Store", "Providers", "Sandbox", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "SenderTests", dependencies: [

@@ -10,14 +10,15 @@
 #include <sys/select.h>
 #include <string.h>
 
-/// A channel that asks one server, never recurses nor appends search
-/// domains, and hands SERVFAIL/REFUSED answers to the callback at once
-/// (the Swift side decides where to retry). Returns an ARES_ status.
+/// A channel that asks one server, never appends search domains, and hands
+/// SERVFAIL/REFUSED answers to the callback at once (the Swift side decides
+/// where to retry); it asks for recursion only when `recurse` (a resolver,
+/// not an authoritative server). Returns an ARES_ status.
 static inline int creconcile_ares_channel(ares_channel *out, const char *server_csv,
-                                          int timeout_ms, int tries) {
+                                          int timeout_ms, int tries, int recurse) {
     struct ares_options o;
     memset(&o, 0, sizeof o);
-    o.flags = ARES_FLAG_NORECURSE | ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS | ARES_FLAG_NOCHECKRESP;
+    o.flags = (recurse ? 0 : ARES_FLAG_NORECURSE) | ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS | ARES_FLAG_NOCHECKRESP;
     o.timeout = timeout_ms;
     o.tries = tries;
     o.ednspsz = 1232;

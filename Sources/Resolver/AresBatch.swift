@@ -43,10 +43,10 @@ final class AresBatch {
     }
 
     /// Asks everything; returns when every question has an answer.
-    func run(timeoutMilliseconds: Int, tries: Int) {
+    func run(timeoutMilliseconds: Int, tries: Int, recursive: Bool = false) {
         for s in servers {
             var ch: ares_channel?
-            let rc = creconcile_ares_channel(&ch, s.aresCSV, Int32(timeoutMilliseconds), Int32(tries))
+            let rc = creconcile_ares_channel(&ch, s.aresCSV, Int32(timeoutMilliseconds), Int32(tries), recursive ? 1 : 0)
             channels.append(rc == ARES_SUCCESS ? ch : nil)
         }
         defer { channels.compactMap { $0 }.forEach { ares_destroy($0) } }

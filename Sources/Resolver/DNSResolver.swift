@@ -13,6 +13,9 @@ public struct DNSResolver: Sendable {
     public var triesPerServer: Int
     /// Questions in flight per server at once.
     public var perServerLimit: Int
+    /// Ask for recursion (RD): the servers are recursive resolvers, as for
+    /// blocklist lookups; false for authoritative servers.
+    public var recursive = false
 
     public init(timeoutMilliseconds: Int = 1_000, triesPerServer: Int = 2, perServerLimit: Int = 64) {
         self.timeoutMilliseconds = timeoutMilliseconds
@@ -28,11 +31,11 @@ public struct DNSResolver: Sendable {
     public func resolve(_ questions: [DNSQuestion], at servers: [DNSServer]) async -> [DNSAnswer] {
         guard !questions.isEmpty else { return [] }
         guard !servers.isEmpty else { return questions.map { _ in .unknown("no nameserver to ask") } }
-        let (timeout, tries, limit) = (timeoutMilliseconds, triesPerServer, perServerLimit)
+        let (timeout, tries, limit, recursive) = (timeoutMilliseconds, triesPerServer, perServerLimit, recursive)
         return await withCheckedContinuation { continuation in
             let thread = Thread {
                 let batch = AresBatch(questions: questions, servers: servers, perServerLimit: limit)
-                batch.run(timeoutMilliseconds: timeout, tries: tries)
+                batch.run(timeoutMilliseconds: timeout, tries: tries, recursive: recursive)
                 continuation.resume(returning: batch.answers.map { $0 ?? .unknown("not asked") })
             }
             thread.name = "dns-resolver"

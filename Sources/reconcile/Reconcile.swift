@@ -28,10 +28,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             reconcile --apply [PLANFILE] [--auto-approve] [--allow-destructive] [--wait 5m]
             reconcile drift
             reconcile check [--nameserver HOST:PORT]
+            reconcile blocklists [--nameserver HOST:PORT]
             Add --sandbox to run any of them against the built-in emulators.
             Options of --plan/--apply: reconcile --plan --help
             """,
-        subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self,
+        subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self, BlocklistsCommand.self,
                       SandboxCommand.self, SandboxBenchCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
                       ForgetCommand.self, ExportCommand.self, AlertCommand.self,

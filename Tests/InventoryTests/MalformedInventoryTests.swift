@@ -47,6 +47,14 @@ import Inventory
             "fleet.yaml:11:56: monitoring.status_auth.realm: unknown key 'realm'"]),
         Case(fixture: "dns-verdict-max-age-short", errors: [
             "fleet.yaml:10:61: monitoring.dns_verdict_max_age: 5m is shorter than dns_check_interval (10m): every verdict would be stale"]),
+        Case(fixture: "blocklists-invalid", errors: [
+            "fleet.yaml:11:23: monitoring.blocklist_interval: 30s is too short: at least 1m",
+            "fleet.yaml:12:19: monitoring.expiry_warning: 'soon' is not a duration: write a whole number with a unit s, m, h or d (e.g. 30s, 10m, 1h, 2d)",
+            "fleet.yaml:15:41: monitoring.blocklists[1].key: literal secret values are not allowed: write env:NAME and set NAME in the environment",
+            "fleet.yaml:16:15: monitoring.blocklists[2].zone: 'bad zone' is not a DNS zone: it needs at least two labels (e.g. acme-mail.com)",
+            "fleet.yaml:16:34: monitoring.blocklists[2].codes: unknown return-code convention 'spamhouse': expected 'spamhaus', 'surbl', 'uribl' or 'generic' (did you mean 'spamhaus'?)",
+            "fleet.yaml:17:7: monitoring.blocklists[3]: dbl.spamhaus.org is listed twice",
+            "fleet.yaml:18:7: monitoring.blocklists[4].zone: missing required key 'zone'"]),
         Case(fixture: "literal-secret", errors: [
             "fleet.yaml:4:53: accounts.mailgun-us.api_key: literal secret values are not allowed: write env:NAME and set NAME in the environment"]),
         Case(fixture: "bad-secret-reference", errors: [

@@ -83,8 +83,9 @@ public struct FleetSession: Sendable {
                                                      rateDirectory: request.rateDirectory)
             }
             let store = try StateStore(path: request.resolvedStatePath)
-            let planner = FleetPlanner(desired: compiled.desired, inventoryHash: compiled.contentHash, providers: providers,
+            var planner = FleetPlanner(desired: compiled.desired, inventoryHash: compiled.contentHash, providers: providers,
                                        store: store, concurrency: request.concurrency, progress: request.progress)
+            planner.expiryWarning = Double(compiled.inventory.monitoring.expiryWarning.seconds)
             return FleetSession(compiled: compiled, planner: planner, scope: resolved.scope, sandbox: sandbox,
                                 redactor: Redactor(secrets: providers.secretValues), scopeNote: resolved.note)
         } catch {

@@ -25,6 +25,10 @@ public struct ServeRequest: Sendable {
     public var dnsNameserver: DNSServer? = nil
     /// Seconds between DNS checks instead of `monitoring.dns_check_interval` (`--dns-check-interval`).
     public var dnsCheckInterval: Double? = nil
+    /// Where blocklist lookups go (nil: the resolvers of /etc/resolv.conf).
+    public var blocklistNameserver: DNSServer?
+    /// Seconds between reads of Mailgun's domain list (its own verdict on each domain).
+    public var mailgunStateInterval: Double = 900
 
     public init(inventoryDirectory: String = "inventory", statePath: String? = nil,
                 listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), send: Bool = false, sandbox: Bool = false,

@@ -116,6 +116,7 @@ public struct ServeSession: Sendable {
         if let dns = dnsWatch(log: log) { daemon.add(dns, name: "dns-watch") }
         let pulse = request.send ? SenderPulse(start: Date().timeIntervalSince1970) : nil
         daemon.add(ConditionWatch(store: alerts, counters: counters, pulse: pulse, settings: request.conditions, log: log), name: "conditions")
+        for w in holdWatchers(log: log) { daemon.add(w.service, name: w.name) }
         if request.send {
             // Under the sandbox SMTP goes to the Mailgun emulator's submission port (`SandboxSession.bind`).
             let transport: any MailTransport = request.transport == .mailgunHTTP

@@ -134,7 +134,8 @@ struct CompileRun {
         if let web { checkWebConflicts(web, records: records, domain: d.name, path: path) }
         let domain = DesiredDomain(
             name: d.name, group: group.name, role: d.role, inRotation: d.role == .active, inbound: inbound.mode,
-            registration: DesiredRegistration(account: registrar.name, registrar: registrar.kind),
+            registration: DesiredRegistration(account: registrar.name, registrar: registrar.kind,
+                                              autoRenew: d.autoRenew ?? group.autoRenew ?? inventory.defaults.autoRenew),
             records: records, mailgun: mailgun, zoho: zoho,
             web: web,
             location: d.location)

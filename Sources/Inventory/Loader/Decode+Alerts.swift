@@ -23,11 +23,14 @@ extension FileDecoder {
     func monitoring(_ node: YAMLNode, path: String) -> Monitoring? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
                                     allowed: ["dns_check_interval", "dns_verdict_max_age", "probe_interval", "probe_alert_after", "probe_logins_per_round", "reply_poll_interval",
-                                              "public_base_url", "unsubscribe_secret", "status_auth"]) else { return nil }
+                                              "public_base_url", "unsubscribe_secret", "status_auth",
+                                              "blocklists", "blocklist_interval", "expiry_warning"]) else { return nil }
         var mon = Monitoring(location: ctx.location(node))
         for (key, apply) in [("dns_check_interval", { (v: TimeSpan) in mon.dnsCheckInterval = v }),
                              ("probe_interval", { (v: TimeSpan) in mon.probeInterval = v }),
-                             ("reply_poll_interval", { (v: TimeSpan) in mon.replyPollInterval = v })] {
+                             ("reply_poll_interval", { (v: TimeSpan) in mon.replyPollInterval = v }),
+                             ("blocklist_interval", { (v: TimeSpan) in mon.blocklistInterval = v }),
+                             ("expiry_warning", { (v: TimeSpan) in mon.expiryWarning = v })] {
             guard let n = m.optional(key), let v = ctx.parsed(n, m.child(key), TimeSpan.parse) else { continue }
             if v.seconds < 60 { ctx.error(n, m.child(key), "\(v) is too short: at least 1m") } else { apply(v) }
         }
@@ -46,6 +49,7 @@ extension FileDecoder {
             if NameRules.isHTTPURL(s, httpsOnly: true) { mon.publicBaseURL = s.hasSuffix("/") ? String(s.dropLast()) : s }
             else { ctx.error(n, m.child("public_base_url"), "'\(DecodeContext.clip(s))' is not an https URL") }
         }
+        if let n = m.optional("blocklists") { mon.blocklists = blocklists(n, path: m.child("blocklists")) }
         if let n = m.optional("unsubscribe_secret") { mon.unsubscribeSecret = ctx.secret(n, m.child("unsubscribe_secret")) }
         if let n = m.optional("status_auth"), let am = MappingReader(n, path: m.child("status_auth"), ctx: ctx, allowed: ["user", "password"]) {
             var user: String?

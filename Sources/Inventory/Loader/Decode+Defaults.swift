@@ -3,7 +3,8 @@ import DNSRecords
 extension FileDecoder {
     func defaults(_ node: YAMLNode, path: String) -> Defaults? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["ttl", "inbound", "dmarc", "spf", "tracking", "extra_records", "smtp_password_secret", "web"])
+                                    allowed: ["ttl", "inbound", "dmarc", "spf", "tracking", "extra_records", "smtp_password_secret", "web",
+                                              "auto_renew"])
         else { return nil }
         var d = Defaults(inbound: .zoho(account: ""), location: ctx.location(node))
         d.dmarc.location = d.location
@@ -18,6 +19,7 @@ extension FileDecoder {
         if let n = m.optional("extra_records") { d.extraRecords = extraRecords(n, path: m.child("extra_records")) }
         if let n = m.optional("smtp_password_secret") { d.smtpPasswordSecret = ctx.secret(n, m.child("smtp_password_secret")) }
         if let n = m.optional("web") { d.web = web(n, path: m.child("web")) }
+        if let n = m.optional("auto_renew"), let v = ctx.bool(n, m.child("auto_renew")) { d.autoRenew = v }
         return d
     }
 

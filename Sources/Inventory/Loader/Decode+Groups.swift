@@ -3,7 +3,7 @@ import DNSRecords
 extension FileDecoder {
     /// A group, from a group file (`nameKey` "group") or an item of `groups:` ("name").
     func group(_ node: YAMLNode, path: String, nameKey: String, ignoring: String? = nil) -> Group? {
-        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: [nameKey, "pool", "limits", "web", "domains"], what: "a group mapping",
+        guard let m = MappingReader(node, path: path, ctx: ctx, allowed: [nameKey, "pool", "limits", "web", "domains", "auto_renew"], what: "a group mapping",
                                     ignoring: ignoring) else { return nil }
         let nameNode = m.required(nameKey)
         let name = nameNode.flatMap { identifier($0, m.child(nameKey)) }
@@ -21,12 +21,14 @@ extension FileDecoder {
             }
         }
         guard let name, let pool, let nameNode else { return nil }
-        return Group(name: name, pool: pool, limits: limits, web: webPolicy, domains: domains, location: ctx.location(nameNode))
+        var g = Group(name: name, pool: pool, limits: limits, web: webPolicy, domains: domains, location: ctx.location(nameNode))
+        g.autoRenew = m.optional("auto_renew").flatMap { ctx.bool($0, m.child("auto_renew")) }
+        return g
     }
 
     func domain(_ node: YAMLNode, path: String, group: String) -> Domain? {
         guard let m = MappingReader(node, path: path, ctx: ctx,
-                                    allowed: ["name", "registrar", "role", "warmup", "inbound", "extra_records", "web", "mailboxes"],
+                                    allowed: ["name", "registrar", "role", "warmup", "inbound", "extra_records", "web", "mailboxes", "auto_renew"],
                                     what: "a domain mapping") else { return nil }
         var name: String?
         let nameNode = m.required("name")
@@ -81,8 +83,10 @@ extension FileDecoder {
                                               usesDefaultInbound: !m.has("inbound")))
         }
         guard let name, let registrar, let nameNode else { return nil }
-        return Domain(name: name, registrar: registrar, role: role, warmup: warmup, inbound: inbound, extraRecords: extras,
-                      web: webPolicy, mailboxes: mailboxes, group: group, location: ctx.location(nameNode))
+        var d = Domain(name: name, registrar: registrar, role: role, warmup: warmup, inbound: inbound, extraRecords: extras,
+                       web: webPolicy, mailboxes: mailboxes, group: group, location: ctx.location(nameNode))
+        d.autoRenew = m.optional("auto_renew").flatMap { ctx.bool($0, m.child("auto_renew")) }
+        return d
     }
 
     /// `alice` or `{ local: alice, display_name: "Alice Smith" }`.

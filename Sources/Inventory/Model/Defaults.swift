@@ -13,6 +13,8 @@ public struct Defaults: Sendable, Hashable, Codable {
     public var smtpPasswordSecret: SecretRef?
     /// nil: not declared (no domain is forwarded unless its group or itself says so).
     public var web: WebPolicy?
+    /// `auto_renew`: the registrations renew themselves (a group's or domain's own wins).
+    public var autoRenew = true
     public var location: SourceLocation
 
     public static let defaultTTL = 3600

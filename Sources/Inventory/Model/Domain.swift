@@ -13,6 +13,8 @@ public struct Domain: Sendable, Hashable, Codable {
     /// nil: the group's, else `Defaults.web`.
     public var web: WebPolicy?
     public var mailboxes: [Mailbox]
+    /// `auto_renew` of this registration; nil: the group's, else `Defaults.autoRenew`.
+    public var autoRenew: Bool?
     /// The group whose `domains:` lists it.
     public var group: String
     public var location: SourceLocation

@@ -9,6 +9,8 @@ public struct Group: Sendable, Hashable, Codable {
     public var web: WebPolicy?
     /// In file order.
     public var domains: [Domain]
+    /// `auto_renew` for the group's domains; nil: `Defaults.autoRenew`.
+    public var autoRenew: Bool?
     public var location: SourceLocation
 
     public init(name: String, pool: String, limits: LimitOverrides = LimitOverrides(), web: WebPolicy? = nil,

@@ -20,6 +20,11 @@ public struct Monitoring: Sendable, Hashable, Codable {
     public var unsubscribeSecret: SecretRef?
     /// Basic auth for `/`, `/metrics` and `/healthz`; without it they are served on loopback only.
     public var statusAuth: StatusAuth?
+    /// DNSBL/DBL zones every domain is looked up on, and how often.
+    public var blocklists: [Blocklist] = []
+    public var blocklistInterval: TimeSpan = .hours(1)
+    /// A registration expiring within this, with auto-renew off, is a plan warning and an alert.
+    public var expiryWarning: TimeSpan = .days(30)
     public var location: SourceLocation
 
     public init(dnsCheckInterval: TimeSpan = .minutes(10), probeInterval: TimeSpan = .hours(1),

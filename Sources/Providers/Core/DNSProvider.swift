@@ -16,10 +16,19 @@ public protocol RegistrarProvider: Sendable {
     /// Points `domain` back at the registrar's own DNS (Porkbun updateNs with its
     /// four names, Namecheap setDefault).
     func useRegistrarDNS(_ domain: String) async throws(ProviderError)
+    /// Whether the API can turn a registration's auto-renew on and off
+    /// (Porkbun can; Namecheap's API has no domain-level call for it).
+    var canSetAutoRenew: Bool { get }
+    func setAutoRenew(_ domain: String, _ on: Bool) async throws(ProviderError)
 }
 
 extension RegistrarProvider {
     public var zoneApexNameservers: [String] { registrarNameservers }
+    public var canSetAutoRenew: Bool { false }
+    public func setAutoRenew(_ domain: String, _ on: Bool) async throws(ProviderError) {
+        throw ProviderError(kind: .unsupported, provider: name, operation: "setAutoRenew", domain: domain,
+                            message: "\(name)'s API cannot set auto-renew", redactor: Redactor(secrets: []))
+    }
 }
 
 /// The DNS side: read a zone, apply changes to it.

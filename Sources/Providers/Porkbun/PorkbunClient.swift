@@ -105,6 +105,13 @@ public struct PorkbunClient: Sendable {
         _ = try await call("domain/updateNs", [domain], body: ["ns": nameservers], idempotent: true, domain: domain)
     }
 
+    /// Turns the registration's auto-renew on or off (`status` `on`|`off`;
+    /// registrars.md A2: a 2025–26 endpoint, its reply shape unverified —
+    /// only the usual `status: SUCCESS` is read).
+    public func updateAutoRenew(_ domain: String, _ on: Bool) async throws(ProviderError) {
+        _ = try await call("domain/updateAutoRenew", [domain], body: ["status": on ? "on" : "off"], idempotent: true, domain: domain)
+    }
+
     public func retrieve(_ domain: String) async throws(ProviderError) -> [PorkbunWire.Record] {
         let data = try await call("dns/retrieve", [domain], idempotent: true, domain: domain)
         return try decode(PorkbunWire.Records.self, data, "dns/retrieve", domain).records ?? []

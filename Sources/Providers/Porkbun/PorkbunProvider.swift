@@ -35,6 +35,12 @@ public struct PorkbunProvider: RegistrarDNSProvider {
         try await client.updateNs(domain, registrarNameservers)
     }
 
+    public var canSetAutoRenew: Bool { true }
+
+    public func setAutoRenew(_ domain: String, _ on: Bool) async throws(ProviderError) {
+        try await client.updateAutoRenew(domain, on)
+    }
+
     public func zone(_ domain: String) async throws(ProviderError) -> ObservedZone {
         let rows = try await client.retrieve(domain)
         return observed(domain, rows, forwards: try await forwards(domain, rows: rows))

@@ -43,6 +43,7 @@ public struct FleetApplier: Sendable {
         routes[.dnsRecord] = RegistrarZoneDriver { zone($0) }
         routes[.webForward] = routes[.dnsRecord]
         routes[.nameservers] = RegistrarDelegationDriver { zone($0) }
+        routes[.registrarDomain] = RegistrarRenewalDriver { zone($0) }
         return RoutingDriver(routes)
     }
 

@@ -16,6 +16,8 @@ public struct FleetPlanner: Sendable {
     public var concurrency: Int
     public var progress: (@Sendable (ObserveProgress) -> Void)?
     public var now: @Sendable () -> Date
+    /// Seconds: a registration expiring this soon with auto-renew off is a warning (`monitoring.expiry_warning`).
+    public var expiryWarning: Double = 30 * 86_400
 
     public init(desired: DesiredState, inventoryHash: String, providers: FleetProviders, store: StateStore,
                 concurrency: Int = 16, progress: (@Sendable (ObserveProgress) -> Void)? = nil,
@@ -91,6 +93,8 @@ public struct FleetPlanner: Sendable {
             let reg = seen.registrations[d.name]
             let current = reg?.usesRegistrarDNS.map { Delegation(nameservers: reg?.nameservers ?? [], usesRegistrarDNS: $0) }
             let ns = try b.addDelegation(d.name, current: current, registrarNameservers: provider.registrarNameservers)
+            try b.addRenewal(d.name, desired: d.registration.autoRenew, observed: reg, canSet: provider.canSetAutoRenew,
+                             now: now(), warnWithin: expiryWarning)
             // Mailgun/Zoho domains first: their generated values (DKIM keys,
             // the Zoho verification code) are records of the zone.
             let m = try b.addMail(d, observed: mail)

@@ -17,17 +17,20 @@ public struct Plan: Sendable, Hashable, Codable {
     /// In-scope domains that could not be read, by account and reason
     /// (`UnreadDomains`); empty when the plan is complete.
     public var unread: [UnreadDomains]
+    /// What the plan cannot fix and a person must see (`PlanWarning`).
+    public var warnings: [PlanWarning] = []
 
     /// Sorts, checks that dependencies name actions of this plan and form no
     /// cycle, and that ids are unique.
     public init(actions: [PlanAction], domains: [DomainSummary], fingerprint: PlanFingerprint,
-                unmanagedDomains: [String] = [], unread: [UnreadDomains] = []) throws(PlanError) {
+                unmanagedDomains: [String] = [], unread: [UnreadDomains] = [], warnings: [PlanWarning] = []) throws(PlanError) {
         self.formatVersion = Plan.formatVersion
         self.actions = actions.sorted(by: PlanAction.planOrder)
         self.domains = domains.sorted { $0.domain < $1.domain }
         self.fingerprint = fingerprint
         self.unmanagedDomains = unmanagedDomains.sorted()
         self.unread = unread
+        self.warnings = warnings.sorted { ($0.domain, $0.code, $0.text) < ($1.domain, $1.code, $1.text) }
         try validate()
     }
 
@@ -42,10 +45,11 @@ public struct Plan: Sendable, Hashable, Codable {
         fingerprint = try c.decode(PlanFingerprint.self, forKey: .fingerprint)
         unmanagedDomains = try c.decodeIfPresent([String].self, forKey: .unmanagedDomains) ?? []
         unread = try c.decodeIfPresent([UnreadDomains].self, forKey: .unread) ?? []
+        warnings = try c.decodeIfPresent([PlanWarning].self, forKey: .warnings) ?? []
         try validate()
     }
 
-    enum CodingKeys: String, CodingKey { case formatVersion, actions, domains, fingerprint, unmanagedDomains, unread }
+    enum CodingKeys: String, CodingKey { case formatVersion, actions, domains, fingerprint, unmanagedDomains, unread, warnings }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -56,6 +60,7 @@ public struct Plan: Sendable, Hashable, Codable {
         try c.encode(unmanagedDomains, forKey: .unmanagedDomains)
         // Written only when incomplete: a complete plan's file is unchanged.
         if !unread.isEmpty { try c.encode(unread, forKey: .unread) }
+        if !warnings.isEmpty { try c.encode(warnings, forKey: .warnings) }
     }
 
     public var hasChanges: Bool { !actions.isEmpty }

@@ -17,6 +17,7 @@ public struct PlanBuilder: Sendable {
     public var unmanagedDomains: [String] = []
     /// Domains whose provider could not be read: domain → account and reason.
     var unreadDomains: [String: (account: String, reason: String)] = [:]
+    var warnings: [PlanWarning] = []
 
     public init(inventoryHash: String) { self.inventoryHash = inventoryHash }
 
@@ -86,7 +87,7 @@ public struct PlanBuilder: Sendable {
         }
         return try Plan(actions: actions, domains: Array(summaries.values),
                         fingerprint: PlanFingerprint(inventory: inventoryHash, observed: observed),
-                        unmanagedDomains: unmanagedDomains, unread: UnreadDomains.grouping(unreadDomains))
+                        unmanagedDomains: unmanagedDomains, unread: UnreadDomains.grouping(unreadDomains), warnings: warnings)
     }
 }
 

@@ -8,7 +8,12 @@ public struct DriftReport: Sendable {
         self.maxLinesPerDomain = maxLinesPerDomain
     }
 
+    /// The drift summary, then the plan's warnings (an expiring registration…).
     public func render(_ plan: Plan) -> String {
+        changes(plan) + plan.warnings.map { "warning: \($0)\n" }.joined()
+    }
+
+    func changes(_ plan: Plan) -> String {
         let changes = plan.actions.filter(\.operation.isChange)
         // An incomplete check says so first and never that the fleet matches.
         let unread = UnreadText.lines(plan)

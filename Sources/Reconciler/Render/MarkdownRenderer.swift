@@ -33,6 +33,7 @@ public struct MarkdownRenderer: Sendable {
         }
         let kept = plan.domains.reduce(0) { $0 + $1.unmanagedKept.count }
         if kept > 0 { head += "\n\(plural(kept, "unmanaged record")) kept untouched.\n" }
+        if !plan.warnings.isEmpty { head += "\n" + plan.warnings.map { "- ⚠️ `\($0.domain)`: \($0.text)\n" }.joined() }
 
         // Reserve room for the truncation note; the table gets at most half.
         let reserve = 400

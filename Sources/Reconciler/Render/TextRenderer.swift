@@ -51,6 +51,7 @@ public struct TextRenderer: Sendable {
             out.append("Unmanaged domains (in a registrar account, not in the inventory; never touched): "
                        + plan.unmanagedDomains.joined(separator: ", "))
         }
+        for w in plan.warnings { out.append(paint("warning: \(w)", .yellow)) }
         if !notRead.isEmpty {
             out.append("Not read (outside this plan's scope: --domain, --group or --changed-since): \(plural(notRead.count, "domain")).")
         }

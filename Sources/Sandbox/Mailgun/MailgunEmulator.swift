@@ -107,6 +107,15 @@ public final class MailgunEmulator: Sendable {
 
     public func domainNames() async -> [String] { await state.domains.keys.sorted() }
     public func domainState(_ name: String) async -> String? { await state.domain(name)?.domain.state }
+    /// Mailgun disabling a domain on its own (abuse review, billing): state
+    /// `disabled` and `is_disabled`; enabling again re-verifies it from DNS.
+    public func setDisabled(_ name: String, _ disabled: Bool) async {
+        await state.update(name) { s in
+            s.domain.isDisabled = disabled
+            if disabled { s.domain.state = "disabled" }
+        }
+        if !disabled { _ = await state.verify(name) }
+    }
     public func credentialLogins(_ domain: String) async -> [String] { await state.domain(domain)?.credentials.keys.sorted() ?? [] }
     /// The password the emulator holds for a login (tests check derived passwords landed).
     public func credentialPassword(_ domain: String, login: String) async -> String? { await state.domain(domain)?.credentials[login.lowercased()] }

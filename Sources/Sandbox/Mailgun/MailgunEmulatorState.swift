@@ -143,7 +143,8 @@ actor MailgunEmulatorState {
         // Written back onto the current value: the DNS lookups above were suspension points.
         let valid = ["spf": spfOK, "dkim": dkimOK, "cname": cname.contains(region.trackingTarget), "mx": mxOK]
         update(n) { current in
-            current.domain.state = spfOK && dkimOK ? "active" : "unverified"
+            // A domain Mailgun disabled stays disabled whatever its DNS says.
+            current.domain.state = current.domain.isDisabled == true ? "disabled" : spfOK && dkimOK ? "active" : "unverified"
             current.records = recordSet(current, valid: valid)
         }
         return domains[n]

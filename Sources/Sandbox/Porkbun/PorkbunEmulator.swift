@@ -58,6 +58,7 @@ public final class PorkbunEmulator: Sendable {
         api.post("domain/listAll") { req, ctx in try await self.handle(req, ctx) { _, body in self.listAll(body) } }
         api.post("domain/getNs/:domain") { req, ctx in try await self.handle(req, ctx) { d, _ in try self.getNs(d(ctx)) } }
         api.post("domain/updateNs/:domain") { req, ctx in try await self.handle(req, ctx) { d, body in try await self.updateNs(d(ctx), body) } }
+        api.post("domain/updateAutoRenew/:domain") { req, ctx in try await self.handle(req, ctx) { d, body in try self.updateAutoRenew(d(ctx), body) } }
         api.post("dns/retrieve/:domain") { req, ctx in try await self.handle(req, ctx) { d, _ in try self.retrieve(d(ctx), id: nil) } }
         api.post("dns/retrieve/:domain/:id") { req, ctx in
             try await self.handle(req, ctx) { d, _ in try self.retrieve(d(ctx), id: ctx.parameters.get("id")) }
@@ -174,6 +175,13 @@ public final class PorkbunEmulator: Sendable {
         guard let ns = body["ns"] as? [String], !ns.isEmpty else { throw Failure(message: "Invalid nameservers.") }
         state.withValue { $0.domains[domain]?.nameservers = ns.map { $0.lowercased() } }
         await publish(domain)
+        return [:]
+    }
+
+    /// `status` `on`|`off` (registrars.md A2; the reply beyond `status` is unverified, so none is invented).
+    private func updateAutoRenew(_ domain: String, _ body: [String: Any]) throws -> [String: Any] {
+        guard let status = body["status"] as? String, ["on", "off"].contains(status) else { throw Failure(message: "Invalid status: on or off.") }
+        state.withValue { $0.domains[domain]?.autoRenew = status == "on" }
         return [:]
     }
 

@@ -76,6 +76,7 @@ struct DriftCommand: AsyncParsableCommand {
                 let change = AlertConditions.drift(found: drifted, summary: DriftReport().render(plan).trimmingCharacters(in: .newlines))
                 if let problem = try await FleetAlerting.open(session).raise(change, deliver: alert) { session.err("alert: \(problem)\n") }
             }
+            for problem in try await FleetAlerting.open(session).raiseRegistrations(plan, deliver: alert) { session.err("alert: \(problem)\n") }
             // Drift is only asserted of a complete check.
             if !plan.isComplete { return 1 }
             if drifted { return 2 }

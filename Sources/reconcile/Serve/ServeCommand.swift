@@ -37,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
     var senderStallAfter: DurationArgument = DurationArgument(seconds: 900)
     @Option(help: "How often Mailgun's bounce, complaint and unsubscribe lists are merged into ours (also at start).")
     var suppressionSync: DurationArgument = DurationArgument(seconds: 3600)
+    @Option(help: "Send every blocklist lookup to this resolver (HOST:PORT) instead of those of /etc/resolv.conf.")
+    var blocklistNameserver: String?
+    @Option(help: "How often Mailgun's domain list is read: a domain it reports disabled or unverified is paused.")
+    var mailgunStateInterval: DurationArgument = DurationArgument(seconds: 900)
 
     @Option(help: "Ask this DNS server (HOST:PORT) for every domain instead of its authoritative nameservers (as `check --nameserver`).")
     var nameserver: String?
@@ -52,6 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try nameserverArgument(nameserver)
         if let dnsCheckInterval, dnsCheckInterval.seconds < 1 { throw ValidationError("--dns-check-interval must be at least 1s") }
         guard suppressionSync.seconds >= 60 else { throw ValidationError("--suppression-sync must be at least 1m") }
+        if let b = blocklistNameserver, DNSServer(parsing: b) == nil { throw ValidationError("--blocklist-nameserver \(b): expected IP:PORT, e.g. 127.0.0.1:53") }
+        guard mailgunStateInterval.seconds >= 60 else { throw ValidationError("--mailgun-state-interval must be at least 1m") }
     }
 
     func run() async throws {
@@ -65,6 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
                                        suppressionSyncInterval: suppressionSync.seconds)
             request.dnsNameserver = try nameserverArgument(nameserver)
             request.dnsCheckInterval = dnsCheckInterval?.seconds
+            request.blocklistNameserver = blocklistNameserver.flatMap(DNSServer.init(parsing:))
+            request.mailgunStateInterval = mailgunStateInterval.seconds
             let session = try await ServeSession.open(request)
             try await session.run(log: { stderr($0 + "\n") }) { url in
                 // Straight to fd 1, so a supervisor or test reads it at once.
