@@ -1,6 +1,7 @@
 import Foundation
 import Monitor
 import Providers
+import Sandbox
 import Sender
 import Store
 import Testing
@@ -130,6 +131,39 @@ import Testing
             #expect(try h.store.feedbackCounts().unknownMessages == 0)
             #expect(try h.store.mailboxHealth()[MonitorHarness.mailbox]?.enabled ?? true)
             #expect(try h.store.suppression(email: m.email) == nil)
+        }
+    }
+
+    /// A body as Mailgun really sends it (the §1.10 field union): the intake
+    /// reads only what it stores and skips the rest — user-variables, flags,
+    /// tags, storage, a null `mail-from`, delivery-status extras — unchecked.
+    @Test func aFullMailgunBodyIsStoredFromTheFieldsTheIntakeReads() async throws {
+        try await MonitorHarness.with(minimumSample: 100) { h in
+            let m = try h.sentMessages(1)[0]
+            let s = MailgunWebhookDispatcher.sign(key: MonitorHarness.signingKey, now: Date())
+            let body = """
+                {"signature": {"token": "\(s.token)", "timestamp": "\(s.timestamp)", "signature": "\(s.signature)"},
+                 "event-data": {"event": "failed", "id": "full-1", "timestamp": \(Date().timeIntervalSince1970), "log-level": "error",
+                   "severity": "permanent", "reason": "bounce", "recipient": "\(m.email)", "recipient-domain": "example.net",
+                   "recipient-provider": "Other", "tags": ["launch"], "campaigns": [], "user-variables": {"campaign": "123", "n": 4},
+                   "envelope": {"sender": "\(MonitorHarness.mailbox)", "targets": "\(m.email)", "transport": "smtp",
+                                "sending-ip": "198.51.100.7", "mail-from": null},
+                   "flags": {"is-authenticated": true, "is-routed": null, "is-test-mode": false, "is-system-test": false},
+                   "message": {"headers": {"to": "\(m.email)", "from": "Sender <\(MonitorHarness.mailbox)>", "subject": "Hi",
+                                           "message-id": "\(MailgunMessageID.bare(m.messageID!))"},
+                               "attachments": [], "size": 1024},
+                   "delivery-status": {"code": 550, "enhanced-code": "5.1.1", "message": "No such user", "attempt-no": 1,
+                                       "session-seconds": 0.4, "tls": true, "certificate-verified": true, "mx-host": "mx.example.net",
+                                       "description": ""},
+                   "storage": {"url": "https://storage.example/m/1", "key": "k1"}, "account": {"id": "a1"},
+                   "domain": {"name": "\(MonitorHarness.domain)"}}}
+                """
+            #expect(try await h.post("/webhooks/mailgun", body: Data(body.utf8)).status == 200)
+            let bounce = try #require(try h.store.events(kind: .hardBounce).first)
+            #expect(bounce.email == m.email && bounce.mailbox == MonitorHarness.mailbox && bounce.messageID == m.messageID)
+            #expect(bounce.detail == "permanent bounce: 550 5.1.1 No such user")
+            #expect(try h.store.suppression(email: m.email)?.reason == "hard bounce")
+            #expect(try h.store.feedbackCounts().byCampaign == [m.campaign: ["failed": 1]])
         }
     }
 }

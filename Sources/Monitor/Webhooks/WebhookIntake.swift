@@ -57,11 +57,11 @@ public struct WebhookIntake: Sendable {
         guard body.count <= settings.maxBodyBytes else {
             return .rejected(.tooLarge, detail: "\(body.count) bytes, the limit is \(settings.maxBodyBytes)")
         }
-        let payload: MailgunWebhookPayload
-        do { payload = try JSONDecoder().decode(MailgunWebhookPayload.self, from: body) } catch {
+        let payload: MailgunWebhookBody
+        do { payload = try JSONDecoder().decode(MailgunWebhookBody.self, from: body) } catch {
             return .rejected(.malformed, detail: "not a Mailgun JSON webhook (signature and event-data)")
         }
-        let event = payload.eventData
+        let event = payload.event
         guard let (domain, verifier) = event.sendingDomainCandidates.lazy
             .compactMap({ d in keys.verifier(for: d).map { (d, $0) } }).first else {
             let named = event.sendingDomainCandidates.first.map { "'\(TerminalText.escaped($0, limit: 80))'" } ?? "none"

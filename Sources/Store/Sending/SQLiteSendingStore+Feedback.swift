@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 
 /// Feedback events (webhooks) and manual suppression entries on SQLite.
+/// The webhook path's statements are prepared once per connection
+/// (`cachedStatement`): the group commit runs them for every event, and
+/// preparing them anew was about a quarter of the intake's CPU.
 extension SQLiteSendingStore {
     public func recordFeedback(_ f: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) throws -> FeedbackResult {
         try recordFeedback([FeedbackSubmission(event: f, token: token, tokenExpiresAt: tokenExpiresAt, now: now)], judge: nil)[0].get().result
@@ -14,14 +17,7 @@ extension SQLiteSendingStore {
                 try Self.pruneTokens(db, batch)
                 return batch.map { s in
                     // A savepoint each: a submission that fails is undone alone, the others commit.
-                    Result {
-                        var outcome: FeedbackOutcome?
-                        try db.inSavepoint {
-                            outcome = try storeFeedback(db, s, judge: judge)
-                            return .commit
-                        }
-                        return outcome!
-                    }
+                    Result { try Self.inSavepoint(db) { try storeFeedback(db, s, judge: judge) } }
                 }
             }
         } catch {
@@ -36,7 +32,25 @@ extension SQLiteSendingStore {
     /// Expired tokens go first so a token reused after its window is judged afresh.
     private static func pruneTokens(_ db: Database, _ batch: [FeedbackSubmission]) throws {
         guard let now = batch.filter({ $0.token != nil }).map(\.now).max() else { return }
-        try db.execute(sql: "DELETE FROM sending_webhook_token WHERE expires_at < ?", arguments: [now])
+        try db.cachedStatement(sql: "DELETE FROM sending_webhook_token WHERE expires_at < ?").execute(arguments: [now])
+    }
+
+    /// `Database.inSavepoint` without its cost: GRDB prepares its SAVEPOINT
+    /// and RELEASE anew each time, and the group commit runs one per event.
+    /// On error the submission's writes are undone and the error rethrown;
+    /// if even that fails, the transaction's commit fails and every
+    /// submission is retried alone.
+    private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT feedback").execute()
+        do {
+            let value = try body()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT feedback").execute()
+            return value
+        } catch {
+            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT feedback").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT feedback").execute()
+            throw error
+        }
     }
 
     /// One submission inside the caller's transaction: replay token, the
@@ -48,21 +62,21 @@ extension SQLiteSendingStore {
 
     private func storeFeedback(_ db: Database, _ f: FeedbackEvent, token: String?, tokenExpiresAt: Double, now: Double) throws -> FeedbackResult {
         if let token {
-            try db.execute(sql: "INSERT OR IGNORE INTO sending_webhook_token (token, expires_at) VALUES (?, ?)",
-                           arguments: [token, tokenExpiresAt])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO sending_webhook_token (token, expires_at) VALUES (?, ?)")
+                .execute(arguments: [token, tokenExpiresAt])
             if db.changesCount == 0 { return .replayedToken }
         }
         let message = try f.messageID.flatMap {
-            try Row.fetchOne(db, sql: "SELECT row_id, campaign_id, email, mailbox, state FROM sending_message WHERE message_id = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT row_id, campaign_id, email, mailbox, state FROM sending_message WHERE message_id = ?"),
                              arguments: [$0])
         }
         let mailbox: String? = message?["mailbox"]
         let campaign: String? = message?["campaign_id"]
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO sending_feedback
                 (event_id, event, effect, email, message_id, message_row, campaign_id, mailbox, domain, at, received_at, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [f.eventID, f.event, f.effect.rawValue, f.email, f.messageID, message?["row_id"] as Int64?,
+            """).execute(arguments: [f.eventID, f.event, f.effect.rawValue, f.email, f.messageID, message?["row_id"] as Int64?,
                              campaign, mailbox, f.domain, f.at, now, f.detail])
         if db.changesCount == 0 { return .duplicateEvent }
         // The outbox's recipient wins over the event's (an erased one is only a hash there).

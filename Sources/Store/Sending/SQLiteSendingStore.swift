@@ -417,7 +417,7 @@ public struct SQLiteSendingStore: SendingStore {
     /// Every mailbox's health record, or only `address`'s.
     static func mailboxHealth(_ db: Database, address: String?) throws -> [String: MailboxHealthRecord] {
         var out: [String: MailboxHealthRecord] = [:]
-        let rows = try address.map { try Row.fetchAll(db, sql: "SELECT * FROM sending_mailbox_health WHERE address = ?", arguments: [$0]) }
+        let rows = try address.map { try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM sending_mailbox_health WHERE address = ?"), arguments: [$0]) }
             ?? Row.fetchAll(db, sql: "SELECT * FROM sending_mailbox_health")
         for r in rows {
             let h = MailboxHealthRecord(address: r["address"], enabled: r["enabled"], reason: r["reason"], changedAt: r["changed_at"],
@@ -428,12 +428,12 @@ public struct SQLiteSendingStore: SendingStore {
     }
 
     static func updateMailboxHealth(_ db: Database, _ h: MailboxHealthRecord, event: SendingEvent?) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO sending_mailbox_health (address, enabled, reason, changed_at, warmup_shift_days, held_stage, held_since)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(address) DO UPDATE SET enabled = excluded.enabled, reason = excluded.reason, changed_at = excluded.changed_at,
                 warmup_shift_days = excluded.warmup_shift_days, held_stage = excluded.held_stage, held_since = excluded.held_since
-            """, arguments: [h.address, h.enabled, h.reason, h.changedAt, h.warmupShiftDays, h.heldStage, h.heldSince])
+            """).execute(arguments: [h.address, h.enabled, h.reason, h.changedAt, h.warmupShiftDays, h.heldStage, h.heldSince])
         if let event { try insert(db, event) }
     }
 
@@ -443,15 +443,15 @@ public struct SQLiteSendingStore: SendingStore {
         let only = address == nil ? "" : "AND mailbox = ?"
         let arguments: StatementArguments = address.map { [since, $0] } ?? [since]
         // A configuration fault's reservation is no send (AttemptOutcome).
-        for r in try Row.fetchAll(db, sql: """
+        for r in try Row.fetchAll(db.cachedStatement(sql: """
             SELECT mailbox, COUNT(*) AS n FROM sending_reservation WHERE at >= ? \(only) AND config_fault IS NULL GROUP BY mailbox
-            """, arguments: arguments) {
+            """), arguments: arguments) {
             out[r["mailbox"], default: MailboxStats()].sends = r["n"]
         }
-        for r in try Row.fetchAll(db, sql: """
+        for r in try Row.fetchAll(db.cachedStatement(sql: """
             SELECT mailbox, SUM(kind = 'bounce.hard') AS b, SUM(kind = 'complaint') AS c FROM sending_event
             WHERE at >= ? \(only) AND mailbox IS NOT NULL GROUP BY mailbox
-            """, arguments: arguments) {
+            """), arguments: arguments) {
             out[r["mailbox"], default: MailboxStats()].bounces = r["b"]
             out[r["mailbox"], default: MailboxStats()].complaints = r["c"]
         }
@@ -526,23 +526,23 @@ public struct SQLiteSendingStore: SendingStore {
     }
 
     static func insert(_ db: Database, _ e: SendingEvent) throws {
-        try db.execute(sql: "INSERT INTO sending_event (at, kind, email, mailbox, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [e.at, e.kind.rawValue, e.email, e.mailbox, e.messageID, e.detail])
+        try db.cachedStatement(sql: "INSERT INTO sending_event (at, kind, email, mailbox, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [e.at, e.kind.rawValue, e.email, e.mailbox, e.messageID, e.detail])
     }
 
     static func suppress(_ db: Database, email: String, reason: String, source: String?, at: Double) throws {
         let email = EmailAddress.normalize(email)
-        try db.execute(sql: "INSERT OR IGNORE INTO sending_suppression (email, reason, source, at) VALUES (?, ?, ?, ?)",
-                       arguments: [email, reason, source, at])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO sending_suppression (email, reason, source, at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [email, reason, source, at])
         try stopPlanned(db, email: email, reason: reason)
     }
 
     static func stopPlanned(_ db: Database, email: String, reason: String) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE sending_message SET state = 'stopped', reply_text = ?
             WHERE email = ? AND state IN ('planned', 'deferred')
               AND (? != 'replied' OR campaign_id IN (SELECT id FROM sending_campaign WHERE stop_on_reply = 1))
-            """, arguments: [reason, email, reason])
+            """).execute(arguments: [reason, email, reason])
     }
 }
 
