@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Logging
 import Monitor
 import Providers
@@ -152,7 +153,7 @@ import Testing
                     out["quit"] = s.quit()[0]
                     print(json.dumps(out))
                     """#
-                let result = try runPython(script, [String(emu.smtp.port), emu.smtp.caFile, box, password])
+                let result = try await runPython(script, [String(emu.smtp.port), emu.smtp.caFile, box, password])
                 #expect(result["clear_features"] as? [String] == ["8bitmime", "enhancedstatuscodes", "size", "starttls"], "\(result)")
                 #expect(result["auth_in_clear"] as? Int == 530)
                 #expect(result["mail_in_clear"] as? Int == 530)
@@ -172,19 +173,22 @@ import Testing
     }
 
     /// `python3 -c script args…`; its stdout is one JSON object.
-    func runPython(_ script: String, _ args: [String]) throws -> [String: Any] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw PythonClientError(text: "python exited \(p.terminationStatus): \(problem)")
+    func runPython(_ script: String, _ args: [String]) async throws -> [String: Any] {
+        let (status, data, problem) = try await offPool { () throws -> (Int32, Data, String) in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", "-c", script] + args
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, data, problem)
+        }
+        guard status == 0, let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw PythonClientError(text: "python exited \(status): \(problem)")
         }
         return object
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -169,11 +170,12 @@ enum Chromium {
         p.standardError = FileHandle.nullDevice
         try p.run()
         // Read while it runs so a large DOM cannot fill the pipe; give up after 120 s.
-        let reader = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }
+        // Off the pool: the page Chromium loads is served from this process (see offPool).
+        let reader = Task { try await offPool { out.fileHandleForReading.readDataToEndOfFile() } }
         let deadline = Date().addingTimeInterval(120)
         while p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         if p.isRunning { p.terminate() }
         p.waitUntilExit()
-        return String(decoding: await reader.value, as: UTF8.self)
+        return String(decoding: try await reader.value, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -58,8 +59,12 @@ func httpGet(_ url: URL, authorization: String? = nil) async throws -> (status: 
     let out = Pipe()
     p.standardOutput = out
     try p.run()
-    let status = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
+    // Off the pool: the server curl talks to runs in this process (see offPool).
+    let status = try await offPool {
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return data
+    }
     let body = (try? String(contentsOf: dir.appendingPathComponent("body"), encoding: .utf8)) ?? ""
     let headers = (try? String(contentsOf: dir.appendingPathComponent("headers"), encoding: .utf8)) ?? ""
     let type = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-type:") }
