@@ -46,11 +46,9 @@ struct CLIRunner {
     /// emulators in its own process must not block a pool thread while the
     /// child talks to them (on 2 cores that starves the emulators).
     static func runAsync(_ exe: String, _ args: [String], cwd: String, environment: [String: String]? = nil) async throws -> Output {
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Output, any Error>) in
-            DispatchQueue.global().async {
-                cont.resume(with: Result { try run(exe, args, cwd: cwd, environment: environment) })
-            }
-        }
+        // A thread of its own, not Dispatch's global queue: on Linux its pool is as wide as
+        // the cores, so a third waiting child would queue behind two long-running ones.
+        try await offPool { try run(exe, args, cwd: cwd, environment: environment) }
     }
 
     static func temporaryDirectory() throws -> String {

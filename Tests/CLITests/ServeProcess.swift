@@ -42,10 +42,18 @@ final class ServeProcess: @unchecked Sendable {
         throw ServeProcessError(text: "serve did not listen: \(stderr)")
     }
 
-    /// SIGTERM and wait: the graceful path.
-    func terminate() async -> Int32 {
+    /// SIGTERM and wait: the graceful path. A serve still running after
+    /// `within` seconds is killed and reported as -1 (a service that sleeps
+    /// through the shutdown signal once held it for 15 minutes).
+    func terminate(within seconds: Double = 30) async -> Int32 {
         process.terminate()
-        return await exitStatus()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(nanoseconds: 20_000_000) }
+        if process.isRunning {
+            await kill()
+            return -1
+        }
+        return process.terminationStatus
     }
 
     /// SIGKILL and wait: nothing gets to finish.

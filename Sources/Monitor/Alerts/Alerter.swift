@@ -34,7 +34,7 @@ public struct Alerter: Service {
         var pacer = AlertPacer(pacing: pacing)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await cycle(&pacer)
-            try? await Task.sleep(for: .seconds(tick))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(tick)) }
         }
     }
 

@@ -59,7 +59,7 @@ public struct ConditionWatch: Service {
     public func run() async throws {
         var history = RejectHistory(start: clock.now(), total: counters.snapshot.totalRejected)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(settings.interval))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(settings.interval)) }
             check(&history)
         }
     }

@@ -66,7 +66,7 @@ public struct SendEventTail: Service {
     public func run() async throws {
         var last = try afterID ?? store.lastEventID()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(interval))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
             // One last read after the shutdown signal, so the final events are not lost.
             for e in try store.events(afterID: last) {
                 log.event(e)

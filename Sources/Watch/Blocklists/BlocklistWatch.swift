@@ -32,7 +32,7 @@ public struct BlocklistWatch: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do { _ = try await round() } catch { log("blocklists: \(error)") }
-            try? await Task.sleep(for: .seconds(interval))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
         }
     }
 

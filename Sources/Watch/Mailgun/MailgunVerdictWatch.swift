@@ -30,7 +30,7 @@ public struct MailgunVerdictWatch: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do { _ = try await round() } catch { log("mailgun verdict: \(error)") }
-            try? await Task.sleep(for: .seconds(interval))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
         }
     }
 
