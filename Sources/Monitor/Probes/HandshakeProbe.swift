@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import Providers
 
 /// One login at one endpoint through libcurl, sending no mail and reading no
 /// message: connect, TLS (from the first byte, or STARTTLS required with
@@ -12,10 +13,8 @@ public enum HandshakeProbe {
 
     public static func run(_ target: ProbeTarget, _ login: ProbeLogin, timeout: Int) async -> ProbeOutcome {
         _ = globalInit
-        return await withCheckedContinuation { c in
-            // curl_easy_perform blocks: off the cooperative pool.
-            DispatchQueue.global().async { c.resume(returning: blockingRun(target, login, timeout: timeout)) }
-        }
+        // curl_easy_perform blocks: off the cooperative pool.
+        return await onOwnThread("handshake-probe") { blockingRun(target, login, timeout: timeout) }
     }
 
     /// What the dialogue showed, filled by curl's callbacks.

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Providers
 
 /// libcurl's own code for connecting to a URL's host and completing TLS,
 /// sending no request. Foundation on Linux reports a certificate that does
@@ -9,17 +10,15 @@ import Foundation
 enum TLSProbe {
     /// 0: the host resolves and its certificate verifies; else a CURLcode (6, 60, …).
     static func curlCode(url: String, timeout: Int = 10) async -> Int {
-        await withCheckedContinuation { cont in
-            // curl_easy_perform blocks: off the cooperative pool.
-            DispatchQueue.global().async {
-                guard let h = curl_easy_init() else { cont.resume(returning: -1); return }
-                defer { curl_easy_cleanup(h) }
-                ccurl_setopt_string(h, CURLOPT_URL, url)
-                ccurl_setopt_long(h, CURLOPT_CONNECT_ONLY, 1)
-                ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-                ccurl_setopt_long(h, CURLOPT_TIMEOUT, timeout)
-                cont.resume(returning: Int(curl_easy_perform(h).rawValue))
-            }
+        // curl_easy_perform blocks: off the cooperative pool.
+        await onOwnThread("tls-probe") {
+            guard let h = curl_easy_init() else { return -1 }
+            defer { curl_easy_cleanup(h) }
+            ccurl_setopt_string(h, CURLOPT_URL, url)
+            ccurl_setopt_long(h, CURLOPT_CONNECT_ONLY, 1)
+            ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+            ccurl_setopt_long(h, CURLOPT_TIMEOUT, timeout)
+            return Int(curl_easy_perform(h).rawValue)
         }
     }
 }

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import Providers
 import Resolver
 
 /// What one `HEAD` got: the status and `Location`, or why there was no answer.
@@ -29,7 +30,7 @@ public struct WebVia: Sendable, Hashable, CustomStringConvertible {
 
 /// `HEAD http://HOST/` through libcurl, redirects not followed: what a
 /// visitor's browser gets first from the registrar's forwarding host.
-/// `curl_easy_perform` blocks, so each request runs on a Dispatch thread
+/// `curl_easy_perform` blocks, so each request runs on a thread of its own
 /// and at most `concurrency` are in flight.
 public struct WebProbe: Sendable {
     public var via: WebVia?
@@ -72,9 +73,7 @@ public struct WebProbe: Sendable {
     }
 
     private func attempt(_ host: String) async -> WebAnswer {
-        await withCheckedContinuation { cont in
-            DispatchQueue.global().async { cont.resume(returning: blockingHead(host)) }
-        }
+        await onOwnThread("web-probe") { blockingHead(host) }
     }
 
     private final class Headers { var location: String? }
