@@ -38,7 +38,14 @@ import Inventory
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        defer {
+            // SIGTERM first: the sandbox stops its Knot on the way out; a SIGKILL left knotd running.
+            process.terminate()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
         let line = await Self.firstLine(out.fileHandleForReading)
         let map = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: String]])
         let p = try #require(map["porkbun"]), n = try #require(map["namecheap"])

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import Providers
 
 /// Where and as whom one mailbox's INBOX is read. `url` is `imaps://HOST:PORT`;
 /// `caFile` trusts a private CA (tests) — verification is never switched off.
@@ -25,12 +26,12 @@ public struct IMAPError: Error, CustomStringConvertible, Equatable {
 
 /// A read-only IMAP reader on libcurl (monitoring.md "Dovecot"): EXAMINE for
 /// UIDVALIDITY, `UID SEARCH` for new messages, one header section per
-/// message. `curl_easy_perform` blocks, so every call runs on one serial
-/// queue per client; one easy handle per account keeps its connection open
+/// message. `curl_easy_perform` blocks, so every call runs on one thread of
+/// its own per client (`OwnThreadQueue`); one easy handle per account keeps its connection open
 /// across the calls of a poll. Messages are never marked seen (EXAMINE and
 /// BODY.PEEK semantics), so a person reading the mailbox sees them as new.
 public final class IMAPClient: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "reconcile.imap")
+    private let queue = OwnThreadQueue(name: "reconcile.imap")
     private var handles: [IMAPAccount: UnsafeMutableRawPointer] = [:]   // only touched on `queue`
     public let timeout: Int
 

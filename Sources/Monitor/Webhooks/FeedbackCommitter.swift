@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Sender
 import Store
 
@@ -18,7 +19,7 @@ final class FeedbackCommitter: @unchecked Sendable {
     let maxBatch: Int
     /// SQLite blocks: the writer runs on its own queue, not on the
     /// concurrency pool that serves the requests.
-    private let queue = DispatchQueue(label: "reconcile.webhook-commit")
+    private let queue = OwnThreadQueue(name: "reconcile.webhook-commit")
     private let lock = NSLock()
     private var pending: [(FeedbackSubmission, CheckedContinuation<Outcome, Never>)] = []
     private var writing = false

@@ -10,10 +10,10 @@ import Store
 /// wait for the final reply (RFC 5321's 10 minutes, so a slow 250 is not turned
 /// into an unknown), every server reply captured through the header callback.
 /// `curl_easy_perform` blocks, so every transfer runs on one dedicated serial
-/// queue, never on the cooperative pool; one easy handle per login keeps the
+/// thread (`OwnThreadQueue`), never on the pool; one easy handle per login keeps the
 /// connection open between messages.
 public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
-    private let queue = DispatchQueue(label: "reconcile.smtp")
+    private let queue = OwnThreadQueue(name: "reconcile.smtp")
     private var handles: [String: UnsafeMutableRawPointer] = [:]   // only touched on `queue`
     private let environment: [String: String]
     public let finalReplyTimeout: Int
