@@ -105,7 +105,7 @@ let package = Package(
         ]),
 
         // Shared by the test targets: the one locator of the built binary.
-        .target(name: "TestSupport", dependencies: ["Sandbox"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Sandbox", "Providers"], path: "Tests/TestSupport"),
         .testTarget(name: "DNSRecordsTests", dependencies: ["DNSRecords"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
                     resources: [.copy("Fixtures")]),
