@@ -10,10 +10,29 @@ import Testing
     typealias Fixture = EnqueueCommandTests.Fixture
     static let inventory = CLIRunner.repositoryRoot + "/inventory"
 
+    /// The binary and the inventory where `nobody` can reach them: the
+    /// checkout may sit under a directory only root may enter (a clone in a
+    /// `mktemp -d` directory, mode 0700, failed every call here).
+    struct Reachable {
+        let dir: String
+        var binary: String { dir + "/reconcile" }
+        var inventory: String { dir + "/inventory" }
+
+        init() throws {
+            let fm = FileManager.default
+            dir = fm.temporaryDirectory.appendingPathComponent("reconcile-ro-\(UUID().uuidString.prefix(8))").path
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            try fm.copyItem(atPath: CLIRunner.binary, toPath: binary)
+            try fm.copyItem(atPath: ReadOnlyStateCommandTests.inventory, toPath: inventory)
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: dir) }
+    }
+
     /// `reconcile args` as a user the modes bind.
-    static func runUnprivileged(_ args: [String], cwd: String) throws -> CLIRunner.Output {
-        guard getuid() == 0 else { return try CLIRunner.run(CLIRunner.binary, args, cwd: cwd) }
-        return try CLIRunner.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLIRunner.binary] + args, cwd: cwd)
+    static func runUnprivileged(_ args: [String], cwd: String, binary: String) throws -> CLIRunner.Output {
+        guard getuid() == 0 else { return try CLIRunner.run(binary, args, cwd: cwd) }
+        return try CLIRunner.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + args, cwd: cwd)
     }
 
     /// Every file of `dir` with its bytes and mode: what "writes nothing" compares.
@@ -32,18 +51,21 @@ import Testing
     /// directory is byte for byte as before. Returns `status`'s report.
     func reportOnReadOnlyState(_ f: Fixture) throws -> String {
         let fm = FileManager.default
+        let reach = try Reachable()
+        defer { reach.remove() }
         for name in try fm.contentsOfDirectory(atPath: f.dir) { try fm.setAttributes([.posixPermissions: 0o444], ofItemAtPath: f.dir + "/" + name) }
         try fm.setAttributes([.posixPermissions: 0o555], ofItemAtPath: f.dir)
         defer { try? fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: f.dir) }
         let before = try Self.snapshot(f.dir)
         // The modes really bind the child: it cannot create a file beside the state.
         let touch = try Self.runUnprivileged(["enqueue", "--campaign", "campaign.yaml", "--recipients", "first.csv", "--group", "us-outreach",
-                                              "--inventory", Self.inventory, "--state", f.dir + "/new.sqlite"], cwd: f.dir)
+                                              "--inventory", reach.inventory, "--state", f.dir + "/new.sqlite"], cwd: f.dir, binary: reach.binary)
         #expect(touch.status == 1 && touch.stderr.contains("new.sqlite"), "\(touch.stderr)")
-        let status = try Self.runUnprivileged(["status", "--inventory", Self.inventory, "--state", f.state], cwd: f.dir)
+        let status = try Self.runUnprivileged(["status", "--inventory", reach.inventory, "--state", f.state], cwd: f.dir, binary: reach.binary)
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("outbox: 2 planned,"), "\(status.stdout)")
-        let capacity = try Self.runUnprivileged(["capacity", "--days", "1", "--inventory", Self.inventory, "--state", f.state], cwd: f.dir)
+        let capacity = try Self.runUnprivileged(["capacity", "--days", "1", "--inventory", reach.inventory, "--state", f.state], cwd: f.dir,
+                                              binary: reach.binary)
         #expect(capacity.status == 0, "\(capacity.stderr)")
         #expect(capacity.stdout.contains("group us-outreach:") && capacity.stdout.contains("fleet: demand 2,"), "\(capacity.stdout)")
         #expect(try Self.snapshot(f.dir) == before)
