@@ -113,6 +113,8 @@ public struct ApplyExecutor: Sendable {
     /// Takes off the waiting list every step whose fate is decided without
     /// running it: done already, or skipped because a dependency failed.
     func settleDecidedSteps(_ run: inout ApplyRunState) async throws {
+        guard run.needsSettling else { return }
+        run.needsSettling = false
         var progressed = true
         while progressed {
             progressed = false
@@ -140,6 +142,7 @@ public struct ApplyExecutor: Sendable {
             let (resolved, missing) = run.resolveOutputs(todo)
             if let missing {
                 let why = "\(missing.action) gave no output \"\(missing.output)\""
+                run.needsSettling = true
                 for a in resolved {
                     run.outcome[a.id] = .failed(why)
                     try await journalFinished(a, run, .failed, detail: why)
@@ -182,6 +185,7 @@ public struct ApplyExecutor: Sendable {
         run.running -= 1
         let done = run.launched[finished.index] ?? []
         let result = finished.outcome
+        if result != .succeeded { run.needsSettling = true }
         if result == .unknown {
             // The journal stays at "started"; when interrupted, launch nothing more.
             if finished.interrupted { run.stopped = true }
