@@ -1,9 +1,9 @@
 import Foundation
 
 /// Runs blocking work (a `curl_easy_perform`, a c-ares loop) on a thread of
-/// its own and awaits its result. Not on Dispatch's global queue: on Linux
-/// Swift's concurrency pool draws on the same threads, as many as there are
-/// cores, so a few blocked calls starve every task of the process — including
+/// its own and awaits its result. Not on Dispatch's global queue: on Linux,
+/// calls blocked there starved Swift's concurrency pool (as wide as the
+/// cores) as if both drew on the same threads, and with it every task of the process — including
 /// an in-process server the call is waiting for (the sandbox's forwarding host
 /// timed out 9 of 20 domains' `HEAD`s that way on an idle 2-core machine).
 public func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable () -> T) async -> T {
@@ -16,8 +16,8 @@ public func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable
 
 /// A serial queue on one thread of its own, for blocking work that must stay
 /// in order on one thread (a libcurl handle kept open per login, SQLite's
-/// group commit) — `DispatchQueue(label:)` would run it on the shared pool
-/// threads described above. The thread ends once its owner is gone and the
+/// group commit) — `DispatchQueue(label:)` would park it where it starved the
+/// pool, as described above. The thread ends once its owner is gone and the
 /// queued work is done.
 public final class OwnThreadQueue: @unchecked Sendable {
     private final class Shared: @unchecked Sendable {
