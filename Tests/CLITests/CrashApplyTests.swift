@@ -1,5 +1,6 @@
 import DNSRecords
 import Foundation
+import TestSupport
 import Providers
 import Sandbox
 import Store
@@ -104,9 +105,7 @@ import Testing
         // SIGKILL: a child of Swift Testing has signals blocked, and a crash is what is being tested.
         kill(p.processIdentifier, SIGKILL)
         // Reaped off the cooperative pool (the emulators live in this process).
-        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async { p.waitUntilExit(); cont.resume() }
-        }
+        _ = try await offPool { p.waitUntilExit() }
     }
 
     /// Record writes the registrar emulators have answered so far.

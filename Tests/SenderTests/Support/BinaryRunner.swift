@@ -21,7 +21,5 @@ func runReconcile(_ args: [String], environment: [String: String]) throws -> (st
 
 /// The same off the cooperative pool, for tests whose emulators run in this process.
 func runReconcileAsync(_ args: [String], environment: [String: String]) async throws -> (status: Int32, stderr: String) {
-    try await withCheckedThrowingContinuation { cont in
-        DispatchQueue.global().async { cont.resume(with: Result { try runReconcile(args, environment: environment) }) }
-    }
+    try await offPool { try runReconcile(args, environment: environment) }
 }
