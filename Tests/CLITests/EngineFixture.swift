@@ -13,11 +13,14 @@ struct EngineFixture {
     let dir: String
     let world: SandboxWorld
     let environment: [String: String]
+    let limits: Bool
     /// Stands in for the SMTP master secret; must never show up in output.
     static let canary = "CANARY-master-secret-7f3a9c1e"
 
+    /// `limits`: the emulators enforce the providers' real rate limits, and
+    /// `reconcile` runs with its budgets on (see `reconcile(_:)`).
     static func start(inventory source: String = CLIRunner.repositoryRoot + "/inventory", faults: FaultProfile = .none,
-                      faultSeed: UInt64 = 1) async throws -> EngineFixture {
+                      faultSeed: UInt64 = 1, limits: Bool = false) async throws -> EngineFixture {
         let dir = try CLIRunner.temporaryDirectory()
         try FileManager.default.copyItem(atPath: source, toPath: dir + "/inventory")
         let inventory = try InventoryLoader().load(directory: dir + "/inventory").inventory
@@ -29,7 +32,7 @@ struct EngineFixture {
         // The Zoho emulator is the inventory's organisation (region and org id).
         let zoho = try inventory.sortedAccounts.compactMap(\.zoho).first.map { try SandboxZohoOrg(region: $0.region.rawValue, orgID: $0.orgID) }
         let world = try await SandboxWorld.start(
-            seed: SandboxSeed(domains: seed, zoho: zoho), options: SandboxOptions(limits: false, faults: faults, faultSeed: faultSeed))
+            seed: SandboxSeed(domains: seed, zoho: zoho), options: SandboxOptions(limits: limits, faults: faults, faultSeed: faultSeed))
         var env = ProcessInfo.processInfo.environment
         var endpoints: [String: String] = [:]
         var replacements: [(String, String)] = []
@@ -67,13 +70,15 @@ struct EngineFixture {
             fleet = fleet.replacingOccurrences(of: "\n  \(name):\n", with: "\n  \(name):\n    endpoint: \(url)\n")
         }
         try fleet.write(toFile: dir + "/inventory/fleet.yaml", atomically: true, encoding: .utf8)
-        return EngineFixture(dir: dir, world: world, environment: env)
+        return EngineFixture(dir: dir, world: world, environment: env, limits: limits)
     }
 
-    /// `reconcile ARGS --inventory inventory --progress never` in the fixture's directory.
+    /// `reconcile ARGS --inventory inventory --progress never` in the fixture's
+    /// directory; `--no-rate-limits` unless the emulators enforce the real ones.
     func reconcile(_ args: [String]) async throws -> CLIRunner.Output {
         let quiet = args.contains("--progress") ? [] : ["--progress", "never"]
-        return try await CLIRunner.runAsync(CLIRunner.binary, args + ["--inventory", "inventory", "--no-rate-limits"] + quiet, cwd: dir,
+        let budgets = limits ? [] : ["--no-rate-limits"]
+        return try await CLIRunner.runAsync(CLIRunner.binary, args + ["--inventory", "inventory"] + budgets + quiet, cwd: dir,
                           environment: environment)
     }
 
@@ -88,6 +93,26 @@ struct EngineFixture {
         }
         return false
     }
+
+    /// Throttled answers of every emulator so far, by service and endpoint.
+    var throttled: [String: Int] {
+        var out: [String: Int] = [:]
+        for s in world.services {
+            for (endpoint, c) in s.counters?.snapshot ?? [:] where c.throttled > 0 { out["\(s.apiName) \(endpoint)"] = c.throttled }
+        }
+        return out
+    }
+
+    /// Requests every emulator answered since the last `resetCounters()`, by service and endpoint.
+    var requests: [String: Int] {
+        var out: [String: Int] = [:]
+        for s in world.services {
+            for (endpoint, c) in s.counters?.snapshot ?? [:] where c.requests > 0 { out["\(s.apiName) \(endpoint)"] = c.requests }
+        }
+        return out
+    }
+
+    func resetCounters() { for s in world.services { s.counters?.reset() } }
 
     func stop() async {
         await world.stop()
