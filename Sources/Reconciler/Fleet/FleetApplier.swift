@@ -74,7 +74,7 @@ public struct FleetApplier: Sendable {
         try plan.checkSafety(safety)
         log("applying \(plan.counts.sentence)")
         let summary = try await executor.apply(plan)
-        try await ObservationCache(planner.store).invalidate(plan.touchedResources.map(\.description))
+        try await ObservationCache(planner.store).forget(after: plan)
         return summary
     }
 
@@ -103,7 +103,7 @@ public struct FleetApplier: Sendable {
             apply: { p in
                 log("applying \(p.counts.sentence)")
                 let s = try await executor.apply(p)
-                try await ObservationCache(planner.store).invalidate(p.touchedResources.map(\.description))
+                try await ObservationCache(planner.store).forget(after: p)
                 return s
             })
         return .ran(first, result)

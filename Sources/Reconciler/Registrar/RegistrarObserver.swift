@@ -2,7 +2,7 @@ import Foundation
 import Providers
 
 /// Observes the registrar side of the fleet: one domain listing per
-/// account, then each inventory domain's zone through the observation
+/// account (through the cache, `CachedListing`), then each inventory domain's zone through the observation
 /// cache, concurrently (each account's `RateBudget` inside its client keeps
 /// the pace within the provider's limits).
 public struct RegistrarObserver: Sendable {
@@ -52,10 +52,11 @@ public struct RegistrarObserver: Sendable {
         var held: Set<String> = []
         // Each account's listing concurrently: every account has its own rate budget.
         let names = Set(targets.map(\.account)).sorted()
-        let accounts = self.accounts
+        let accounts = self.accounts, reader = self.reader
         let listings = try await boundedMap(names, limit: names.count) { name -> Swift.Result<[RegistrarDomain], ProviderError>? in
             guard let provider = accounts[name] else { return nil }
-            do throws(ProviderError) { return .success(try await provider.listDomains()) } catch { return .failure(error) }
+            let mine = Set(targets.filter { $0.account == name }.map(\.domain))
+            return try await CachedListing.read(account: name, wanted: mine, provider: provider, reader: reader)
         }
         for (name, listing) in zip(names, listings) {
             guard let listing else {
@@ -82,7 +83,7 @@ public struct RegistrarObserver: Sendable {
 
         let todo = readable.filter { held.contains($0.domain) }
         let counter = ProgressCounter(total: todo.count, started: reader.now())
-        let reader = self.reader, progress = self.progress
+        let progress = self.progress
         let accountOf = Dictionary(todo.map { ($0.domain, $0.account) }, uniquingKeysWith: { a, _ in a })
         let readings = try await boundedMap(todo, limit: concurrency) { t -> (String, ZoneRead) in
             let provider = accounts[t.account]!

@@ -73,4 +73,11 @@ public struct ObservationCache: Sendable {
             }
         }
     }
+
+    /// Forgets every observation of one kind.
+    public func invalidate(kind: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM reconcile_observation WHERE kind = ?", arguments: [kind])
+        }
+    }
 }
