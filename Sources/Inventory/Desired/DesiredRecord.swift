@@ -57,8 +57,15 @@ public struct DesiredRecord: Sendable, Hashable, Codable, Comparable, CustomStri
         return "\(name) \(ttl) \(type.rawValue) \(prio)\(v)"
     }
 
+    /// By name, type, priority, value, purpose. The value's description is
+    /// built only to break a tie: building it for every comparison was a
+    /// quarter of `validate`'s CPU on a 600-domain inventory.
     public static func < (a: DesiredRecord, b: DesiredRecord) -> Bool {
-        (a.name, a.type.rawValue, a.priority ?? -1, a.value.description, a.purpose.rawValue)
-            < (b.name, b.type.rawValue, b.priority ?? -1, b.value.description, b.purpose.rawValue)
+        if a.name != b.name { return a.name < b.name }
+        if a.type != b.type { return a.type.rawValue < b.type.rawValue }
+        if a.priority != b.priority { return (a.priority ?? -1) < (b.priority ?? -1) }
+        let (av, bv) = (a.value.description, b.value.description)
+        if av != bv { return av < bv }
+        return a.purpose.rawValue < b.purpose.rawValue
     }
 }

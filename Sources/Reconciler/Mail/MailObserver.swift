@@ -29,18 +29,11 @@ public struct MailObserver: Sendable {
 
     public func observe(_ domains: [DesiredDomain]) async throws -> MailObservation {
         let listings = Listings()
-        let accounts = self.accounts, reader = self.reader
-        // One query for every cached mail observation (three per domain),
-        // unless the policy reads everything anyway.
-        var cached: [String: Observation] = [:]
-        if reader.policy != .full {
-            let kinds: [ResourceKind] = [.mailgunDomain, .mailgunRoute, .zohoDomain]
-            for o in try await reader.cache.load(kinds: kinds.map(\.rawValue)) { cached[o.address] = o }
-        }
-        let prefetched = cached
+        let accounts = self.accounts
+        // One query for every cached mail observation (three per domain).
+        let prefetched = try await PrefetchedReader.load([.mailgunDomain, .mailgunRoute, .zohoDomain], through: reader)
         let reads = try await boundedMap(domains, limit: concurrency) { d in
-            try await Self.read(d, accounts: accounts, reader: CachedMailReader(reader: reader, prefetched: prefetched),
-                                listings: listings)
+            try await Self.read(d, accounts: accounts, reader: prefetched, listings: listings)
         }
         var out = MailObservation()
         if let journal {
@@ -69,7 +62,7 @@ public struct MailObserver: Sendable {
         var zoho: CachedReader.Reading<ZohoDomainReading>?
     }
 
-    static func read(_ d: DesiredDomain, accounts: MailAccounts, reader: CachedMailReader, listings: Listings) async throws -> DomainRead {
+    static func read(_ d: DesiredDomain, accounts: MailAccounts, reader: PrefetchedReader, listings: Listings) async throws -> DomainRead {
         let name = DomainName.normalize(d.name)
         var out = DomainRead(domain: name)
         let mg = d.mailgun
@@ -160,23 +153,6 @@ public struct MailObserver: Sendable {
             account: desired.account, orgID: client.orgID, verified: domain.isVerified,
             hostingEnabled: domain.mailHostingEnabled?.isTrue ?? false, verificationCode: domain.CNAMEVerificationCode,
             dkim: dkim, users: users))
-    }
-}
-
-/// `CachedReader` over observations loaded in one query: a usable cached
-/// value is taken from `prefetched`; anything else goes through the reader
-/// (which reads the provider and saves the result).
-struct CachedMailReader: Sendable {
-    var reader: CachedReader
-    var prefetched: [String: Observation]
-
-    func read<Value: Codable & Sendable>(_ address: ResourceAddress, hash: @Sendable (Value) throws -> String,
-                                         fetch: @Sendable () async throws -> Value) async throws -> CachedReader.Reading<Value> {
-        if let cached = prefetched[address.description], !reader.policy.needsRead(cached, now: reader.now()),
-           let value = try? JSONDecoder().decode(Value.self, from: cached.state) {
-            return CachedReader.Reading(value: value, hash: cached.hash, observedAt: cached.observedAt, fromCache: true)
-        }
-        return try await reader.read(address, hash: hash, fetch: fetch)
     }
 }
 

@@ -84,12 +84,13 @@ public struct RegistrarObserver: Sendable {
         let todo = readable.filter { held.contains($0.domain) }
         let counter = ProgressCounter(total: todo.count, started: reader.now())
         let progress = self.progress
+        let zones = try await PrefetchedReader.load([.zone], through: reader)
         let accountOf = Dictionary(todo.map { ($0.domain, $0.account) }, uniquingKeysWith: { a, _ in a })
         let readings = try await boundedMap(todo, limit: concurrency) { t -> (String, ZoneRead) in
             let provider = accounts[t.account]!
             let outcome: ZoneRead
             do {
-                outcome = .read(try await reader.read(ResourceAddress(domain: t.domain, kind: .zone),
+                outcome = .read(try await zones.read(ResourceAddress(domain: t.domain, kind: .zone),
                                                       hash: { try ObservedHash.zone($0) },
                                                       fetch: { try await provider.zone(t.domain) }))
             } catch let e as ProviderError {
