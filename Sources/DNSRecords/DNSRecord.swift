@@ -46,6 +46,11 @@ public struct RecordKey: Sendable, Hashable, Codable, Comparable {
     public var priority: Int?
     public var value: String
 
+    /// The fields as given (a key read back from storage is already canonical).
+    public init(name: String, type: RecordType, priority: Int?, value: String) {
+        self.name = name; self.type = type; self.priority = priority; self.value = value
+    }
+
     public static func < (a: RecordKey, b: RecordKey) -> Bool {
         (a.name, a.type.rawValue, a.priority ?? -1, a.value) < (b.name, b.type.rawValue, b.priority ?? -1, b.value)
     }
