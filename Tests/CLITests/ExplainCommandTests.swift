@@ -23,6 +23,14 @@ import Testing
     @Test func aConvergedDomainShowsOriginsObservedValuesAndWhatIsLeftAlone() async throws {
         let f = try await EngineFixture.start()
         do {
+            // Before the first apply: what the plan would do, and to what.
+            let fresh = try await explain(f, ["acme-mail.com"])
+            #expect(fresh.status == 0, "\(fresh.stderr)")
+            let pending = try #require(block(fresh.stdout, "mg._domainkey TXT"), "\(fresh.stdout)")
+            #expect(pending.contains("+ to create") && pending.contains("known after create:acme-mail.com/mailgunDomain/"), "\(pending)")
+            #expect(fresh.stdout.contains("the registrar's default on a fresh domain: removed"))
+            #expect(fresh.stdout.contains("+ to create    mailgun domain acme-mail.com"))
+
             #expect(try await f.reconcile(["--apply", "--auto-approve"]).status == 0)
             #expect(try await f.converge())
             _ = try await f.porkbun.create("acme-mail.com", PorkbunRecordInput(name: "keep", type: "TXT",

@@ -55,7 +55,9 @@ public struct DomainExplainer: Sendable {
             var item = ExplainedItem(kind: ResourceKind.dnsRecord.rawValue, identity: identity,
                                      desired: r.ensure == .absent ? "absent" : target.map(show) ?? show(r),
                                      observed: nil, status: .unknown, management: .declared,
-                                     reason: "declared: " + purpose(r), origins: provenance.origins(of: r))
+                                     reason: r.ensure == .absent ? "retired domain: its mail records are removed (\(purpose(r)))"
+                                         : "declared: " + purpose(r),
+                                     origins: provenance.origins(of: r))
             guard let zone else {
                 item.reason += "; the zone was not read: \(blocked ?? "no observation")"
                 items.append(item)
@@ -77,7 +79,8 @@ public struct DomainExplainer: Sendable {
                     item.status = .update
                     item.observed = show(before)
                     consumed.insert(before.key)
-                    if let note = a.note { item.reason += " (\(note))" }
+                    if a.registrarDefault == true { item.reason += " (replaces the registrar's default)" }
+                    else if let note = a.note { item.reason += " (\(note))" }
                 } else if actions.contains(where: { $0.operation == .create && $0.after?.record?.key == t.key }) {
                     item.status = .create
                 } else if let o = zone.records.first(where: { $0.key == t.key }) {
