@@ -14,7 +14,9 @@ enum HelpExamples {
         do {
             // `--help` and `help SUB` parse into ArgumentParser's own help
             // command, whose run() throws the help text; anything else is
-            // left alone (never run here).
+            // left alone (never run here). The type is internal to
+            // ArgumentParser, hence its name; HelpAndCompletionTests fail if
+            // an upgrade renames it (the examples would stay on top).
             var parsed = try command.parseAsRoot(args)
             guard String(describing: type(of: parsed)) == "HelpCommand" else { return nil }
             try parsed.run()
