@@ -10,8 +10,10 @@ enum Entry {
         let args = Array(CommandLine.arguments.dropFirst())
         let head = args.prefix { $0 != "--" }
         if let first = head.first, first.hasPrefix("-"), head.contains("--plan") || head.contains("--apply") {
+            if let help = HelpExamples.help(PlanApplyCommand.self, args) { return print(help, terminator: "") }
             await PlanApplyCommand.main(args)
         } else {
+            if let help = HelpExamples.help(ReconcileCommand.self, args) { return print(help, terminator: "") }
             await ReconcileCommand.main(args)
         }
     }
@@ -31,11 +33,23 @@ struct ReconcileCommand: AsyncParsableCommand {
             reconcile blocklists [--nameserver HOST:PORT]
             Add --sandbox to run any of them against the built-in emulators.
             Options of --plan/--apply: reconcile --plan --help
+
+            Examples:
+              reconcile validate
+              reconcile --plan --sandbox
+              reconcile explain acme-mail.de --sandbox
             """,
         subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self, BlocklistsCommand.self,
                       SandboxCommand.self, SandboxBenchCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
-                      ForgetCommand.self, ExportCommand.self, AlertCommand.self,
+                      ForgetCommand.self, ExportCommand.self, AlertCommand.self, ExplainCommand.self,
                       ServeCommand.self, SuppressCommand.self, UnsuppressCommand.self]
     )
+
+    // Never parsed here (`Entry` routes both to `PlanApplyCommand`): declared
+    // so that `--help` lists them and the completion scripts offer them.
+    @Flag(help: "Observe the fleet and print what would change (options: reconcile --plan --help).")
+    var plan = false
+    @Flag(help: "Apply a plan file, or plan and apply (options: reconcile --apply --help).")
+    var apply = false
 }

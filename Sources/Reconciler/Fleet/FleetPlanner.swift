@@ -46,6 +46,8 @@ public struct FleetPlanner: Sendable {
         /// The hash of every resource observed, acted on or not: what a saved
         /// plan's fingerprint is compared with.
         public var observedHashes: [String: String]
+        /// What the plan was made from (`explain` shows it beside the inventory).
+        public var observed: FleetObservations? = nil
 
         /// The fingerprint of the world now, over `plan`'s addresses.
         public func fingerprint(for saved: Plan) -> PlanFingerprint {
@@ -112,6 +114,6 @@ public struct FleetPlanner: Sendable {
         let plan = try b.build()
         var hashes: [String: String] = [:]
         for (address, hash) in b.hashes { hashes[address.description] = hash }
-        return Result(plan: plan, observedHashes: hashes)
+        return Result(plan: plan, observedHashes: hashes, observed: FleetObservations(registrar: seen, mail: mail, owned: owned))
     }
 }

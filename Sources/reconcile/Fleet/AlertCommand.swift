@@ -7,13 +7,15 @@ struct AlertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alert",
         abstract: "Alerts (Telegram, alerts.telegram in the inventory).",
+        discussion: "Example:\n  reconcile alert test",
         subcommands: [AlertTestCommand.self])
 }
 
 struct AlertTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
-        abstract: "Send one test alert now (with anything else queued); exit 1 if it could not be delivered.")
+        abstract: "Send one test alert now (with anything else queued); exit 1 if it could not be delivered.",
+        discussion: "Example:\n  reconcile alert test --inventory inventory")
 
     @OptionGroup var fleet: FleetOptions
 

@@ -10,7 +10,8 @@ import Watch
 struct BlocklistsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blocklists",
-        abstract: "Look every domain up on the inventory's blocklists (exit 2 when one is listed, 1 when some lookup could not be answered).")
+        abstract: "Look every domain up on the inventory's blocklists (exit 2 when one is listed, 1 when some lookup could not be answered).",
+        discussion: "Example:\n  reconcile blocklists --group eu-outreach")
 
     @Option(help: "The inventory directory.") var inventory: String = "inventory"
     @Option(help: "Only this domain (repeatable).") var domain: [String] = []

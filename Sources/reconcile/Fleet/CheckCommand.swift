@@ -10,7 +10,8 @@ import Watch
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the published DNS and web forwards of the fleet against the inventory (exit 2 on differences, 1 when some could not be checked).")
+        abstract: "Check the published DNS and web forwards of the fleet against the inventory (exit 2 on differences, 1 when some could not be checked).",
+        discussion: "Examples:\n  reconcile check --domain acme-mail.de\n  reconcile check --sandbox --nameserver 127.0.0.1:5353")
 
     @OptionGroup var fleet: FleetOptions
     @OptionGroup var check: CheckOptions

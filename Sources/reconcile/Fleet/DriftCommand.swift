@@ -14,7 +14,8 @@ import Watch
 struct DriftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drift",
-        abstract: "Re-read the fleet and report what differs from the inventory (exit 2 on drift); --via dns reads only what DNS shows differing.")
+        abstract: "Re-read the fleet and report what differs from the inventory (exit 2 on drift); --via dns reads only what DNS shows differing.",
+        discussion: "Examples:\n  reconcile drift\n  reconcile drift --via dns --alert")
 
     enum Via: String, ExpressibleByArgument, CaseIterable { case api, dns }
 

@@ -8,7 +8,7 @@ struct ExampleFleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "example-fleet",
         abstract: "Write a generated fleet inventory (4 groups, 2 mailboxes per domain).",
-        discussion: "At --domains 600 it is the reference fleet: 4 groups × 300 mailboxes on 600 domains, mixed Porkbun/Namecheap and Mailgun US/EU, a spare every 20th domain. The same seed writes the same files.")
+        discussion: "At --domains 600 it is the reference fleet: 4 groups × 300 mailboxes on 600 domains, mixed Porkbun/Namecheap and Mailgun US/EU, a spare every 20th domain. The same seed writes the same files.\n\nExample:\n  reconcile example-fleet --domains 600 --out inventory")
 
     @Option(name: .long, help: "Number of domains (at least 4).")
     var domains = 600

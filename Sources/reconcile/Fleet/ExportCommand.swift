@@ -9,6 +9,7 @@ import Store
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write the fleet in other tools' import formats.",
+        discussion: "Example:\n  reconcile export mailboxes --group eu-outreach --out mailboxes.csv",
         subcommands: [ExportMailboxesCommand.self])
 }
 
@@ -21,6 +22,9 @@ struct ExportMailboxesCommand: AsyncParsableCommand {
             (created 0600), derived again from the SMTP master secret; without
             the flag their columns are empty and everything else is complete.
             The tools' own warmup is written as off: the fleet warms by volume.
+
+            Example:
+              reconcile export mailboxes --format instantly --all --out m.csv
             """)
 
     @Option(help: "csv (every field, self-explaining headers), instantly or smartlead.")

@@ -27,7 +27,12 @@ extension FleetSession {
 /// and always closes the session; a non-zero code becomes the exit code.
 func withSession(_ options: FleetOptions, request: FleetSession.Request? = nil,
                  _ body: (FleetSession) async throws -> Int32) async throws {
-    let session = try await funnel { try await FleetSession.open(request ?? options.request) }
+    try await withSession(request: request ?? options.request, body)
+}
+
+/// The same for a command with options of its own (`explain`).
+func withSession(request: FleetSession.Request, _ body: (FleetSession) async throws -> Int32) async throws {
+    let session = try await funnel { try await FleetSession.open(request) }
     let code: Int32
     do { code = try await funnel(redact: session.redactor.scrub) { try await body(session) } } catch {
         await session.close()

@@ -4,7 +4,8 @@ import ArgumentParser
 struct PlanApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
-        abstract: "Plan or apply the inventory against the providers (reconcile --plan | --apply [PLANFILE]).")
+        abstract: "Plan or apply the inventory against the providers (reconcile --plan | --apply [PLANFILE]).",
+        discussion: "Examples:\n  reconcile --plan --out plans/next.json\n  reconcile --apply plans/next.json")
 
     @Flag(help: "Observe the fleet and print what would change.")
     var plan = false

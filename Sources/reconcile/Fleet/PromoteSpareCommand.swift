@@ -13,6 +13,9 @@ struct PromoteSpareCommand: AsyncParsableCommand {
             active domain of the group is retired. Only the role: values change (or one role: line is added): comments and \
             every other line stay as written. The edited inventory is validated before it is written. Nothing is sent or \
             applied: review the diff, open a pull request, then plan and apply as usual.
+
+            Example:
+              reconcile promote-spare --group eu-outreach --replace acme-mail.de
             """)
 
     @Option(name: .long, help: "The inventory directory (every *.yaml under it is read).")

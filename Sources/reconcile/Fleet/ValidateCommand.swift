@@ -9,7 +9,7 @@ struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check and compile the inventory and summarise it.",
-        discussion: "Errors go to stderr as FILE:LINE:COL: field.path: message, all at once, sorted; the exit code is 1. With --format json the report (summary or errors) is one JSON object on stdout.")
+        discussion: "Errors go to stderr as FILE:LINE:COL: field.path: message, all at once, sorted; the exit code is 1. With --format json the report (summary or errors) is one JSON object on stdout.\n\nExample:\n  reconcile validate --inventory inventory")
 
     @Option(name: .long, help: "The inventory directory (every *.yaml under it is read).")
     var inventory = "inventory"

@@ -7,6 +7,7 @@ import ArgumentParser
 struct SandboxBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox-bench", abstract: "Measure zone reads against the emulators under real rate limits.",
+        discussion: "Example:\n  reconcile sandbox-bench --porkbun 60 --namecheap 41",
         shouldDisplay: false)
 
     @Option(help: "Porkbun zones to read (1/s: the floor is N-1 seconds).")

@@ -10,7 +10,8 @@ import Sandbox
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run the provider emulators (Porkbun, Namecheap, Mailgun US/EU, Zoho, Telegram) on 127.0.0.1 until stopped.")
+        abstract: "Run the provider emulators (Porkbun, Namecheap, Mailgun US/EU, Zoho, Telegram) on 127.0.0.1 until stopped.",
+        discussion: "Example:\n  reconcile sandbox --inventory inventory")
 
     @Option(help: "Inventory whose domains start registered at their registrar (default ./inventory when it exists).")
     var inventory: String?

@@ -5,7 +5,8 @@ import Sender
 struct CapacityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capacity",
-        abstract: "Per group and day: queued demand against what every limit allows, naming the binding limit.")
+        abstract: "Per group and day: queued demand against what every limit allows, naming the binding limit.",
+        discussion: "Example:\n  reconcile capacity --days 7")
 
     @OptionGroup var options: SendingOptions
     @Option(help: "Days to plan.") var days: Int = 1

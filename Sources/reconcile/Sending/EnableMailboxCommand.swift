@@ -5,7 +5,8 @@ import Sender
 struct EnableMailboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enable-mailbox",
-        abstract: "Re-enable a mailbox the health check disabled (recorded as an event with your reason).")
+        abstract: "Re-enable a mailbox the health check disabled (recorded as an event with your reason).",
+        discussion: "Example:\n  reconcile enable-mailbox anna@acme-mail.de --reason \"list cleaned\"")
 
     @OptionGroup var options: SendingOptions
     @Argument(help: "The mailbox address.") var address: String

@@ -5,7 +5,8 @@ import Sender
 struct EnqueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enqueue",
-        abstract: "Queue a campaign for a list of recipients (nothing is written if either file has an error).")
+        abstract: "Queue a campaign for a list of recipients (nothing is written if either file has an error).",
+        discussion: "Example:\n  reconcile enqueue --campaign q1.yaml --recipients q1.csv --group eu-outreach")
 
     @OptionGroup var options: SendingOptions
     @Option(help: "The campaign YAML.") var campaign: String

@@ -7,7 +7,8 @@ import Store
 struct ForgetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forget",
-        abstract: "Erase recipients from the state: their CSV columns go, the address is replaced by its hash, and stays suppressed.")
+        abstract: "Erase recipients from the state: their CSV columns go, the address is replaced by its hash, and stays suppressed.",
+        discussion: "Example:\n  reconcile forget jane@example.org")
 
     @Argument(help: "The recipients' addresses.")
     var addresses: [String]

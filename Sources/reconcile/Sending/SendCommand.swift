@@ -7,7 +7,8 @@ import Sender
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
-        abstract: "Send queued mail within every limit (daemon), or simulate a run on a virtual clock.")
+        abstract: "Send queued mail within every limit (daemon), or simulate a run on a virtual clock.",
+        discussion: "Examples:\n  reconcile send\n  reconcile send --simulate --hours 48")
 
     @OptionGroup var options: SendingOptions
     @Flag(help: "Simulate on a virtual clock with a relay that accepts everything; the state file is only read.")

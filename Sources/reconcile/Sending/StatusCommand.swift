@@ -5,7 +5,8 @@ import Sender
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Mailboxes by state and warmup stage, sends in the last 24 h, bounce rates, the outbox by state.")
+        abstract: "Mailboxes by state and warmup stage, sends in the last 24 h, bounce rates, the outbox by state.",
+        discussion: "Example:\n  reconcile status")
 
     @OptionGroup var options: SendingOptions
 

@@ -18,7 +18,8 @@ struct SuppressionListArguments: ParsableArguments {
 struct SuppressCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suppress",
-        abstract: "Never send to these addresses again (fleet-wide; recorded as events with your reason).")
+        abstract: "Never send to these addresses again (fleet-wide; recorded as events with your reason).",
+        discussion: "Example:\n  reconcile suppress jane@example.org --reason \"asked by phone\"")
 
     @OptionGroup var list: SuppressionListArguments
 
@@ -49,7 +50,8 @@ struct SuppressCommand: AsyncParsableCommand {
 struct UnsuppressCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unsuppress",
-        abstract: "Allow sending to these addresses again (recorded as events with your reason).")
+        abstract: "Allow sending to these addresses again (recorded as events with your reason).",
+        discussion: "Example:\n  reconcile unsuppress jane@example.org --reason \"opted in again\"")
 
     @OptionGroup var list: SuppressionListArguments
 

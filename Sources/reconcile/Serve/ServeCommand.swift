@@ -14,7 +14,8 @@ import Sender
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Listen for Mailgun webhooks and unsubscribes (and send, with --send) until SIGTERM/SIGINT.")
+        abstract: "Listen for Mailgun webhooks and unsubscribes (and send, with --send) until SIGTERM/SIGINT.",
+        discussion: "Example:\n  reconcile serve --listen 127.0.0.1:8080 --send")
 
     @Option(help: "The inventory directory.") var inventory: String = "inventory"
     @Option(help: "The SQLite state file (default .reconcile/state.sqlite; the sandbox's own with --sandbox).") var state: String?
