@@ -34,7 +34,11 @@ public struct Redactor: Sendable {
     /// expressions over a whole plan were 8 % of a warm plan's CPU.
     public func scrub(_ text: String) -> String {
         var out = text
-        for s in secrets where out.contains(s) { out = out.replacingOccurrences(of: s, with: Redactor.mask) }
+        var bytes = Array(out.utf8)
+        for s in secrets where Redactor.occurs(s, in: bytes) {
+            out = out.replacingOccurrences(of: s, with: Redactor.mask)
+            bytes = Array(out.utf8)
+        }
         return Redactor.scrubByName(out)
     }
 
@@ -48,9 +52,23 @@ public struct Redactor: Sendable {
         try! NSRegularExpression(pattern: "(?i)((?:\(namePattern)):\\s*)\\S.*"),
     ]
 
+    /// Whether `needle` occurs in the bytes `h` (Foundation's
+    /// `contains` goes through NSString on Linux).
+    static func occurs(_ needle: String, in h: [UInt8]) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first, n.count <= h.count else { return n.isEmpty }
+        var i = 0
+        let last = h.count - n.count
+        while i <= last {
+            if h[i] == first, h[i..<(i + n.count)].elementsEqual(n) { return true }
+            i += 1
+        }
+        return false
+    }
+
     static func scrubByName(_ text: String) -> String {
-        let lower = text.lowercased()
-        guard sensitiveNames.contains(where: { lower.contains($0) }) else { return text }
+        let lower = Array(text.lowercased().utf8)
+        guard sensitiveNames.contains(where: { occurs($0, in: lower) }) else { return text }
         var out = text
         for p in patterns {
             let range = NSRange(out.startIndex..., in: out)
