@@ -33,7 +33,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             Options of --plan/--apply: reconcile --plan --help
             """,
         subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self, BlocklistsCommand.self,
-                      SandboxCommand.self, SandboxBenchCommand.self,
+                      SandboxCommand.self, SandboxBenchCommand.self, CostCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
                       ForgetCommand.self, ExportCommand.self, AlertCommand.self,
                       ServeCommand.self, SuppressCommand.self, UnsuppressCommand.self]

@@ -8,6 +8,13 @@ public struct USD: Sendable, Hashable, Codable, Comparable, CustomStringConverti
 
     public static let zero = USD(cents: 0)
 
+    /// Whole cents as one JSON number (`3500` for $35.00).
+    public init(from decoder: any Decoder) throws { cents = try decoder.singleValueContainer().decode(Int.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(cents)
+    }
+
     public static func < (a: USD, b: USD) -> Bool { a.cents < b.cents }
     public static func + (a: USD, b: USD) -> USD { USD(cents: a.cents + b.cents) }
     public static func - (a: USD, b: USD) -> USD { USD(cents: a.cents - b.cents) }
