@@ -120,5 +120,9 @@ import Testing
         // 2 × 11.08/year renewals, 4 mailboxes at $1; more volume but still within foundation.
         #expect(r.stdout.contains("**Against `HEAD`: +$5.84/month, +$70.16/year, +2 domains.**"), "\(r.stdout)")
         #expect(r.stdout.contains("| us-outreach | +2 | +$5.84 | +$70.16 |"))
+        // `--changed-since`, as --plan spells it, is the same option.
+        let same = try await CLIRunner.runAsync(CLIRunner.binary, ["cost", "--sandbox", "--changed-since", "HEAD"], cwd: dir)
+        #expect(same.status == 0)
+        #expect(same.stdout.contains("against HEAD: +$5.84/month, +$70.16/year, +2 domains\n"), "\(same.stdout)")
     }
 }

@@ -30,7 +30,8 @@ struct CostCommand: AsyncParsableCommand {
     @Option(help: "Output: text, markdown (a pull-request comment) or json.")
     var format: CostFormat = .text
 
-    @Option(help: "A git ref: also show the cost delta against the inventory at that ref (a pull request's base).")
+    @Option(name: [.customLong("base"), .customLong("changed-since")],
+            help: "A git ref: also show the cost delta against the inventory at that ref (a pull request's base; --changed-since is the same, as --plan spells it).")
     var base: String?
 
     @Flag(help: "Ask the built-in sandbox's registrar emulators for prices instead of the real APIs.")
