@@ -52,12 +52,10 @@ public enum RegistrarPricing {
         for account in inventory.sortedAccounts {
             let endpoint = endpoints[account.name] ?? account.endpoint.flatMap { URL(string: $0) }
             switch account.settings {
-            case .porkbun(let p):
-                // The keys ride along only when set: pricing/get does not send them anyway.
-                let credentials = PorkbunCredentials(apiKey: p.apiKey.resolve(in: environment) ?? "",
-                                                     secretKey: p.secretKey.resolve(in: environment) ?? "")
+            case .porkbun:
+                // pricing/get needs no key: none is read from the environment, and the client sends none.
                 sources[account.name] = PorkbunRenewalPrices(client: PorkbunClient(baseURL: endpoint ?? PorkbunWire.productionURL,
-                                                                                   credentials: credentials))
+                                                                                   credentials: PorkbunCredentials(apiKey: "", secretKey: "")))
             case .namecheap(let n):
                 guard let key = n.apiKey.resolve(in: environment) else {
                     problems[account.name] = "\(n.apiKey) is not set in the environment"

@@ -8,6 +8,7 @@ extension NamecheapEmulator {
 
     func getPricing(_ p: [String: String]) throws -> String {
         guard let type = p["producttype"]?.uppercased(), !type.isEmpty else {
+            // The docs give no number for this; 2050900 is the one seen for other invalid input (B4).
             throw Failure(number: "2050900", text: "Parameter ProductType is missing")
         }
         // Only domains are sold in the sandbox: another product type has no categories.
