@@ -40,7 +40,7 @@ struct ReconcileCommand: AsyncParsableCommand {
               reconcile explain acme-mail.de --sandbox
             """,
         subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self, BlocklistsCommand.self,
-                      SandboxCommand.self, SandboxBenchCommand.self,
+                      SandboxCommand.self, SandboxBenchCommand.self, CostCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
                       ForgetCommand.self, ExportCommand.self, AlertCommand.self, ExplainCommand.self,
                       ServeCommand.self, SuppressCommand.self, UnsuppressCommand.self]

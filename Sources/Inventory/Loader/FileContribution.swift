@@ -14,6 +14,7 @@ struct FileContribution {
     var alerts: Located<Alerts>?
     var monitoring: Located<Monitoring>?
     var safety: Located<Safety>?
+    var costs: Located<Costs>?
     var groups: [Group] = []
     var references: [Reference] = []
     /// Account names whose entry had errors (references to them are not reported again).

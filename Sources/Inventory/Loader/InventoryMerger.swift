@@ -20,6 +20,7 @@ struct InventoryMerger {
         var alerts: Located<Alerts>?
         var monitoring: Located<Monitoring>?
         var safety: Located<Safety>?
+        var costs: Located<Costs>?
         var groups: [String: Group] = [:]
         var defaultsInboundExplicit = false
 
@@ -50,6 +51,7 @@ struct InventoryMerger {
             once(&alerts, part.alerts, &self)
             once(&monitoring, part.monitoring, &self)
             once(&safety, part.safety, &self)
+            once(&costs, part.costs, &self)
             for g in part.groups {
                 if let first = groups[g.name] {
                     error(g.location, "group", "group '\(g.name)' is defined twice (first at \(first.location))")
@@ -103,7 +105,8 @@ struct InventoryMerger {
 
         return Inventory(accounts: accounts, defaults: d, warmupSchedules: schedules.filter { !$0.value.stages.isEmpty },
                          limits: lim, alerts: alerts?.value ?? Alerts(), monitoring: monitoring?.value ?? Monitoring(location: home),
-                         safety: safety?.value ?? Safety(location: home), groups: sortedGroups, files: files)
+                         safety: safety?.value ?? Safety(location: home), groups: sortedGroups, files: files,
+                         costs: costs?.value ?? Costs(location: home))
     }
 
     private mutating func checkReferences(_ refs: [Reference], accounts: [String: Account], broken: Set<String>,

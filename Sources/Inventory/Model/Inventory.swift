@@ -16,10 +16,12 @@ public struct Inventory: Sendable, Hashable, Codable {
     public var safety: Safety
     /// The files that were read, sorted.
     public var files: [String]
+    /// The price table of `reconcile cost` (`costs:`).
+    public var costs: Costs
 
     public init(accounts: [String: Account], defaults: Defaults, warmupSchedules: [String: WarmupSchedule] = [:],
                 limits: Limits = Limits(), alerts: Alerts = Alerts(), monitoring: Monitoring = Monitoring(),
-                safety: Safety = Safety(), groups: [Group], files: [String] = []) {
+                safety: Safety = Safety(), groups: [Group], files: [String] = [], costs: Costs = Costs()) {
         self.accounts = accounts
         self.defaults = defaults
         self.warmupSchedules = warmupSchedules
@@ -29,6 +31,7 @@ public struct Inventory: Sendable, Hashable, Codable {
         self.safety = safety
         self.groups = groups
         self.files = files
+        self.costs = costs
     }
 
     // MARK: - Lookups

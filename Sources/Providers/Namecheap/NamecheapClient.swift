@@ -145,7 +145,7 @@ public struct NamecheapClient: Sendable {
         }.joined(separator: "&")
     }
 
-    private func command(_ name: String, _ extra: [String: String], domain: String?, post: Bool = false) async throws(ProviderError) -> XMLTree {
+    func command(_ name: String, _ extra: [String: String], domain: String?, post: Bool = false) async throws(ProviderError) -> XMLTree {
         let op = name.replacingOccurrences(of: "namecheap.", with: "")
         var params: [(String, String)] = [("ApiUser", credentials.apiUser), ("ApiKey", credentials.apiKey),
                                           ("UserName", credentials.userName), ("ClientIp", credentials.clientIP), ("Command", name)]

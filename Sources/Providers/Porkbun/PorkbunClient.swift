@@ -154,13 +154,17 @@ public struct PorkbunClient: Sendable {
         return b
     }
 
+    /// `authenticated: false` sends no keys: `pricing/get` needs none, and a
+    /// call that does not need a secret should not carry one.
     func call(_ endpoint: String, _ path: [String], body extra: [String: Any] = [:], idempotent: Bool,
-                      domain: String?) async throws(ProviderError) -> Data {
+                      domain: String?, authenticated: Bool = true) async throws(ProviderError) -> Data {
         var url = baseURL.appendingPathComponent(endpoint)
         for p in path { url.appendPathComponent(p) }
         var body = extra
-        body["apikey"] = credentials.apiKey
-        body["secretapikey"] = credentials.secretKey
+        if authenticated {
+            body["apikey"] = credentials.apiKey
+            body["secretapikey"] = credentials.secretKey
+        }
         let data: Data
         do { data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) } catch {
             throw http.error(.invalidRequest, endpoint, domain, nil, "could not encode the request body")

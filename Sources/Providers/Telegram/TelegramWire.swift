@@ -79,3 +79,37 @@ public enum TelegramText {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }
+
+/// The bot as `getMe` describes it: a `User` with `is_bot` true and the
+/// fields "returned only in getMe" (Bot API `User` type).
+public struct TelegramBotUser: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var isBot: Bool
+    public var firstName: String
+    public var username: String?
+    public var canJoinGroups: Bool?
+    public var canReadAllGroupMessages: Bool?
+    public var supportsInlineQueries: Bool?
+    public var canConnectToBusiness: Bool?
+    public var hasMainWebApp: Bool?
+
+    public init(id: Int64, isBot: Bool = true, firstName: String, username: String?, canJoinGroups: Bool? = true,
+                canReadAllGroupMessages: Bool? = false, supportsInlineQueries: Bool? = false,
+                canConnectToBusiness: Bool? = false, hasMainWebApp: Bool? = false) {
+        self.id = id; self.isBot = isBot; self.firstName = firstName; self.username = username
+        self.canJoinGroups = canJoinGroups; self.canReadAllGroupMessages = canReadAllGroupMessages
+        self.supportsInlineQueries = supportsInlineQueries; self.canConnectToBusiness = canConnectToBusiness
+        self.hasMainWebApp = hasMainWebApp
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, username
+        case isBot = "is_bot"
+        case firstName = "first_name"
+        case canJoinGroups = "can_join_groups"
+        case canReadAllGroupMessages = "can_read_all_group_messages"
+        case supportsInlineQueries = "supports_inline_queries"
+        case canConnectToBusiness = "can_connect_to_business"
+        case hasMainWebApp = "has_main_web_app"
+    }
+}

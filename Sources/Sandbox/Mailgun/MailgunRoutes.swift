@@ -34,6 +34,7 @@ struct MailgunRoutes: Sendable {
         router.add(middleware: gate)
         router.add(middleware: MailgunAuth(apiKey: apiKey))
         addDomains(router)
+        addDomainsV3(router)
         addCredentials(router)
         addWebhooks(router)
         addRoutes(router)

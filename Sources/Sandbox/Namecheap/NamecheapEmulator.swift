@@ -28,6 +28,8 @@ public final class NamecheapEmulator: Sendable {
     public let limiter: ServerRateLimiter
     /// HTTP method of every setHosts, for tests of "large zones go by POST" (B1).
     public let setHostsMethods = Locked<[String]>([])
+    /// What `users.getPricing` quotes per TLD (`SandboxPriceList.namecheap` unless a test changes it).
+    public let prices = Locked(SandboxPriceList.namecheap)
 
     public init(apiUser: String = "sandbox", apiKey: String = "ncsandbox0000000000000000000000", userName: String? = nil,
                 allowedIPs: Set<String> = ["127.0.0.1"], state: NamecheapEmulatorState = NamecheapEmulatorState(),
@@ -104,6 +106,8 @@ public final class NamecheapEmulator: Sendable {
     struct Failure: Error {
         let number: String
         let text: String
+        /// A `CommandResponse` that still comes with the error (getInfo's unknown domain, B2).
+        var response: (type: String, inner: String)? = nil
     }
 
     private func handle(_ request: Request, _ context: EmulatorContext) async throws -> Response {
@@ -119,7 +123,7 @@ public final class NamecheapEmulator: Sendable {
             let (type, inner) = try await run(command.lowercased(), p)
             return Self.envelope(command: command, type: type, inner: inner)
         } catch let f as Failure {
-            return Self.envelope(command: command, type: nil, inner: "", error: f)
+            return Self.envelope(command: command, type: f.response?.type, inner: f.response?.inner ?? "", error: f)
         }
     }
 
@@ -147,6 +151,8 @@ public final class NamecheapEmulator: Sendable {
         case "namecheap.domains.dns.setdefault": return ("namecheap.domains.dns.setDefault", try await setDefault(p))
         case "namecheap.domains.dns.setcustom": return ("namecheap.domains.dns.setCustom", try await setCustom(p))
         case "namecheap.domains.dns.getlist": return ("namecheap.domains.dns.getList", try dnsGetList(p))
+        case "namecheap.domains.getinfo": return ("namecheap.domains.getInfo", try getInfo(p))
+        case "namecheap.users.getpricing": return ("namecheap.users.getPricing", try getPricing(p))
         default: throw Failure(number: "1010104", text: "Command \(command) is not supported")
         }
     }

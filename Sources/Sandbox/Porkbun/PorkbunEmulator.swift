@@ -22,6 +22,8 @@ public final class PorkbunEmulator: Sendable {
     public let counters = RequestCounters()
     public let faults: FaultInjector
     public let limiter: ServerRateLimiter
+    /// What `pricing/get` quotes per TLD (`SandboxPriceList.porkbun` unless a test changes it).
+    public let prices = Locked(SandboxPriceList.porkbun)
 
     public init(apiKey: String = "pk1_sandbox0000000000000000000000000000", secretKey: String = "sk1_sandbox0000000000000000000000000000",
                 state: PorkbunEmulatorState = PorkbunEmulatorState(), dnsView: DNSView = DNSView(),
@@ -54,6 +56,8 @@ public final class PorkbunEmulator: Sendable {
         let router = Router(context: EmulatorContext.self)
         router.add(middleware: EmulatorGate(traits: traits, limiter: limiter, faults: faults, counters: counters))
         let api = router.group(RouterPath(Self.basePath))
+        // Default prices of every TLD; the one endpoint that needs no API key (Porkbun docs, Pricing).
+        api.post("pricing/get") { _, _ in Self.json(200, self.pricing()) }
         api.post("ping") { req, ctx in try await self.handle(req, ctx) { _, body in self.ping(body, ctx) } }
         api.post("domain/listAll") { req, ctx in try await self.handle(req, ctx) { _, body in self.listAll(body) } }
         api.post("domain/getNs/:domain") { req, ctx in try await self.handle(req, ctx) { d, _ in try self.getNs(d(ctx)) } }
@@ -140,6 +144,14 @@ public final class PorkbunEmulator: Sendable {
     static func error(_ message: String) -> Response { json(400, ["status": "ERROR", "message": message]) }
 
     // MARK: Endpoints
+
+    private func pricing() -> [String: Any] {
+        var table: [String: Any] = [:]
+        for (tld, p) in prices.value {
+            table[tld] = ["registration": p.registration, "renewal": p.renewal, "transfer": p.transfer]
+        }
+        return ["status": "SUCCESS", "pricing": table]
+    }
 
     private func ping(_ body: [String: Any], _ ctx: EmulatorContext) -> [String: Any] {
         let ip = ctx.remoteIP ?? "127.0.0.1"

@@ -3,7 +3,8 @@ import Hummingbird
 import NIOCore
 import Providers
 
-/// A loopback Telegram Bot API (`/bot<TOKEN>/sendMessage`) with the documented
+/// A loopback Telegram Bot API (`/bot<TOKEN>/sendMessage`, and `getMe`, which
+/// bot libraries call first to check their token) with the documented
 /// failures (mail-platforms.md §4): 401 for a bad token, 400 for an unknown chat,
 /// empty or too long text and unparsable HTML, and flood control answering 429
 /// with `parameters.retry_after` when one chat gets messages faster than allowed.
@@ -43,7 +44,7 @@ public final class TelegramEmulator: Sendable {
         let lastSend = Locked<[String: Date]>([:])
         let router = Router(context: EmulatorContext.self)
         router.add(middleware: EmulatorGate(traits: EmulatorTraits(endpoint: { r, _ in
-            r.uri.path.hasSuffix("/sendMessage") ? "sendMessage" : "other"
+            r.uri.path.hasSuffix("/sendMessage") ? "sendMessage" : r.uri.path.hasSuffix("/getMe") ? "getMe" : "other"
         }, throttled: { reply(429, "Too Many Requests: retry after 1", retryAfter: 1) }), limiter: limiter, faults: injector, counters: counters))
         let handler: @Sendable (Request, EmulatorContext) async throws -> Response = { request, context in
             let bot = context.parameters.get("bot") ?? ""
@@ -92,6 +93,13 @@ public final class TelegramEmulator: Sendable {
                 messageID: Int64(id), date: Int64(Date().timeIntervalSince1970),
                 chat: TelegramChat(id: Int64(message.chatID) ?? 0, type: chatType), text: message.text)))
         }
+        // `getMe`: the bot's own User, GET or POST; a bad token is the same 401 as everywhere (§4).
+        let getMe: @Sendable (Request, EmulatorContext) async throws -> Response = { _, context in
+            guard context.parameters.get("bot") == "bot\(token)" else { return reply(401, "Unauthorized") }
+            return MailReply.json(TelegramResponse(ok: true, result: botUser(token: token)))
+        }
+        router.get(":bot/getMe", use: getMe)
+        router.post(":bot/getMe", use: getMe)
         router.post(":bot/sendMessage", use: handler)
         // What the bot was sent, for a person or a test to read (`GET /sent`).
         router.get("sent") { _, _ in MailReply.json(log.value) }
@@ -108,6 +116,12 @@ public final class TelegramEmulator: Sendable {
     /// The next `count` sends are refused by flood control with `retry_after = seconds`.
     public func floodNext(_ count: Int, retryAfter seconds: Int = 1) {
         floods.withValue { $0 += Array(repeating: seconds, count: count) }
+    }
+
+    /// The bot behind `token`: its id is the number before the colon, as in every real token.
+    static func botUser(token: String) -> TelegramBotUser {
+        TelegramBotUser(id: Int64(token.split(separator: ":").first ?? "") ?? 0, firstName: "Reconcile Sandbox",
+                        username: "reconcile_sandbox_bot")
     }
 
     static func reply(_ code: Int, _ description: String, retryAfter: Int? = nil) -> Response {
@@ -156,3 +170,5 @@ private func reply(_ code: Int, _ description: String, retryAfter: Int? = nil) -
 }
 
 private func htmlProblem(_ text: String) -> String? { TelegramEmulator.htmlProblem(text) }
+
+private func botUser(token: String) -> TelegramBotUser { TelegramEmulator.botUser(token: token) }
