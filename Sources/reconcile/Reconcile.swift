@@ -32,7 +32,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             Add --sandbox to run any of them against the built-in emulators.
             Options of --plan/--apply: reconcile --plan --help
             """,
-        subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self, BlocklistsCommand.self,
+        subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, ImportCommand.self, DriftCommand.self, CheckCommand.self, BlocklistsCommand.self,
                       SandboxCommand.self, SandboxBenchCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
                       ForgetCommand.self, ExportCommand.self, AlertCommand.self,

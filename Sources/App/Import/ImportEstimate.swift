@@ -1,0 +1,79 @@
+import Foundation
+import Inventory
+import Providers
+
+/// How long the reads will take at the accounts' rate budgets, said before
+/// they start (600 domains at Namecheap's 20 requests a minute is half an
+/// hour). Registrar zones are read first, then the mail platforms; accounts
+/// run side by side, so each phase takes as long as its slowest account.
+struct ImportEstimate: Sendable {
+    struct Account: Sendable {
+        var name: String
+        var requests: Int
+        var windows: [RateWindow]
+        var seconds: Double
+    }
+
+    var registrars: [Account]
+    var mail: [Account]
+    var seconds: Double { (registrars.map(\.seconds).max() ?? 0) + (mail.map(\.seconds).max() ?? 0) }
+
+    init(_ found: [FleetDiscovery.Found], inventory: Inventory, limits: Bool) {
+        func account(_ name: String, _ requests: Int) -> Account {
+            let windows = limits ? Self.windows(inventory.account(named: name)?.kind) : []
+            return Account(name: name, requests: requests, windows: windows, seconds: Self.seconds(requests, windows))
+        }
+        // Per domain: one zone read (Porkbun adds one when the zone has a
+        // forward); the domain, its SMTP logins and its webhooks at Mailgun;
+        // the domain at Zoho when its listing lacks the codes. Plus listings.
+        let byRegistrar = Dictionary(grouping: found, by: \.registrar)
+        registrars = byRegistrar.keys.sorted().map { account($0, byRegistrar[$0]!.count + 1) }
+        let byMailgun = Dictionary(grouping: found, by: \.mailgun)
+        let byZoho = Dictionary(grouping: found.filter { $0.zoho != nil }, by: { $0.zoho! })
+        mail = byMailgun.keys.sorted().map { account($0, 3 * byMailgun[$0]!.count + 1) }
+            + byZoho.keys.sorted().map { account($0, byZoho[$0]!.count + 2) }
+    }
+
+    static func windows(_ kind: AccountKind?) -> [RateWindow] {
+        switch kind {
+        case .porkbun: RateBudget.porkbun().windows
+        case .namecheap: RateBudget.namecheap().windows
+        case .mailgun: RateBudget.mailgun().windows
+        case .zoho: RateBudget.zoho().windows
+        case nil: []
+        }
+    }
+
+    /// The time from the first to the last of `n` requests when every window is filled to its limit.
+    static func seconds(_ n: Int, _ windows: [RateWindow]) -> Double {
+        guard n > 0 else { return 0 }
+        return windows.map { w in Double((n + w.limit - 1) / w.limit - 1) * w.seconds }.max() ?? 0
+    }
+
+    /// `20/min, 700/h, 8000/day`
+    static func rate(_ windows: [RateWindow]) -> String {
+        guard !windows.isEmpty else { return "no limit" }
+        return windows.map { w in
+            let unit = switch w.seconds { case 1: "s"; case 60: "min"; case 3600: "h"; case 86400: "day"; default: "\(Int(w.seconds))s" }
+            return "\(w.limit)/\(unit)"
+        }.joined(separator: ", ")
+    }
+
+    /// `1 h 02 min`, `3 min 20 s`, `12 s`
+    static func duration(_ s: Double) -> String {
+        let t = Int(s.rounded(.up))
+        if t >= 3600 { return "\(t / 3600) h \(String(format: "%02d", (t % 3600) / 60)) min" }
+        if t >= 60 { return "\(t / 60) min \(String(format: "%02d", t % 60)) s" }
+        return "\(t) s"
+    }
+
+    var lines: [String] {
+        var out: [String] = []
+        for a in registrars + mail {
+            out.append("  \(a.name): \(a.requests) requests at \(Self.rate(a.windows)): about \(Self.duration(a.seconds))")
+        }
+        out.append("estimated time: about \(Self.duration(seconds)) at the providers' rate limits "
+                   + "(longer if other runs share the accounts' budgets)")
+        return out
+    }
+}
