@@ -133,7 +133,7 @@ struct ImportInference {
         }
 
         let inbound = Self.mode(domains.map { $0.1 }) ?? (value: domains[0].1, count: 1)
-        let inboundSource = "\(inbound.count) of \(n) domains"
+        let inboundSource = "the inbound of \(inbound.count) of \(n) domains"
 
         let dmarcTexts = zones.compactMap { z in
             z.records.first { $0.type == .TXT && $0.name == DMARCRecord.name(for: z.domain) && DMARCRecord.isDMARC($0.value) }?.value
@@ -147,17 +147,27 @@ struct ImportInference {
             }
         }
 
-        let spfTexts = zones.compactMap { z in z.records.first { $0.type == .TXT && $0.name == z.domain && SPFRecord.isSPF($0.value) }?.value }
-        var spf = Inferred(value: InferredSPF(qualifier: "softfail", includes: []), source: "no SPF record found: reconcile's default")
-        if let m = Self.mode(spfTexts), let r = try? SPFRecord.parse(m.value) {
-            let providers = Set(MailgunRegion.allCases.map(\.spfInclude) + ZohoRegion.allCases.map(\.spfInclude))
+        // SPF: compared without Mailgun's and Zoho's includes, which differ by region and inbound mode.
+        let providers = Set(MailgunRegion.allCases.map(\.spfInclude) + ZohoRegion.allCases.map(\.spfInclude))
+        var spfByKey: [String: (InferredSPF, String)] = [:]
+        var spfKeys: [String] = []
+        for z in zones {
+            guard let text = z.records.first(where: { $0.type == .TXT && $0.name == z.domain && SPFRecord.isSPF($0.value) })?.value,
+                  let r = try? SPFRecord.parse(text) else { continue }
             let all = r.terms.first { $0.kind == .mechanism(.all) }
             let qualifier = all?.qualifier == .fail ? "fail" : all?.qualifier == .neutral ? "neutral" : "softfail"
-            let includes = r.includes.filter { !providers.contains($0) }.map { d in
-                (domain: d, lookups: SPFLookupCosts.known.cost(of: d) == nil ? Optional(1) : nil)
+            let includes = r.includes.filter { !providers.contains($0) }
+            let key = ([qualifier] + includes).joined(separator: " ")
+            spfKeys.append(key)
+            if spfByKey[key] == nil {
+                let costed = includes.map { d in (domain: d, lookups: SPFLookupCosts.known.cost(of: d) == nil ? Optional(1) : nil) }
+                spfByKey[key] = (InferredSPF(qualifier: qualifier, includes: costed), text)
             }
-            spf = Inferred(value: InferredSPF(qualifier: qualifier, includes: includes),
-                           source: "the apex SPF TXT of \(m.count) of \(n) domains: \"\(m.value)\"")
+        }
+        var spf = Inferred(value: InferredSPF(qualifier: "softfail", includes: []), source: "no SPF record found: reconcile's default")
+        if let m = Self.mode(spfKeys), let found = spfByKey[m.value] {
+            let (value, example) = found
+            spf = Inferred(value: value, source: "the apex SPF TXT of \(m.count) of \(n) domains, besides Mailgun's and Zoho's includes: \"\(example)\"")
         }
 
         // The tracking CNAME: a one-label name under the domain pointing at its pool region's tracking host.

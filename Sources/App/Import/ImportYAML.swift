@@ -84,7 +84,8 @@ struct ImportYAML {
         y += "domains:\n"
         for d in g.domains {
             let expires = d.expires.map { " until " + Self.day($0) } ?? ""
-            y += line("  - name: \(q(d.name))", "registered at \(d.registrar) (\(d.registrarKind.rawValue))\(expires)")
+            let kind = d.registrar == d.registrarKind.rawValue ? "" : " (\(d.registrarKind.rawValue))"
+            y += line("  - name: \(q(d.name))", "registered at \(d.registrar)\(kind)\(expires)")
             y += "    registrar: \(d.registrar)\n"
             if let i = d.inbound { y += line("    inbound: \(inbound(i))", d.inboundSource) }
             if !d.autoRenew { y += line("    auto_renew: false", "\(d.registrar) reports auto-renew off") }
