@@ -18,36 +18,53 @@ struct ImportEstimate: Sendable {
     var mail: [Account]
     var seconds: Double { (registrars.map(\.seconds).max() ?? 0) + (mail.map(\.seconds).max() ?? 0) }
 
-    init(_ found: [FleetDiscovery.Found], inventory: Inventory, limits: Bool) {
+    /// `listed`: how many domains each registrar account lists (its two later
+    /// plans list it again, a page per 100 at Namecheap, per 1000 at Porkbun).
+    init(_ found: [FleetDiscovery.Found], listed: [String: Int], inventory: Inventory, limits: Bool) {
         func account(_ name: String, _ requests: Int) -> Account {
-            let windows = limits ? Self.windows(inventory.account(named: name)?.kind) : []
-            return Account(name: name, requests: requests, windows: windows, seconds: Self.seconds(requests, windows))
+            let budget = limits ? Self.budget(inventory.account(named: name)?.kind) : nil
+            let windows = budget?.windows ?? []
+            return Account(name: name, requests: requests, windows: windows,
+                           seconds: Self.seconds(requests, windows, margin: budget?.margin ?? 0))
         }
         // Per domain: one zone read (Porkbun adds one when the zone has a
         // forward); the domain, its SMTP logins and its webhooks at Mailgun;
         // the domain at Zoho when its listing lacks the codes. Plus listings.
         let byRegistrar = Dictionary(grouping: found, by: \.registrar)
-        registrars = byRegistrar.keys.sorted().map { account($0, byRegistrar[$0]!.count + 1) }
+        registrars = byRegistrar.keys.sorted().map { name in
+            let perPage = inventory.account(named: name)?.kind == .namecheap ? 100 : 1000
+            let pages = max(1, ((listed[name] ?? 0) + perPage - 1) / perPage)
+            return account(name, byRegistrar[name]!.count + 3 * pages)
+        }
         let byMailgun = Dictionary(grouping: found, by: \.mailgun)
         let byZoho = Dictionary(grouping: found.filter { $0.zoho != nil }, by: { $0.zoho! })
         mail = byMailgun.keys.sorted().map { account($0, 3 * byMailgun[$0]!.count + 1) }
             + byZoho.keys.sorted().map { account($0, byZoho[$0]!.count + 2) }
     }
 
-    static func windows(_ kind: AccountKind?) -> [RateWindow] {
+    /// The budget every client of this kind gets (`FleetProviders.build`).
+    static func budget(_ kind: AccountKind?) -> RateBudget? {
         switch kind {
-        case .porkbun: RateBudget.porkbun().windows
-        case .namecheap: RateBudget.namecheap().windows
-        case .mailgun: RateBudget.mailgun().windows
-        case .zoho: RateBudget.zoho().windows
-        case nil: []
+        case .porkbun: .porkbun()
+        case .namecheap: .namecheap()
+        case .mailgun: .mailgun()
+        case .zoho: .zoho()
+        case nil: nil
         }
     }
 
-    /// The time from the first to the last of `n` requests when every window is filled to its limit.
-    static func seconds(_ n: Int, _ windows: [RateWindow]) -> Double {
-        guard n > 0 else { return 0 }
-        return windows.map { w in Double((n + w.limit - 1) / w.limit - 1) * w.seconds }.max() ?? 0
+    /// When the last of `n` requests may go: the budget's own booking rule
+    /// (each request takes the earliest slot every window allows), replayed.
+    static func seconds(_ n: Int, _ windows: [RateWindow], margin: Double) -> Double {
+        guard n > 0, !windows.isEmpty else { return 0 }
+        var grants: [Double] = []
+        grants.reserveCapacity(n)
+        for _ in 0..<n {
+            var slot = grants.last ?? 0
+            for w in windows where grants.count >= w.limit { slot = max(slot, grants[grants.count - w.limit] + w.seconds + margin) }
+            grants.append(slot)
+        }
+        return grants[n - 1]
     }
 
     /// `20/min, 700/h, 8000/day`
