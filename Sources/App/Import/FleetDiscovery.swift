@@ -108,6 +108,16 @@ struct FleetDiscovery: Sendable {
 
         request.progress?("reading the mail platforms of \(found.count) domains")
         let provisional = found.map { Self.provisional($0, inventory: inventory) }
+        // The mail observer reports nothing until it is done: say it is still
+        // at work every 30 s, so a long read at Zoho's 1/s is not mistaken for a hang.
+        let started = Date()
+        let ticker = Task { [progress = request.progress] in
+            while true {
+                try await Task.sleep(for: .seconds(30))
+                progress?("still reading the mail platforms (\(Int(Date().timeIntervalSince(started))) s)")
+            }
+        }
+        defer { ticker.cancel() }
         mail = try await MailObserver(accounts: providers.mail, reader: reader, concurrency: min(request.concurrency, 8))
             .observe(provisional)
         for (name, why) in mail.blocked { leftOut[name] = why }

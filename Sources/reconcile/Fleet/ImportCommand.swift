@@ -36,8 +36,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The state file whose directory holds the shared rate ledger (default .reconcile/state.sqlite). Import writes no state.")
     var state: String?
 
-    @Option(help: "Progress of the zone reads on stderr: auto (only on a terminal), always, never.")
-    var progress: ProgressMode = .auto
+    @Option(help: "Progress of the zone reads on stderr: always (default: a long import should not look hung in a CI log), auto (only on a terminal), never.")
+    var progress: ProgressMode = .always
 
     @Option(help: "Concurrent zone reads (each account's rate budget still paces its calls).")
     var concurrency = 16
