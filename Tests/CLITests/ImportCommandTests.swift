@@ -124,6 +124,32 @@ import Testing
         await f.stop()
     }
 
+    /// `--sandbox`, as an operator tries it: the world kept under
+    /// `.reconcile/sandbox/`, the accounts bound to the in-process emulators.
+    @Test func sandboxImportRoundTrips() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: CLIRunner.repositoryRoot + "/inventory", toPath: dir + "/inventory")
+        let args = ["--sandbox", "--no-rate-limits", "--progress", "never"]
+        var converged = false
+        for _ in 0..<4 where !converged {
+            _ = try await CLIRunner.runAsync(CLIRunner.binary, ["--apply", "--auto-approve"] + args, cwd: dir)
+            converged = try await CLIRunner.runAsync(CLIRunner.binary, ["--plan", "--detailed-exitcode"] + args, cwd: dir).status == 0
+        }
+        #expect(converged)
+        let fleet = try String(contentsOfFile: dir + "/inventory/fleet.yaml", encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/accounts", withIntermediateDirectories: true)
+        try Self.accountsBlock(fleet).write(toFile: dir + "/accounts/fleet.yaml", atomically: true, encoding: .utf8)
+        let imported = try await CLIRunner.runAsync(CLIRunner.binary, ["import", "--inventory", "accounts", "--out", "imported"] + args,
+                                                    cwd: dir)
+        #expect(imported.status == 0, "\(imported.stdout)\n\(imported.stderr)")
+        #expect(imported.stdout.contains("2 groups, 6 domains, 10 mailboxes, 1 extra records"), "\(imported.stdout)")
+        let plan = try await CLIRunner.runAsync(CLIRunner.binary, ["--plan", "--detailed-exitcode", "--inventory", "imported"] + args,
+                                                cwd: dir)
+        #expect(plan.status == 0, "\(plan.stdout)\n\(plan.stderr)")
+        #expect(plan.stdout.contains("No changes. The fleet matches the inventory."), "\(plan.stdout)")
+    }
+
     /// The inventory has one DMARC policy for the fleet: a domain with its own
     /// cannot round-trip. Import still writes, says what the first plan will
     /// change (on stdout and under the domain), and exits 2.
