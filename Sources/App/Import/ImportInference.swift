@@ -54,12 +54,18 @@ struct ImportInference {
 
     // MARK: - Per domain
 
-    /// Zoho holds the domain: Zoho inbound. Otherwise reconcile's routes say where replies are forwarded.
+    /// Where replies go: to Mailgun when the apex MX are Mailgun's and
+    /// reconcile's routes say where they forward; else to Zoho when its
+    /// organisation holds the domain; else unknown.
     func inbound(of f: FleetDiscovery.Found) -> (InboundChoice, String)? {
+        let mx = Set((discovery.zones[f.name]?.records ?? []).filter { $0.type == .MX && $0.name == f.name }.map { DomainName.normalize($0.value) })
+        let mailgunMX = !mx.isEmpty && mx.isSubset(of: Set(MailgunRegion.allCases.flatMap(\.mxHosts)))
+        let target = Self.mode(ours(f).flatMap { Self.forwardTargets($0.actions) })
+        if let target, mailgunMX || f.zoho == nil {
+            return (.mailgunRouting(forwardTo: target.value), "the forward of its reconcile routes at \(f.mailgun)")
+        }
         if let z = f.zoho { return (.zoho(account: z), "the Zoho organisation \(z) holds the domain") }
-        let targets = ours(f).flatMap { Self.forwardTargets($0.actions) }
-        guard let target = Self.mode(targets) else { return nil }
-        return (.mailgunRouting(forwardTo: target.value), "the forward of its reconcile routes at \(f.mailgun)")
+        return nil
     }
 
     func ours(_ f: FleetDiscovery.Found) -> [MailgunRoute] {
