@@ -37,6 +37,9 @@ struct AccountsInventory: Sendable {
         if sections.contains("groups") {
             throw AppError("\(first): groups: import reads an inventory of accounts only; remove the `groups:` section")
         }
+        if files.contains(where: { $0.0 == ImportYAML.fleetFile }) {
+            throw AppError("\(dir)/\(ImportYAML.fleetFile):1:1: import writes a file of that name beside the input's; rename it")
+        }
         let kinds = Set(inventory.accounts.values.map(\.kind))
         var missing: [String] = []
         if !kinds.contains(where: \.isRegistrar) { missing.append("a registrar account (porkbun or namecheap): every domain is imported from its registrar") }
