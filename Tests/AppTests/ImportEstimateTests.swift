@@ -37,17 +37,21 @@ import Testing
     }
 
     @Test func theHourlyWindowBindsPastSevenHundredNamecheapRequests() {
-        let e = ImportEstimate(Self.found(1000, at: "namecheap", zoho: true), listed: ["namecheap": 1000], inventory: Self.inventory, limits: true)
+        let found = Self.found(1000, at: "namecheap", zoho: true)
+        let e = ImportEstimate(found, listed: ["namecheap": 1000], zohoIncomplete: Set(found.prefix(400).map(\.name)),
+                               inventory: Self.inventory, limits: true)
         // 1030 requests: 700 in the first 35 minutes, then the hourly window
         // holds the 701st until the hour is up, and the last 330 follow at 20/min.
         #expect(e.registrars[0].seconds == 3600.25 + 16 * 60.25)
-        // Zoho at 1/s: 1002 requests.
-        #expect(e.mail.first { $0.name == "zoho" }!.seconds == 1001)
+        // Zoho at 1/s: its listing, twice 30 pages of users, the 400 domains its listing left incomplete.
+        #expect(e.mail.first { $0.name == "zoho" }!.requests == 461)
+        #expect(e.mail.first { $0.name == "zoho" }!.seconds == 460)
     }
 
     @Test func withoutLimitsTheEstimateIsZero() {
         let e = ImportEstimate(Self.found(600, at: "porkbun", zoho: true), listed: ["porkbun": 600], inventory: Self.inventory, limits: false)
         #expect(e.seconds == 0)
         #expect(e.lines.first == "  porkbun: 603 requests at no limit: about 0 s")
+        #expect(e.lines.last == "estimated time: no rate limits (lifted), as fast as the APIs answer")
     }
 }

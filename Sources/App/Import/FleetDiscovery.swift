@@ -32,6 +32,8 @@ struct FleetDiscovery: Sendable {
         var registrars: [String: [RegistrarDomain]] = [:]
         var mailgun: [String: [String]] = [:]
         var zoho: [String: [String]] = [:]
+        /// Zoho domains whose listing lacks the codes or DKIM list: the mail observer reads each one.
+        var zohoIncomplete: Set<String> = []
     }
 
     static func list(_ inventory: Inventory, providers: FleetProviders, say: (String) -> Void) async throws -> Listings {
@@ -59,8 +61,12 @@ struct FleetDiscovery: Sendable {
             say("listed \(name): \(list.count) Mailgun domains")
         case .zoho:
             guard let c = providers.zoho[name] else { return }
-            let list = try await c.listDomains().map { DomainName.normalize($0.domainName) }
+            let domains = try await c.listDomains()
+            let list = domains.map { DomainName.normalize($0.domainName) }
             l.zoho[name] = list
+            for d in domains where d.CNAMEVerificationCode == nil || d.dkimDetailList == nil {
+                l.zohoIncomplete.insert(DomainName.normalize(d.domainName))
+            }
             say("listed \(name): \(list.count) Zoho domains")
         }
     }

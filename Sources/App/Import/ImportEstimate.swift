@@ -20,7 +20,8 @@ struct ImportEstimate: Sendable {
 
     /// `listed`: how many domains each registrar account lists (its two later
     /// plans list it again, a page per 100 at Namecheap, per 1000 at Porkbun).
-    init(_ found: [FleetDiscovery.Found], listed: [String: Int], inventory: Inventory, limits: Bool) {
+    /// `zohoIncomplete`: Zoho domains whose listing lacks what the observer needs (read one by one).
+    init(_ found: [FleetDiscovery.Found], listed: [String: Int], zohoIncomplete: Set<String> = [], inventory: Inventory, limits: Bool) {
         func account(_ name: String, _ requests: Int) -> Account {
             let budget = limits ? Self.budget(inventory.account(named: name)?.kind) : nil
             let windows = budget?.windows ?? []
@@ -29,7 +30,8 @@ struct ImportEstimate: Sendable {
         }
         // Per domain: one zone read (Porkbun adds one when the zone has a
         // forward); the domain, its SMTP logins and its webhooks at Mailgun;
-        // the domain at Zoho when its listing lacks the codes. Plus listings.
+        // the domain at Zoho when its listing lacks the codes. Plus listings
+        // (the routes at Mailgun: one page).
         let byRegistrar = Dictionary(grouping: found, by: \.registrar)
         registrars = byRegistrar.keys.sorted().map { name in
             let perPage = inventory.account(named: name)?.kind == .namecheap ? 100 : 1000
@@ -39,7 +41,13 @@ struct ImportEstimate: Sendable {
         let byMailgun = Dictionary(grouping: found, by: \.mailgun)
         let byZoho = Dictionary(grouping: found.filter { $0.zoho != nil }, by: { $0.zoho! })
         mail = byMailgun.keys.sorted().map { account($0, 3 * byMailgun[$0]!.count + 1) }
-            + byZoho.keys.sorted().map { account($0, byZoho[$0]!.count + 2) }
+            + byZoho.keys.sorted().map { name in
+                // The domain listing and, twice (observer and display names), the users
+                // listing at 100 a page, taking about three mailboxes a domain.
+                let domains = byZoho[name]!
+                let userPages = max(1, (domains.count * 3 + 99) / 100)
+                return account(name, 1 + 2 * userPages + domains.filter { zohoIncomplete.contains($0.name) }.count)
+            }
     }
 
     /// The budget every client of this kind gets (`FleetProviders.build`).
@@ -89,8 +97,12 @@ struct ImportEstimate: Sendable {
         for a in registrars + mail {
             out.append("  \(a.name): \(a.requests) requests at \(Self.rate(a.windows)): about \(Self.duration(a.seconds))")
         }
-        out.append("estimated time: about \(Self.duration(seconds)) at the providers' rate limits "
-                   + "(longer if other runs share the accounts' budgets)")
+        if (registrars + mail).allSatisfy({ $0.windows.isEmpty }) {
+            out.append("estimated time: no rate limits (lifted), as fast as the APIs answer")
+        } else {
+            out.append("estimated time: about \(Self.duration(seconds)) at the providers' rate limits "
+                       + "(longer if other runs share the accounts' budgets)")
+        }
         return out
     }
 }

@@ -96,7 +96,8 @@ struct Importer {
     func run() async throws -> ImportResult {
         let listings = try await FleetDiscovery.list(inventory, providers: providers, say: say)
         var discovery = FleetDiscovery.select(listings, inventory: inventory, request: request)
-        let estimate = ImportEstimate(discovery.found, listed: listings.registrars.mapValues(\.count), inventory: inventory,
+        let estimate = ImportEstimate(discovery.found, listed: listings.registrars.mapValues(\.count),
+                                      zohoIncomplete: listings.zohoIncomplete, inventory: inventory,
                                       limits: request.rateLimits)
         say("importing \(discovery.found.count) domains (\(discovery.leftOut.count) left out):")
         for l in estimate.lines { say(l) }
