@@ -44,8 +44,10 @@ import Testing
             #expect(imported.stdout.contains("6 domains"), "\(imported.stdout)")
             #expect(imported.stdout.contains("round trip checked: a plan of imported against what was read has 0 changes"),
                     "\(imported.stdout)\n\(imported.stderr)")
-            // The estimate comes before the reads.
-            #expect(imported.stderr.contains("estimated time: about"), "\(imported.stderr)")
+            // The estimate comes before the reads (here without limits: the test lifts them).
+            let estimate = try #require(imported.stderr.range(of: "estimated time: no rate limits (lifted)"), "\(imported.stderr)")
+            let reads = try #require(imported.stderr.range(of: "reading the mail platforms of 6 domains"), "\(imported.stderr)")
+            #expect(estimate.lowerBound < reads.lowerBound)
             #expect(!imported.stderr.contains(EngineFixture.canary) && !imported.stdout.contains(EngineFixture.canary))
 
             let us = try String(contentsOfFile: f.dir + "/imported/groups/us.yaml", encoding: .utf8)
@@ -140,9 +142,13 @@ import Testing
         let fleet = try String(contentsOfFile: dir + "/inventory/fleet.yaml", encoding: .utf8)
         try FileManager.default.createDirectory(atPath: dir + "/accounts", withIntermediateDirectories: true)
         try Self.accountsBlock(fleet).write(toFile: dir + "/accounts/fleet.yaml", atomically: true, encoding: .utf8)
-        let imported = try await CLIRunner.runAsync(CLIRunner.binary, ["import", "--inventory", "accounts", "--out", "imported"] + args,
-                                                    cwd: dir)
+        // At the real rate limits (the emulators enforce them too): the estimate names each account's budget.
+        let imported = try await CLIRunner.runAsync(CLIRunner.binary, ["import", "--sandbox", "--inventory", "accounts", "--out", "imported",
+                                                                       "--progress", "never"], cwd: dir)
         #expect(imported.status == 0, "\(imported.stdout)\n\(imported.stderr)")
+        #expect(imported.stderr.contains("import:   porkbun: 6 requests at 1/s: about 6 s"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("import:   namecheap: 6 requests at 20/min, 700/h, 8000/day: about 0 s"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("import: estimated time: about "), "\(imported.stderr)")
         #expect(imported.stdout.contains("2 groups, 6 domains, 10 mailboxes, 1 extra records"), "\(imported.stdout)")
         let plan = try await CLIRunner.runAsync(CLIRunner.binary, ["--plan", "--detailed-exitcode", "--inventory", "imported"] + args,
                                                 cwd: dir)
