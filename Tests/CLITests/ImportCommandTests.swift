@@ -156,6 +156,35 @@ import Testing
         #expect(plan.stdout.contains("No changes. The fleet matches the inventory."), "\(plan.stdout)")
     }
 
+    /// An input that has its own `defaults` and `monitoring` (here the whole
+    /// example fleet file: web forwarding, warmup schedules, limits…) keeps
+    /// them as written: nothing is inferred, and the result still round-trips.
+    @Test func inputSettingsAreUsedAsWritten() async throws {
+        let f = try await EngineFixture.start()
+        do {
+            #expect(try await f.converge())
+            try FileManager.default.createDirectory(atPath: f.dir + "/accounts", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: f.dir + "/inventory/fleet.yaml", toPath: f.dir + "/accounts/fleet.yaml")
+            let imported = try await CLIRunner.runAsync(
+                CLIRunner.binary, ["import", "--inventory", "accounts", "--out", "imported", "--no-rate-limits", "--progress", "never"],
+                cwd: f.dir, environment: f.environment)
+            #expect(imported.status == 0, "\(imported.stdout)\n\(imported.stderr)")
+            #expect(imported.stdout.contains("0 changes"), "\(imported.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: f.dir + "/imported/imported.yaml"))
+            #expect(try String(contentsOfFile: f.dir + "/imported/fleet.yaml", encoding: .utf8)
+                    == String(contentsOfFile: f.dir + "/accounts/fleet.yaml", encoding: .utf8))
+            #expect(!imported.stderr.contains("warning: imported.yaml"), "\(imported.stderr)")
+            let plan = try await CLIRunner.runAsync(
+                CLIRunner.binary, ["--plan", "--detailed-exitcode", "--inventory", "imported", "--no-rate-limits", "--progress", "never"],
+                cwd: f.dir, environment: f.environment)
+            #expect(plan.status == 0, "\(plan.stdout)\n\(plan.stderr)")
+        } catch {
+            await f.stop()
+            throw error
+        }
+        await f.stop()
+    }
+
     /// The inventory has one DMARC policy for the fleet: a domain with its own
     /// cannot round-trip. Import still writes, says what the first plan will
     /// change (on stdout and under the domain), and exits 2.

@@ -14,8 +14,10 @@ struct ImportYAML {
     static let fleetFile = "imported.yaml"
     static func groupFile(_ name: String) -> String { "groups/\(name).yaml" }
 
+    /// `imported.yaml` only when it has a section to hold (a comment-only file is an "empty file" warning).
     func files() -> [(name: String, text: String)] {
-        [(Self.fleetFile, fleetYAML())] + fleet.groups.map { (Self.groupFile($0.name), groupYAML($0)) }
+        let hasSection = fleet.defaults != nil || fleet.publicBaseURL != nil || !fleet.leftOut.isEmpty
+        return (hasSection ? [(Self.fleetFile, fleetYAML())] : []) + fleet.groups.map { (Self.groupFile($0.name), groupYAML($0)) }
     }
 
     // MARK: imported.yaml
