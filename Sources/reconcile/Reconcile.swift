@@ -39,7 +39,7 @@ struct ReconcileCommand: AsyncParsableCommand {
               reconcile --plan --sandbox
               reconcile explain acme-mail.de --sandbox
             """,
-        subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, DriftCommand.self, CheckCommand.self, BlocklistsCommand.self,
+        subcommands: [ValidateCommand.self, PromoteSpareCommand.self, ExampleFleetCommand.self, ImportCommand.self, DriftCommand.self, CheckCommand.self, BlocklistsCommand.self,
                       SandboxCommand.self, SandboxBenchCommand.self, CostCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
                       ForgetCommand.self, ExportCommand.self, AlertCommand.self, ExplainCommand.self,
