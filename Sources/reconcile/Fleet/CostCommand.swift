@@ -21,7 +21,9 @@ struct CostCommand: AsyncParsableCommand {
             monthly volume (the capacity planner, every mailbox warm); Zoho is priced per mailbox. Plan prices and the \
             budget come from the inventory's costs: section (built-in defaults, dated).
 
-            Example: reconcile cost --sandbox --format markdown --base origin/main
+            Examples:
+              reconcile cost
+              reconcile cost --sandbox --format markdown --base origin/main
             """)
 
     @Option(help: "The inventory directory (every *.yaml under it is read).")
