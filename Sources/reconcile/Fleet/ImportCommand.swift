@@ -18,7 +18,9 @@ struct ImportCommand: AsyncParsableCommand {
             whatever the first --plan would still change is printed (exit 2). Reads respect each account's rate \
             budget; the estimate is printed before they start.
 
-            Example: reconcile import --from all --inventory accounts/ --out inventory/
+            Examples:
+              reconcile import --from all --inventory accounts/ --out inventory/
+              reconcile import --from namecheap --unmanaged-records skip --out imported/
             """)
 
     @Option(name: .customLong("from"), help: "Whose domain listings to import: porkbun, namecheap, mailgun, zoho or all (repeatable, or comma-separated).")
