@@ -234,3 +234,57 @@ import Testing
         #expect(await world.generated == 2)
     }
 }
+
+/// `--apply-concurrency` holds per lane (provider account): steps queued on
+/// one account's slow budget never hold the slots another account's ready
+/// steps need (issue #13 §4).
+@Suite struct ApplyLaneTests {
+    let a = "acme-mail.com", b = "brand-send.net"
+
+    /// Domain `a`'s calls stand for a slow budget: each waits (up to 1 s)
+    /// until every action of `b` is done, and says whether they all were.
+    struct SlowLaneDriver: ResourceDriver {
+        let slow: String
+        let others: Int
+        let done = Counter()
+        func perform(_ step: ExecutionStep) async throws -> StepResult {
+            if step.actions[0].address.domain == slow {
+                let deadline = Date().addingTimeInterval(1)
+                while await done.value < others, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+                await done.note(slowSawAllOthers: await done.value >= others)
+            } else {
+                await done.add(step.actions.count)
+            }
+            return .done(outputs: ["dkim.value": "v=DKIM1; p=x"])
+        }
+        func probe(_ action: PlanAction) async throws -> ProbeResult { .notApplied }
+    }
+
+    actor Counter {
+        var value = 0
+        var slowSawAllOthers: [Bool] = []
+        func add(_ n: Int) { value += n }
+        func note(slowSawAllOthers saw: Bool) { slowSawAllOthers.append(saw) }
+    }
+
+    func run(lanes: Bool) async throws -> [Bool] {
+        let tmp = TempStore(); defer { tmp.remove() }
+        let plan = try mailgunPlan([a, b])
+        let driver = SlowLaneDriver(slow: a, others: plan.actions.filter { $0.address.domain == b }.count)
+        let byDomain: @Sendable (PlanAction) -> String = { action in action.address.domain }
+        let one: @Sendable (PlanAction) -> String = { _ in "" }
+        let lane = lanes ? byDomain : one
+        let executor = ApplyExecutor(store: try tmp.open(), driver: driver, concurrency: 1, lane: lane)
+        let summary = try await executor.apply(plan)
+        #expect(summary.converged)
+        return await driver.done.slowSawAllOthers
+    }
+
+    @Test func aSlowLaneDoesNotHoldTheOthersSlots() async throws {
+        let laned = try await run(lanes: true)
+        #expect(!laned.isEmpty && laned.allSatisfy { $0 }, "\(laned)")
+        // One lane for everything: the slow step holds the only slot until its wait gives up.
+        let single = try await run(lanes: false)
+        #expect(single.first == false, "\(single)")
+    }
+}

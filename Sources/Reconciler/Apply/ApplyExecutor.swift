@@ -23,12 +23,17 @@ public struct ApplyExecutor: Sendable {
     /// Told after each step with (actions settled, actions in the plan), for
     /// the terminal's progress line.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// The provider account an action's calls are paced by; `concurrency`
+    /// bounds the steps running in each lane. One lane by default.
+    public var lane: @Sendable (PlanAction) -> String
 
     public init(store: StateStore, driver: any ResourceDriver, concurrency: Int = 4,
                 holder: String = "reconcile", now: @escaping @Sendable () -> Date = { Date() },
-                redact: @escaping @Sendable (String) -> String = { $0 }, progress: (@Sendable (Int, Int) -> Void)? = nil) {
+                redact: @escaping @Sendable (String) -> String = { $0 }, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                lane: @escaping @Sendable (PlanAction) -> String = { _ in "" }) {
         self.store = store
         self.driver = driver
+        self.lane = lane
         self.concurrency = max(1, concurrency)
         self.holder = holder
         self.now = now
@@ -71,7 +76,7 @@ public struct ApplyExecutor: Sendable {
     /// reached.
     public func apply(_ plan: Plan, runID: String = UUID().uuidString) async throws -> ApplySummary {
         try await recoverUnknownOutcomes()
-        var run = ApplyRunState(plan: plan, runID: runID)
+        var run = ApplyRunState(plan: plan, runID: runID, lane: lane)
         try await journal.beginRun(runID, planDigest: run.digest, holder: holder, now: now())
         try await replayEarlierRun(&run)
         try await withThrowingTaskGroup(of: FinishedStep.self) { group in
@@ -133,10 +138,11 @@ public struct ApplyExecutor: Sendable {
         }
     }
 
-    /// Launches ready steps in plan order, up to the concurrency bound, with
-    /// their known-after-apply values resolved from earlier outputs.
+    /// Launches ready steps in plan order, up to the concurrency bound of
+    /// each lane, with their known-after-apply values resolved from earlier
+    /// outputs.
     func launchReadySteps(_ run: inout ApplyRunState, into group: inout ThrowingTaskGroup<FinishedStep, any Error>) async throws {
-        while run.running < concurrency, let i = run.nextReadyStep() {
+        while let i = run.nextReadyStep(bound: concurrency) {
             let todo = run.steps[i].actions.filter { run.outcome[$0.id] == nil }
             if todo.isEmpty { continue }
             let (resolved, missing) = run.resolveOutputs(todo)
@@ -153,6 +159,7 @@ public struct ApplyExecutor: Sendable {
                 try await journal.started(run: run.runID, planDigest: run.digest, actionID: a.id.rawValue, action: try encode(a), now: now())
             }
             run.running += 1
+            run.runningPerLane[run.lanes[i], default: 0] += 1
             run.launched[i] = resolved
             let driver = self.driver, redact = self.redact
             let step = ExecutionStep(actions: resolved, batch: run.steps[i].batch)
@@ -183,6 +190,7 @@ public struct ApplyExecutor: Sendable {
     /// Journals a finished step's actions and takes ownership of what it created.
     func record(_ finished: FinishedStep, _ run: inout ApplyRunState) async throws {
         run.running -= 1
+        run.runningPerLane[run.lanes[finished.index], default: 1] -= 1
         let done = run.launched[finished.index] ?? []
         let result = finished.outcome
         if result != .succeeded { run.needsSettling = true }

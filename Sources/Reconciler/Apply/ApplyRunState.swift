@@ -15,6 +15,12 @@ struct ApplyRunState {
     /// The resolved actions of each launched step.
     var launched: [Int: [PlanAction]] = [:]
     var running = 0
+    /// Each step's lane (the provider account whose budget paces it) and
+    /// the steps running per lane: the concurrency bound holds per lane, so
+    /// steps queued on a slow budget never hold the slots another
+    /// provider's ready steps need (issue #13 §4).
+    var lanes: [String]
+    var runningPerLane: [String: Int] = [:]
     /// Interrupted: launch nothing more.
     var stopped = false
     /// An outcome other than success was recorded since the waiting steps
@@ -24,12 +30,13 @@ struct ApplyRunState {
     /// 6,000-domain apply quadratic.
     var needsSettling = true
 
-    init(plan: Plan, runID: String) {
+    init(plan: Plan, runID: String, lane: (PlanAction) -> String = { _ in "" }) {
         self.plan = plan
         self.runID = runID
         digest = plan.fingerprint.digest
         steps = Step.build(plan.actions)
         waiting = Array(steps.indices)
+        lanes = steps.map { lane($0.actions[0]) }
     }
 
     /// A dependency that ended other than done. An interrupted (unknown)
@@ -41,10 +48,12 @@ struct ApplyRunState {
         }
     }
 
-    /// The first step whose dependencies are all done, taken off the waiting list.
-    mutating func nextReadyStep() -> Int? {
-        guard !stopped, let n = waiting.firstIndex(where: { steps[$0].dependsOn.allSatisfy { outcome[$0]?.isDone == true } })
-        else { return nil }
+    /// The first step whose dependencies are all done and whose lane has
+    /// fewer than `bound` steps running, taken off the waiting list.
+    mutating func nextReadyStep(bound: Int) -> Int? {
+        guard !stopped, let n = waiting.firstIndex(where: { i in
+            runningPerLane[lanes[i], default: 0] < bound && steps[i].dependsOn.allSatisfy { outcome[$0]?.isDone == true }
+        }) else { return nil }
         return waiting.remove(at: n)
     }
 

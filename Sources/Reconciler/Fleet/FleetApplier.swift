@@ -49,7 +49,24 @@ public struct FleetApplier: Sendable {
 
     var executor: ApplyExecutor {
         ApplyExecutor(store: planner.store, driver: driver, concurrency: concurrency, holder: "reconcile apply",
-                      redact: redactor.scrub, progress: progress)
+                      redact: redactor.scrub, progress: progress, lane: lanes)
+    }
+
+    /// Each action's provider account: `--apply-concurrency` holds per
+    /// account, so writes queued on Namecheap's 20/min never hold the slots
+    /// Zoho's or Mailgun's ready writes need.
+    var lanes: @Sendable (PlanAction) -> String {
+        let accounts = Dictionary(planner.desired.domains.map {
+            ($0.name, (registrar: $0.registration.account, mailgun: $0.mailgun.account, zoho: $0.zoho?.account ?? "zoho"))
+        }, uniquingKeysWith: { a, _ in a })
+        return { action in
+            guard let a = accounts[action.address.domain] else { return "" }
+            switch action.address.kind {
+            case .mailgunDomain, .mailgunCredential, .mailgunWebhook, .mailgunRoute: return a.mailgun
+            case .zohoDomain, .zohoUser: return a.zoho
+            case .registrarDomain, .nameservers, .zone, .dnsRecord, .webForward: return a.registrar
+            }
+        }
     }
 
     /// Holds the apply lock around `body`.

@@ -16,7 +16,7 @@ struct ApplyOptions: ParsableArguments {
     @Option(name: .customLong("lock-timeout"), help: "How long to wait for another apply to finish (e.g. 30s). Default 0.")
     var lockTimeout: DurationArgument?
 
-    @Option(name: .customLong("apply-concurrency"), help: "Concurrent provider writes. Default 8.")
+    @Option(name: .customLong("apply-concurrency"), help: "Concurrent provider writes per provider account. Default 8.")
     var applyConcurrency: Int?
 
     @Flag(help: "Send the apply's alert (failed, or cleared) to Telegram now, not only queue it for reconcile serve.")
