@@ -89,6 +89,11 @@ func golden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #
         let plan = try Plan(actions: [], domains: [DomainSummary(domain: "a.com")], fingerprint: Fixtures.fingerprint())
         #expect(TextRenderer().render(plan) == "No changes. The fleet matches the inventory.\n")
         #expect(MarkdownRenderer().render(plan) == "## reconcile plan\n\n**No changes.** The fleet matches the inventory.\n")
+        // A scoped plan (a pull request's) vouches only for what it read.
+        let scoped = try Plan(actions: [], domains: [DomainSummary(domain: "a.com"), DomainSummary(domain: "b.com", notRead: true)],
+                              fingerprint: Fixtures.fingerprint())
+        #expect(MarkdownRenderer().render(scoped)
+                == "## reconcile plan\n\n**No changes** in the domains read.\n\n1 domain not read (outside this plan's scope).\n")
     }
 
     @Test func markdownStaysUnderTheCommentLimitForHugeFleets() throws {

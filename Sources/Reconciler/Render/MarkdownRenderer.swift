@@ -29,13 +29,14 @@ public struct MarkdownRenderer: Sendable {
             for c in UnreadText.causes(plan) { head += "- \(escape(c.cause)): \(escape(c.domains))\n" }
             head += "\n"
         }
+        let notRead = plan.domains.filter(\.notRead).count
         if !plan.hasChanges {
-            head += plan.isComplete ? "**No changes.** The fleet matches the inventory.\n" : "**No changes** in the domains read.\n"
+            // A scoped plan (--domain, --changed-since) says nothing about the domains it did not read.
+            head += plan.isComplete && notRead == 0 ? "**No changes.** The fleet matches the inventory.\n" : "**No changes** in the domains read.\n"
         } else {
             head += "**\(counts.sentence)** in \(plural(Set(plan.actions.map(\.address.domain)).count, "domain")).\n"
         }
         head += DestructiveText(plan: plan, safety: safety).markdown(escape: escape)
-        let notRead = plan.domains.filter(\.notRead).count
         if notRead > 0 { head += "\n\(plural(notRead, "domain")) not read (outside this plan's scope).\n" }
         if !plan.unmanagedDomains.isEmpty {
             head += "\n\(plural(plan.unmanagedDomains.count, "unmanaged domain")) in registrar accounts, never touched.\n"
