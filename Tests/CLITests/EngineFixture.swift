@@ -17,7 +17,7 @@ struct EngineFixture {
     static let canary = "CANARY-master-secret-7f3a9c1e"
 
     static func start(inventory source: String = CLIRunner.repositoryRoot + "/inventory", faults: FaultProfile = .none,
-                      faultSeed: UInt64 = 1) async throws -> EngineFixture {
+                      faultSeed: UInt64 = 1, publishDNS: Bool = false) async throws -> EngineFixture {
         let dir = try CLIRunner.temporaryDirectory()
         try FileManager.default.copyItem(atPath: source, toPath: dir + "/inventory")
         let inventory = try InventoryLoader().load(directory: dir + "/inventory").inventory
@@ -29,7 +29,7 @@ struct EngineFixture {
         // The Zoho emulator is the inventory's organisation (region and org id).
         let zoho = try inventory.sortedAccounts.compactMap(\.zoho).first.map { try SandboxZohoOrg(region: $0.region.rawValue, orgID: $0.orgID) }
         let world = try await SandboxWorld.start(
-            seed: SandboxSeed(domains: seed, zoho: zoho), options: SandboxOptions(limits: false, faults: faults, faultSeed: faultSeed))
+            seed: SandboxSeed(domains: seed, zoho: zoho), options: SandboxOptions(limits: false, faults: faults, faultSeed: faultSeed, publishDNS: publishDNS))
         var env = ProcessInfo.processInfo.environment
         var endpoints: [String: String] = [:]
         var replacements: [(String, String)] = []
