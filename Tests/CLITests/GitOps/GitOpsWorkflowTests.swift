@@ -224,6 +224,16 @@ import Testing
         #expect(body9.hasPrefix("<!-- reconcile:plan -->\n## reconcile plan\n\n**Incomplete: 1 domain could not be read"), "\(body9)")
         #expect(!body9.contains("matches the inventory") && body9.contains("account porkbun, 1 domain: ") && body9.contains("acmehq.eu"))
 
+        // A push to main that no pull request merged has no reviewed plan: refused, loudly, before anything is read.
+        let alertsBeforeDirect = try await rig.telegramMessages().count
+        let beforeDirect = try gh.calls().count
+        let direct = try await rig.runner.run(applyWorkflow, job: "apply", ref: base, runID: "2000", values: rig.values)
+        #expect(direct.failed && direct.log.contains("::error title=No reviewed plan::commit \(base) was not merged from a pull request"),
+                "\(direct.log)")
+        #expect(!direct.log.contains("## Apply the reviewed plan"), "nothing is applied")
+        #expect(try gh.writes(from: beforeDirect).isEmpty, "no pull request to tell")
+        #expect(try await rig.telegramMessages().count == alertsBeforeDirect + 1)
+
         // #7 is merged; meanwhile someone adds a record by hand to acmehq.eu: the reviewed plan is stale.
         try await rig.git(["checkout", "-q", "main"])
         try await rig.git(["merge", "-q", "--no-ff", "pr-7", "-m", "Merge pull request #7"])
@@ -259,9 +269,9 @@ import Testing
         #expect(applied[0].method == "PATCH" && applied[0].endpoint == "repos/acme/infra/issues/comments/9002")
         #expect(applied[0].fields["body"]?.contains("✅ Applied the reviewed plan.") == true, "\(applied[0].fields)")
         #expect(try await record(f, "acmehq.eu", "", "CAA")?.content == "0 issue \"pki.goog\"")
-        // Only the apply saves the state; both applies did.
+        // Only the apply workflow saves the state, every run of it.
         let order = try String(contentsOfFile: rig.runner.cache + "/order", encoding: .utf8)
-        #expect(order == "reconcile-state-0\nreconcile-state-2001-1\nreconcile-state-2002-1\n", "\(order)")
+        #expect(order == "reconcile-state-0\nreconcile-state-2000-1\nreconcile-state-2001-1\nreconcile-state-2002-1\n", "\(order)")
 
         try await scheduled(rig)
 
@@ -302,6 +312,49 @@ import Testing
         #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
         let edited = try curl.calls().filter { $0.method != "GET" }.dropFirst()
         #expect(edited.map(\.method) == ["PUT"] && edited.first?.url == notes + "/55", "\(edited.map(\.argv))")
+    }
+
+    /// GitLab's scheduled job with RECONCILE_JOB=check, its script lines read
+    /// from .gitlab-ci.yml, the state pulled from the cache: differences open
+    /// the tracking issue, a clean run closes the one found open.
+    static func gitLabScheduled(_ rig: Rig, found: Bool) async throws {
+        let curl = try CurlStub()
+        defer { try? FileManager.default.removeItem(atPath: curl.directory) }
+        let (_, workspace, _) = try await rig.runner.checkout("main")
+        try rig.runner.performAction("actions/cache/restore", with: ["key": "none", "restore-keys": "reconcile-state-"],
+                                     workspace: workspace, runID: "0")
+        let job = try GitLabJob(file: workspace + "/.gitlab-ci.yml", job: "reconcile-scheduled")
+        let tg = rig.fixture.world.service("telegram")!.descriptor
+        var env = [
+            "PATH": ([curl.bin] + rig.runner.binDirectories + ["/usr/bin", "/bin"]).joined(separator: ":"),
+            "HOME": workspace, "TMPDIR": FileManager.default.temporaryDirectory.path, "RECONCILE_JOB": "check",
+            "RECONCILE_CHECK_FLAGS": rig.values["vars.RECONCILE_CHECK_FLAGS"]!,
+            "CI_API_V4_URL": "http://gitlab.test/api/v4", "CI_PROJECT_ID": "17", "CI_PROJECT_URL": "http://gitlab.test/acme/infra",
+            "CI_PIPELINE_URL": "http://gitlab.test/acme/infra/-/pipelines/6", "RECONCILE_GITLAB_TOKEN": "glpat-workflow-test-token",
+            "TELEGRAM_CHAT_ID": tg["chat_id"]!, "TELEGRAM_API_URL": tg["url"]!,
+        ]
+        for (k, v) in rig.values where k.hasPrefix("secrets.") { env[String(k.dropFirst(8))] = v }
+        let issues = "http://gitlab.test/api/v4/projects/17/issues"
+        if found {
+            try curl.respond("POST", "issues", ["iid": 12])
+            let r = try await job.run(in: workspace, environment: env)
+            #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+            let writes = try curl.calls().filter { $0.method != "GET" }
+            #expect(writes.map(\.method) == ["POST"] && writes.first?.url == issues, "\(r.stdout)\(r.stderr)")
+            #expect(writes.first?.fields["description"]?.hasPrefix("<!-- reconcile:tracking:check ") == true)
+            #expect(writes.first?.fields["description"]?.contains("_dmarc.acme-mail.com") == true)
+            #expect(writes.first?.fields["labels"] == "reconcile")
+            #expect(r.stdout.contains("tracking issue: opened 12"), "\(r.stdout)")
+        } else {
+            try curl.respond("GET", "issues?state=opened&labels=reconcile&per_page=100",
+                             [["iid": 12, "description": "<!-- reconcile:tracking:check 1 -->\nfindings"]])
+            let r = try await job.run(in: workspace, environment: env)
+            #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+            let writes = try curl.calls().filter { $0.method != "GET" }
+            #expect(writes.map(\.method) == ["POST", "PUT"] && writes.last?.url == issues + "/12", "\(r.stdout)\(r.stderr)")
+            #expect(writes.last?.fields["state_event"] == "close")
+            #expect(r.stdout.contains("tracking issue: closed 12"), "\(r.stdout)")
+        }
     }
 
     /// The scheduled jobs: a clean check touches nothing; differences open
@@ -348,6 +401,8 @@ import Testing
         #expect(try gh.writes(from: before).isEmpty)
         #expect(try await rig.telegramMessages().count == alerts.count)
 
+        try await gitLabScheduled(rig, found: true)
+
         // The nightly drift finds it through the API too: its own issue.
         try gh.respond("POST", "repos/acme/infra/issues", ["number": 43])
         before = try gh.calls().count
@@ -373,6 +428,7 @@ import Testing
         }
         alerts = try await rig.telegramMessages()
         #expect(alerts.suffix(2).allSatisfy { $0.contains("resolved") }, "\(alerts)")
+        try await gitLabScheduled(rig, found: false)
     }
 
     /// A body over GitHub's 65,536-character limit (an error's output, say) is cut to fit, with a note.
