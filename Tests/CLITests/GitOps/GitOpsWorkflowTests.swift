@@ -273,6 +273,7 @@ import Testing
         let order = try String(contentsOfFile: rig.runner.cache + "/order", encoding: .utf8)
         #expect(order == "reconcile-state-0\nreconcile-state-2000-1\nreconcile-state-2001-1\nreconcile-state-2002-1\n", "\(order)")
 
+        try await gitLabApplyOfAnAppliedPlan(rig, merge: merge, head: push2, plan: rig.runner.artifacts + "/1004/reconcile-plan/plan.json")
         try await scheduled(rig)
 
         // No secret reached a comment, an issue or a log.
@@ -314,6 +315,44 @@ import Testing
         #expect(edited.map(\.method) == ["PUT"] && edited.first?.url == notes + "/55", "\(edited.map(\.argv))")
     }
 
+    /// GitLab's apply job, its script lines read from .gitlab-ci.yml, given
+    /// the merge request's plan once more after it was applied: what it was
+    /// made from has changed (the records it created), so it is refused as
+    /// stale, the merge request is told and the team alerted.
+    static func gitLabApplyOfAnAppliedPlan(_ rig: Rig, merge: String, head: String, plan: String) async throws {
+        let curl = try CurlStub()
+        defer { try? FileManager.default.removeItem(atPath: curl.directory) }
+        let (_, workspace, _) = try await rig.runner.checkout(merge)
+        try rig.runner.performAction("actions/cache/restore", with: ["key": "none", "restore-keys": "reconcile-state-"],
+                                     workspace: workspace, runID: "0")
+        let job = try GitLabJob(file: workspace + "/.gitlab-ci.yml", job: "reconcile-apply")
+        try curl.respond("GET", "repository/commits/\(merge)/merge_requests", [["iid": 7, "state": "merged"]])
+        try curl.respond("GET", "merge_requests/7", ["iid": 7, "sha": head])
+        try curl.respond("GET", "merge_requests/7/pipelines", [["id": 5, "sha": head, "status": "success"]])
+        try curl.respond("GET", "pipelines/5/jobs?scope[]=success", [["id": 77, "name": "reconcile-plan"]])
+        try curl.respond("GET", "jobs/77/artifacts/plan.json", try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))))
+        let tg = rig.fixture.world.service("telegram")!.descriptor
+        var env = [
+            "PATH": ([curl.bin] + rig.runner.binDirectories + ["/usr/bin", "/bin"]).joined(separator: ":"),
+            "HOME": workspace, "TMPDIR": FileManager.default.temporaryDirectory.path, "CI_COMMIT_SHA": merge,
+            "CI_API_V4_URL": "http://gitlab.test/api/v4", "CI_PROJECT_ID": "17", "CI_PROJECT_PATH": "acme/infra",
+            "CI_PIPELINE_URL": "http://gitlab.test/acme/infra/-/pipelines/8", "RECONCILE_GITLAB_TOKEN": "glpat-workflow-test-token",
+            "TELEGRAM_CHAT_ID": tg["chat_id"]!, "TELEGRAM_API_URL": tg["url"]!,
+        ]
+        for (k, v) in rig.values where k.hasPrefix("secrets.") { env[String(k.dropFirst(8))] = v }
+        let r = try await job.run(in: workspace, environment: env)
+        #expect(r.status == 1, "a stale plan fails the job:\n\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("ERROR: the reviewed plan is stale"), "\(r.stderr)")
+        let writes = try curl.calls().filter { $0.method != "GET" }
+        #expect(writes.map(\.method) == ["POST"] && writes.first?.url == "http://gitlab.test/api/v4/projects/17/merge_requests/7/notes",
+                "\(r.stdout)\(r.stderr)")
+        let note = writes.first?.fields["body"] ?? ""
+        #expect(note.hasPrefix("<!-- reconcile:apply -->\n## reconcile apply\n\n**❌ Not applied or failed (exit 1).**"), "\(note)")
+        #expect(note.contains("acmehq.eu/zone/ changed since the plan was made"), "\(note)")
+        let messages = try await rig.telegramMessages()
+        #expect(messages.last == "reconcile apply FAILED on acme/infra: http://gitlab.test/acme/infra/-/pipelines/8", "\(messages)")
+    }
+
     /// GitLab's scheduled job with RECONCILE_JOB=check, its script lines read
     /// from .gitlab-ci.yml, the state pulled from the cache: differences open
     /// the tracking issue, a clean run closes the one found open.
@@ -345,6 +384,7 @@ import Testing
             #expect(writes.first?.fields["description"]?.contains("_dmarc.acme-mail.com") == true)
             #expect(writes.first?.fields["labels"] == "reconcile")
             #expect(r.stdout.contains("tracking issue: opened 12"), "\(r.stdout)")
+            #expect(try await rig.telegramMessages().last?.hasPrefix("reconcile check: the fleet differs from the inventory (opened: http://gitlab.test/acme/infra/-/issues/12)") == true)
         } else {
             try curl.respond("GET", "issues?state=opened&labels=reconcile&per_page=100",
                              [["iid": 12, "description": "<!-- reconcile:tracking:check 1 -->\nfindings"]])
@@ -354,6 +394,7 @@ import Testing
             #expect(writes.map(\.method) == ["POST", "PUT"] && writes.last?.url == issues + "/12", "\(r.stdout)\(r.stderr)")
             #expect(writes.last?.fields["state_event"] == "close")
             #expect(r.stdout.contains("tracking issue: closed 12"), "\(r.stdout)")
+            #expect(try await rig.telegramMessages().last == "reconcile check: resolved (http://gitlab.test/acme/infra/-/issues/12)")
         }
     }
 
