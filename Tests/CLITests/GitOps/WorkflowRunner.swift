@@ -9,7 +9,8 @@ import Foundation
 /// use are stood in for by what they do to the workspace: checkout (the
 /// clone), cache restore/save and upload-artifact (copies to directories
 /// the test owns). The step with id `install-reconcile` is skipped: the
-/// built `reconcile` is on PATH instead.
+/// built `reconcile` is on PATH instead. The test names the job to run, as
+/// the event would: a job's own `if:` (which schedule picks it) is not read.
 struct WorkflowRunner {
     /// The repository the workspace is cloned from.
     let origin: String
