@@ -442,6 +442,24 @@ import Testing
         #expect(try gh.writes(from: before).isEmpty)
         #expect(try await rig.telegramMessages().count == alerts.count)
 
+        // New findings (acmehq.eu's DMARC goes too): the same issue is edited, a comment says so, and an alert.
+        let dmarc2 = try #require(try await record(f, "acmehq.eu", "_dmarc", "TXT"))
+        try await f.porkbun.delete("acmehq.eu", id: dmarc2.id.value!)
+        try await rig.waitForDNS("_dmarc.acmehq.eu", containing: "v=DMARC1", present: false)
+        before = try gh.calls().count
+        let changed = try await run("check", "3007")
+        #expect(!changed.failed && changed.log.contains("tracking issue: changed #42"), "\(changed.log)")
+        let edited = try gh.writes(from: before)
+        #expect(edited.map(\.method) == ["PATCH", "POST"], "\(changed.log)")
+        #expect(edited.map(\.endpoint) == ["repos/acme/infra/issues/42", "repos/acme/infra/issues/42/comments"])
+        let changedBody = edited.first?.fields["body"] ?? ""
+        #expect(changedBody.contains("_dmarc.acmehq.eu") && changedBody.contains("_dmarc.acme-mail.com"), "\(changedBody)")
+        #expect(changedBody.components(separatedBy: "\n").first != issueBody.components(separatedBy: "\n").first)
+        alerts = try await rig.telegramMessages()
+        #expect(alerts.last?.hasPrefix("reconcile check: the fleet differs from the inventory (changed: ") == true, "\(alerts)")
+        try gh.respond("GET", issues, [["number": 42, "body": changedBody]])
+        try gh.respond("GET", "repos/acme/infra/issues/42", ["number": 42, "body": changedBody])
+
         try await gitLabScheduled(rig, found: true)
 
         // The nightly drift finds it through the API too: its own issue.
@@ -456,8 +474,11 @@ import Testing
         // Put back as it was: the next runs close both issues, and say so.
         _ = try await f.porkbun.create("acme-mail.com", PorkbunRecordInput(name: "_dmarc", type: "TXT", content: dmarc.content,
                                                                            ttl: Int(dmarc.ttl?.value ?? "3600") ?? 3600))
+        _ = try await f.porkbun.create("acmehq.eu", PorkbunRecordInput(name: "_dmarc", type: "TXT", content: dmarc2.content,
+                                                                       ttl: Int(dmarc2.ttl?.value ?? "3600") ?? 3600))
         try await rig.waitForDNS("_dmarc.acme-mail.com", containing: "v=DMARC1", present: true)
-        try gh.respond("GET", issues, [["number": 42, "body": issueBody], ["number": 43, "body": driftBody]])
+        try await rig.waitForDNS("_dmarc.acmehq.eu", containing: "v=DMARC1", present: true)
+        try gh.respond("GET", issues, [["number": 42, "body": changedBody], ["number": 43, "body": driftBody]])
         for (job, id, number) in [("check", "3005", 42), ("drift", "3006", 43)] {
             before = try gh.calls().count
             let ok = try await run(job, id)
