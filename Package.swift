@@ -138,7 +138,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "AppTests", dependencies: ["App", "Inventory", "Reconciler", "Sandbox", "Sender", "Store"]),
-        .testTarget(name: "CLITests", dependencies: ["DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "TestSupport"],
+        .testTarget(name: "CLITests", dependencies: ["DNSRecords", "Inventory", "Providers", "Sandbox", "Store", "Reconciler", "TestSupport",
+                                                   .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
     ]
 )

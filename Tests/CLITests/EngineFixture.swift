@@ -20,7 +20,7 @@ struct EngineFixture {
     /// `limits`: the emulators enforce the providers' real rate limits, and
     /// `reconcile` runs with its budgets on (see `reconcile(_:)`).
     static func start(inventory source: String = CLIRunner.repositoryRoot + "/inventory", faults: FaultProfile = .none,
-                      faultSeed: UInt64 = 1, limits: Bool = false) async throws -> EngineFixture {
+                      faultSeed: UInt64 = 1, limits: Bool = false, publishDNS: Bool = false) async throws -> EngineFixture {
         let dir = try CLIRunner.temporaryDirectory()
         try FileManager.default.copyItem(atPath: source, toPath: dir + "/inventory")
         let inventory = try InventoryLoader().load(directory: dir + "/inventory").inventory
@@ -32,7 +32,8 @@ struct EngineFixture {
         // The Zoho emulator is the inventory's organisation (region and org id).
         let zoho = try inventory.sortedAccounts.compactMap(\.zoho).first.map { try SandboxZohoOrg(region: $0.region.rawValue, orgID: $0.orgID) }
         let world = try await SandboxWorld.start(
-            seed: SandboxSeed(domains: seed, zoho: zoho), options: SandboxOptions(limits: limits, faults: faults, faultSeed: faultSeed))
+            seed: SandboxSeed(domains: seed, zoho: zoho),
+            options: SandboxOptions(limits: limits, faults: faults, faultSeed: faultSeed, publishDNS: publishDNS))
         var env = ProcessInfo.processInfo.environment
         var endpoints: [String: String] = [:]
         var replacements: [(String, String)] = []

@@ -64,6 +64,23 @@ func golden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #
         try golden("plan.md", MarkdownRenderer().render(try Self.samplePlan()))
     }
 
+    /// Deletions and safety-threshold breaches come before the table, where a reviewer starts reading.
+    @Test func markdownCallsOutDestructiveChangesFirst() throws {
+        let plan = try Self.samplePlan()
+        let md = MarkdownRenderer(safety: SafetyPolicy(maxRewriteFraction: 0.1)).render(plan)
+        let callout = try #require(md.range(of: "**⚠️ Destructive: 1 deletion in 1 domain.**\n\n- `acme-mail.com`: `- CNAME old mailgun.org ttl 3600`\n"), "\(md)")
+        let table = try #require(md.range(of: "| Domain |"))
+        #expect(callout.lowerBound < table.lowerBound)
+        #expect(md.contains("**⚠️ Over the inventory's `safety` thresholds:** `--apply` refuses this plan without `--allow-destructive`.\n\n- acme-mail.com: 3 of "), "\(md)")
+        #expect(md.contains("<summary>⚠️ <code>acme-mail.com</code>"))
+        // Thresholds the plan keeps: only the deletion is called out.
+        #expect(!MarkdownRenderer(safety: SafetyPolicy(maxRewriteFraction: 0.9)).render(plan).contains("safety"))
+        // A plan that deletes nothing has no callout.
+        let fresh = RecordDiff.diff(zone: "new.example", desired: Fixtures.mailRecords("new.example").map(TargetRecord.init), observed: [], owned: [])
+        let creates = try Plan(actions: fresh.actions, domains: [fresh.summary(role: .active)], fingerprint: Fixtures.fingerprint())
+        #expect(!MarkdownRenderer(safety: SafetyPolicy()).render(creates).contains("⚠️ Destructive"))
+    }
+
     @Test func jsonGolden() throws {
         try golden("plan.json", try JSONRenderer().render(try Self.samplePlan()))
     }
@@ -72,6 +89,11 @@ func golden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #
         let plan = try Plan(actions: [], domains: [DomainSummary(domain: "a.com")], fingerprint: Fixtures.fingerprint())
         #expect(TextRenderer().render(plan) == "No changes. The fleet matches the inventory.\n")
         #expect(MarkdownRenderer().render(plan) == "## reconcile plan\n\n**No changes.** The fleet matches the inventory.\n")
+        // A scoped plan (a pull request's) vouches only for what it read.
+        let scoped = try Plan(actions: [], domains: [DomainSummary(domain: "a.com"), DomainSummary(domain: "b.com", notRead: true)],
+                              fingerprint: Fixtures.fingerprint())
+        #expect(MarkdownRenderer().render(scoped)
+                == "## reconcile plan\n\n**No changes** in the domains read.\n\n1 domain not read (outside this plan's scope).\n")
     }
 
     @Test func markdownStaysUnderTheCommentLimitForHugeFleets() throws {

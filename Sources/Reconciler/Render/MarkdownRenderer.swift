@@ -1,10 +1,18 @@
-/// The plan as a pull-request comment: a summary table first, each domain's
-/// details collapsed in `<details>`, and always under `limit` characters
-/// (GitHub refuses comments over 65,536) with a note saying what was cut.
+/// The plan as a pull-request comment, in the order a reviewer reads it: an
+/// incomplete plan said first, the counts, the destructive changes called
+/// out, a summary table, then each domain's details collapsed in
+/// `<details>` — always under `limit` characters (GitHub refuses comments
+/// over 65,536) with a note saying what was cut.
 public struct MarkdownRenderer: Sendable {
     public var limit: Int
+    /// The inventory's `safety` thresholds: a plan that breaks them says at
+    /// the top that applying it needs `--allow-destructive`. Nil: not judged.
+    public var safety: SafetyPolicy?
 
-    public init(limit: Int = 65_000) { self.limit = limit }
+    public init(limit: Int = 65_000, safety: SafetyPolicy? = nil) {
+        self.limit = limit
+        self.safety = safety
+    }
 
     public func render(_ plan: Plan) -> String {
         let counts = plan.counts
@@ -21,12 +29,14 @@ public struct MarkdownRenderer: Sendable {
             for c in UnreadText.causes(plan) { head += "- \(escape(c.cause)): \(escape(c.domains))\n" }
             head += "\n"
         }
+        let notRead = plan.domains.filter(\.notRead).count
         if !plan.hasChanges {
-            head += plan.isComplete ? "**No changes.** The fleet matches the inventory.\n" : "**No changes** in the domains read.\n"
+            // A scoped plan (--domain, --changed-since) says nothing about the domains it did not read.
+            head += plan.isComplete && notRead == 0 ? "**No changes.** The fleet matches the inventory.\n" : "**No changes** in the domains read.\n"
         } else {
             head += "**\(counts.sentence)** in \(plural(Set(plan.actions.map(\.address.domain)).count, "domain")).\n"
         }
-        let notRead = plan.domains.filter(\.notRead).count
+        head += DestructiveText(plan: plan, safety: safety).markdown(escape: escape)
         if notRead > 0 { head += "\n\(plural(notRead, "domain")) not read (outside this plan's scope).\n" }
         if !plan.unmanagedDomains.isEmpty {
             head += "\n\(plural(plan.unmanagedDomains.count, "unmanaged domain")) in registrar accounts, never touched.\n"
@@ -85,7 +95,8 @@ public struct MarkdownRenderer: Sendable {
         }
         let c = PlanCounts(actions)
         let what = summary?.blocked != nil && c.total == 0 ? "blocked" : c.sentence
-        var s = "<details><summary><code>\(domain)</code>: \(what)</summary>\n\n"
+        let mark = actions.contains { DestructiveText.isDestructive($0) } ? "⚠️ " : ""
+        var s = "<details><summary>\(mark)<code>\(domain)</code>: \(what)</summary>\n\n"
         if let blocked = summary?.blocked { s += "Blocked: \(escape(blocked))\n\n" }
         if !lines.isEmpty {
             // A fence longer than any backtick run in the content cannot be closed by it.

@@ -17,7 +17,7 @@ extension FleetSession {
     func render(_ plan: Plan, _ format: PlanFormat) throws -> String {
         switch format {
         case .text: TextRenderer(colour: isatty(1) != 0).render(plan)
-        case .markdown: MarkdownRenderer().render(plan)
+        case .markdown: MarkdownRenderer(safety: safetyPolicy(allowDestructive: false)).render(plan)
         case .json: try JSONRenderer().render(plan) + "\n"
         }
     }
