@@ -6,10 +6,13 @@
 # status as the step output `exitcode`: 0 no changes, 2 changes, 1 an error or
 # an incomplete plan (a provider unreachable; the plan says so at its top).
 # Always exits 0 itself: the comment is posted first, the job fails after.
+# --refresh full: the reviewer approves the plan against the world as it is,
+# not the restored state's cached observations (--changed-since keeps the
+# reads to the changed domains).
 set -eu
 base=$1
 status=0
-reconcile --plan --changed-since "$base" --format markdown --detailed-exitcode \
+reconcile --plan --changed-since "$base" --refresh full --format markdown --detailed-exitcode \
   --out plan.json --progress never > plan.md 2> plan.err || status=$?
 cat plan.err >&2
 if [ ! -s plan.md ]; then
