@@ -25,6 +25,14 @@ import Testing
         }
     }
 
+    @Test func printsADayAsDateFormatterDoes() {
+        let day = Self.formatter("yyyy-MM-dd")
+        for t in [0, 86_399, 86_400, 951_782_400, 1_796_419_460.5, 4_102_444_799, 1_709_164_800] as [Double] {
+            let d = Date(timeIntervalSince1970: t)
+            #expect(FixedFormatDate.day(d) == day.string(from: d), "\(t)")
+        }
+    }
+
     @Test func refusesWhatIsNotADate() {
         for s in ["", "2027-09-14", "2027-13-01 00:00:00", "2023-02-29 00:00:00", "2027-09-14 24:00:00", "2027-09-14T09:40:58", "x027-09-14 09:40:58"] {
             #expect(FixedFormatDate.yearFirst(s) == nil, "\(s)")

@@ -1,6 +1,7 @@
 import DNSRecords
 import Foundation
 import Inventory
+import Providers
 
 /// Writes an `ImportedFleet` in the inventory's own YAML: `imported.yaml`
 /// (the inferred `defaults` and `monitoring`, and the domains left out, under
@@ -85,7 +86,7 @@ struct ImportYAML {
         y += line("pool: \(g.pool)", "the Mailgun account that holds these domains")
         y += "domains:\n"
         for d in g.domains {
-            let expires = d.expires.map { " until " + Self.day($0) } ?? ""
+            let expires = d.expires.map { " until " + FixedFormatDate.day($0) } ?? ""
             let kind = d.registrar == d.registrarKind.rawValue ? "" : " (\(d.registrarKind.rawValue))"
             y += line("  - name: \(q(d.name))", "registered at \(d.registrar)\(kind)\(expires)")
             y += "    registrar: \(d.registrar)\n"
@@ -150,11 +151,4 @@ struct ImportYAML {
         String(s.map { $0.isNewline ? " " : $0 })
     }
 
-    static func day(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: d)
-    }
 }

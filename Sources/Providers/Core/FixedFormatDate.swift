@@ -1,9 +1,19 @@
 import Foundation
 
 /// The fixed-format UTC dates of the registrars' domain listings, parsed
-/// without a `DateFormatter`: building an ICU formatter per listed domain
-/// was about 15 % of a warm 600-domain plan (scripts/bench-engine).
-enum FixedFormatDate {
+/// (and a day printed) without a `DateFormatter`: building an ICU formatter
+/// per listed domain was about 15 % of a warm 600-domain plan
+/// (scripts/bench-engine).
+public enum FixedFormatDate {
+    /// `yyyy-MM-dd` of `date` in UTC, as plans, `explain` and `import` print a registration's expiry.
+    public static func day(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+    }
+
     /// Porkbun's `listAll` dates: `yyyy-MM-dd HH:mm:ss`, no zone (registrars.md, domain/listAll).
     static func yearFirst(_ s: String) -> Date? {
         let f = s.split(separator: " ", omittingEmptySubsequences: false)

@@ -46,7 +46,7 @@ extension DomainExplainer {
         let reg = desired.registration
         add(.registrarDomain, desired: "at \(reg.account) (\(reg.registrar.rawValue)), auto-renew \(onOff(reg.autoRenew))",
             observed: registration.map { r in
-                "auto-renew \(onOff(r.autoRenew))" + (r.expires.map { ", expires \(Self.day($0))" } ?? "") + (r.status.map { ", \($0)" } ?? "")
+                "auto-renew \(onOff(r.autoRenew))" + (r.expires.map { ", expires \(FixedFormatDate.day($0))" } ?? "") + (r.status.map { ", \($0)" } ?? "")
             }, read: listed, why: "the domain's registration", origins: provenance.registration,
             differs: plan.warnings.first { $0.domain == name && $0.code == .autoRenewUnsettable }?.text)
         add(.nameservers, desired: "the registrar's DNS",
@@ -122,13 +122,6 @@ extension DomainExplainer {
 
     func onOff(_ b: Bool) -> String { b ? "on" : "off" }
 
-    static func day(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: d)
-    }
 
     /// `account=mailgun-eu, region=eu`: a resource state in one line.
     static func text(_ s: ResourceState) -> String {

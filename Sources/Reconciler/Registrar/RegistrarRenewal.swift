@@ -31,18 +31,11 @@ extension PlanBuilder {
         if !observed.autoRenew, let expires = observed.expires, expires.timeIntervalSince(now) <= warnWithin {
             let days = Int((expires.timeIntervalSince(now) / 86_400).rounded(.down))
             let when = days < 0 ? "expired \(-days) day\(days == -1 ? "" : "s") ago" : "expires in \(days) day\(days == 1 ? "" : "s")"
-            warn(name, .registrationExpiring, "registration \(when) (\(Self.day(expires))) and auto-renew is off" + (action?.after?["auto_renew"] == .bool(true) ? " (this plan turns it on)" : ""))
+            warn(name, .registrationExpiring, "registration \(when) (\(FixedFormatDate.day(expires))) and auto-renew is off" + (action?.after?["auto_renew"] == .bool(true) ? " (this plan turns it on)" : ""))
         }
         return action
     }
 
-    static func day(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: date)
-    }
 }
 
 /// Auto-renew actions → `RegistrarProvider.setAutoRenew`.

@@ -58,33 +58,13 @@ struct GitHubStub {
 
     /// What `gh api -X METHOD ENDPOINT` (or `gh run list`: method "run", endpoint "list") answers from now on.
     func respond(_ method: String, _ endpoint: String, _ json: Any) throws {
-        let key = String("\(method) \(endpoint)".map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
-        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
-        try data.write(to: URL(fileURLWithPath: directory + "/responses/" + key))
+        try StubCall.respond(in: directory, method, endpoint, json)
     }
 
-    struct Call {
-        var argv: [String]
-        var fields: [String: String]
-        var method: String { argv.firstIndex(of: "-X").map { argv[$0 + 1] } ?? "GET" }
-        var endpoint: String? { argv.first { $0.hasPrefix("repos/") } }
-    }
+    typealias Call = StubCall
 
     /// Every call so far, in order.
-    func calls() throws -> [Call] {
-        let count = Int((try? String(contentsOfFile: directory + "/count", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "0") ?? 0
-        return try (0..<count).map { i in
-            let c = "\(directory)/calls/\(i + 1)"
-            let argv = try String(contentsOfFile: c + "/argv", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-                .dropLast().map(String.init)
-            var fields: [String: String] = [:]
-            for f in try FileManager.default.contentsOfDirectory(atPath: c) where f.hasPrefix("field-") {
-                fields[String(f.dropFirst(6))] = try String(contentsOfFile: c + "/" + f, encoding: .utf8)
-            }
-            return Call(argv: argv, fields: fields)
-        }
-    }
+    func calls() throws -> [Call] { try StubCall.all(in: directory) }
 
     /// The calls that wrote something (POST, PATCH), from index `from` on.
     func writes(from: Int = 0) throws -> [Call] {
