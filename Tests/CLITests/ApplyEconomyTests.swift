@@ -1,5 +1,7 @@
 import Foundation
+import DNSRecords
 import Inventory
+import Providers
 import Reconciler
 import Store
 import Testing
@@ -81,6 +83,43 @@ import Testing
             #expect(f.requests[Self.porkbunRead] == porkbun && f.requests[Self.namecheapRead] == namecheap, "\(f.requests)")
             let fresh = try await Self.zoneHashes(f)
             #expect(fresh == stored)
+        } catch { await f.stop(); throw error }
+        await f.stop()
+    }
+
+    /// The whole-zone write keeps its read before it: a record added by hand
+    /// between the plan (from the cache) and the write survives it, and the
+    /// zone stored after the write holds it.
+    @Test func aNamecheapWriteKeepsARecordAddedSinceThePlan() async throws {
+        let f = try await EngineFixture.start()
+        do {
+            #expect(try await f.converge())
+            let d = "try-acme.eu"
+            try f.edit("groups/eu-outreach.yaml") {
+                $0.replacingOccurrences(of: "      - { name: \"@\", type: CAA, value: '0 issue \"letsencrypt.org\"' }\n",
+                                        with: "      - { name: \"@\", type: CAA, value: '0 issue \"letsencrypt.org\"' }\n"
+                                            + "      - { name: \"site\", type: TXT, value: \"wanted-by-the-inventory\" }\n")
+            }
+            let plan = try await f.reconcile(["--plan", "--refresh", "none", "--detailed-exitcode"])
+            #expect(plan.status == 2 && plan.stdout.contains("wanted-by-the-inventory"), "\(plan.stdout)\n\(plan.stderr)")
+
+            let namecheap = NamecheapProvider(client: f.namecheap)
+            let byHand = DNSRecord(name: "hand.\(d)", type: .TXT, ttl: 1800, value: "added-by-hand")
+            _ = try await namecheap.apply(RecordChangeSet(domain: d, create: [byHand]))
+
+            f.resetCounters()
+            let apply = try await f.reconcile(["--apply", "--auto-approve", "--refresh", "none"])
+            #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+            #expect(f.requests["namecheap namecheap.domains.dns.sethosts"] == 1, "\(f.requests)")
+            let now = try await namecheap.zone(d)
+            #expect(now.keys.contains(byHand.key), "the record added by hand was lost: \(now)")
+            #expect(now.keys.contains { $0.name == "site.\(d)" && $0.value == "wanted-by-the-inventory" }, "\(now)")
+
+            // The stored zone is the read-back: it has the hand-made record, so nothing is stale.
+            let stored = try await Self.zoneHashes(f)
+            let full = try await f.reconcile(["--plan", "--refresh", "full", "--detailed-exitcode"])
+            #expect(full.status == 0, "\(full.stdout)\n\(full.stderr)")
+            #expect(try await Self.zoneHashes(f) == stored)
         } catch { await f.stop(); throw error }
         await f.stop()
     }
