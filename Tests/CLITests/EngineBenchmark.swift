@@ -266,7 +266,9 @@ struct BenchFleet {
     ///   writes the plan names (domain create, verify, credential and
     ///   webhook creates, route creates after one route listing) and the one
     ///   read of the domain, its credentials and its webhooks that tells the
-    ///   check the domain converged. Zoho: none computed.
+    ///   check the domain converged;
+    /// - Zoho: see below (the DKIM key's three PUTs are inherent once the
+    ///   domain is verified).
     static func minimumCalls(_ plan: Plan, registrarOf: [String: String]) -> [String: (endpoints: [String: Int], detail: String)] {
         var out: [String: (endpoints: [String: Int], detail: String)] = [:]
         let zohoCreated = Set(plan.actions.filter { $0.operation == .create && $0.address.kind == .zohoDomain && $0.address.identity.isEmpty }
@@ -312,6 +314,26 @@ struct BenchFleet {
             mailgun[api] = e
         }
         for (api, e) in mailgun { out[api] = (e, "1 listing + the writes the first plan names + 1 read each of domain, credentials, webhooks per created domain") }
+        // Zoho: one token, one domain and one user listing; per created domain the create,
+        // five PUTs (TXT verify, mail hosting, then the DKIM key's add, verify, make default)
+        // and one read; one POST per user (a mailbox: as many as the domain's SMTP credentials).
+        var zoho: [String: Int] = [:]
+        for a in plan.actions where a.operation == .create {
+            if a.address.kind == .zohoDomain && a.address.identity.isEmpty {
+                zoho["POST /api/organization/:id/domains", default: 0] += 1
+                zoho["PUT /api/organization/:id/domains/:id", default: 0] += 5
+                zoho["GET /api/organization/:id/domains/:id", default: 0] += 1
+            } else if a.address.kind == .mailgunCredential && zohoCreated.contains(a.address.domain) {
+                // Users are planned once Zoho verified the domain: one per mailbox, as the credentials.
+                zoho["POST /api/organization/:id/accounts", default: 0] += 1
+            }
+        }
+        if !zoho.isEmpty {
+            zoho["POST /oauth/v2/token"] = 1
+            zoho["GET /api/organization/:id/domains"] = 1
+            zoho["GET /api/organization/:id/accounts"] = 1
+            out["zoho"] = (zoho, "token + 2 listings + per created domain 1 create, 5 PUTs, 1 read + 1 POST per user")
+        }
         return out
     }
 

@@ -51,8 +51,9 @@ public struct PorkbunProvider: RegistrarDNSProvider {
     }
 
     public func zone(_ domain: String) async throws(ProviderError) -> ObservedZone {
+        let started = Date()
         let rows = try await client.retrieve(domain)
-        await memory.remember(domain, rows)
+        await memory.remember(domain, rows, readSince: started)
         return observed(domain, rows, forwards: try await forwards(domain, rows: rows))
     }
 
@@ -271,6 +272,11 @@ actor PorkbunRowMemory {
     private var rows: [String: (rows: [PorkbunWire.Record], at: Date)] = [:]
 
     func remember(_ domain: String, _ r: [PorkbunWire.Record]) { rows[domain] = (r, Date()) }
+    /// A read that overlapped a write of ours must not replace its picture.
+    func remember(_ domain: String, _ r: [PorkbunWire.Record], readSince started: Date) {
+        if let m = rows[domain], m.at >= started { return }
+        rows[domain] = (r, started)
+    }
     func forget(_ domain: String) { rows[domain] = nil }
     func recall(_ domain: String, maxAge: TimeInterval) -> [PorkbunWire.Record]? {
         guard let m = rows[domain], Date().timeIntervalSince(m.at) <= maxAge else { return nil }
