@@ -204,7 +204,13 @@ struct BenchFleet {
             let per = held > 0 ? String(format: "%.2f/domain over %d domains", Double(t.requests) / Double(held), held)
                                : String(format: "%.2f/domain over %d domains", Double(t.requests) / Double(domains), domains)
             var line = "bench-engine \(label) \(api): \(t.requests) requests (\(per)), \(t.throttled) throttled, \(t.faults) faults"
-            if let m = minimum[api] { line += "; minimum \(m.total) (\(m.detail))" }
+            if let m = minimum[api] {
+                let least = m.endpoints.values.reduce(0, +)
+                line += String(format: "; minimum %d (%@), ratio %.2f (goal <= 1.25)", least, m.detail,
+                               Double(t.requests) / Double(max(least, 1)))
+            } else {
+                line += "; no minimum computed"
+            }
             if limits, let floor = Self.floor(api: api, requests: t.requests) {
                 line += String(format: "; floor at the real limit %.0f s", floor)
             }
@@ -212,6 +218,13 @@ struct BenchFleet {
                 .map { "\($0.key)=\($0.value.requests)" + ($0.value.throttled > 0 ? "(\($0.value.throttled) throttled)" : "") }
                 .joined(separator: " ")
             print(line)
+            // Per endpoint against its share of the minimum (an endpoint the minimum does not need shows minimum 0).
+            guard let m = minimum[api] else { continue }
+            for e in Set(endpoints.keys).union(m.endpoints.keys).sorted() {
+                let n = endpoints[e]?.requests ?? 0, least = m.endpoints[e] ?? 0
+                let ratio = least > 0 ? String(format: "%.2f", Double(n) / Double(least)) : "-"
+                print("bench-engine \(label) \(api) endpoint \(e): \(n) requests, minimum \(least), ratio \(ratio)")
+            }
         }
         let t = Self.grandTotal(all)
         var summary = String(format: "bench-engine %@ total: %d domains, %@ after %d apply round(s), %.1f s wall, %d requests (%.2f/domain), %d throttled",
@@ -241,21 +254,85 @@ struct BenchFleet {
         }
     }
 
-    /// The fewest calls that could bootstrap the fleet from the first plan:
-    /// one listing and one zone read per domain, then Porkbun one call per
-    /// changed record, Namecheap one setHosts per changed domain (a
-    /// nameserver change is one call either way).
-    static func minimumCalls(_ plan: Plan, registrarOf: [String: String]) -> [String: (total: Int, detail: String)] {
-        var out: [String: (total: Int, detail: String)] = [:]
+    /// The fewest calls that could bootstrap the fleet from the first plan,
+    /// per API and endpoint (issue #13 §2):
+    /// - registrars: the listing pages, one zone read per domain, then
+    ///   Porkbun one call per changed record (`dns/create`, `dns/edit`,
+    ///   `dns/delete`), Namecheap one setHosts per changed domain — plus, on a
+    ///   domain whose Zoho domain the plan creates, the Zoho DKIM record, which
+    ///   only Zoho's verification unlocks (a record create at Porkbun, a second
+    ///   setHosts at Namecheap); a nameserver change is one call either way;
+    /// - Mailgun (per region): one domain listing, then per domain the
+    ///   writes the plan names (domain create, verify, credential and
+    ///   webhook creates, route creates after one route listing) and the one
+    ///   read of the domain, its credentials and its webhooks that tells the
+    ///   check the domain converged;
+    /// - Zoho: see below (the DKIM key's three PUTs are inherent once the
+    ///   domain is verified).
+    static func minimumCalls(_ plan: Plan, registrarOf: [String: String]) -> [String: (endpoints: [String: Int], detail: String)] {
+        var out: [String: (endpoints: [String: Int], detail: String)] = [:]
+        let zohoCreated = Set(plan.actions.filter { $0.operation == .create && $0.address.kind == .zohoDomain && $0.address.identity.isEmpty }
+            .map(\.address.domain))
         for api in Set(registrarOf.values).sorted() {
             let domains = Set(registrarOf.filter { $0.value == api }.keys)
             let changes = plan.actions.filter { $0.operation.isChange && domains.contains($0.address.domain) }
             let records = changes.filter { $0.address.kind == .dnsRecord }
             let ns = changes.filter { $0.address.kind == .nameservers }.count
-            let writes = api == "namecheap" ? Set(records.map(\.address.domain)).count : records.count
-            let listing = api == "namecheap" ? (domains.count + 99) / 100 : (domains.count + 999) / 1000
-            out[api] = (listing + domains.count + writes + ns,
-                        "\(listing) listing + \(domains.count) reads + \(writes) \(api == "namecheap" ? "setHosts" : "record writes") + \(ns) nameserver")
+            let zohoDKIM = domains.intersection(zohoCreated).count
+            var e: [String: Int] = [:]
+            if api == "namecheap" {
+                e["namecheap.domains.getlist"] = (domains.count + 99) / 100
+                e["namecheap.domains.dns.gethosts"] = domains.count
+                e["namecheap.domains.dns.sethosts"] = Set(records.map(\.address.domain)).count + zohoDKIM
+                if ns > 0 { e["namecheap.domains.dns.setdefault"] = ns }
+            } else {
+                e["domain/listAll"] = (domains.count + 999) / 1000
+                e["dns/retrieve"] = domains.count
+                e["dns/create"] = records.filter { $0.operation == .create }.count + zohoDKIM
+                e["dns/edit"] = records.filter { $0.operation == .update }.count
+                e["dns/delete"] = records.filter { $0.operation == .delete }.count
+                if ns > 0 { e["domain/updateNs"] = ns }
+            }
+            out[api] = (e.filter { $0.value > 0 }, "listing + \(domains.count) reads + the writes the first plan names + \(zohoDKIM) Zoho DKIM writes")
+        }
+        var mailgun: [String: [String: Int]] = [:]
+        for a in plan.actions where a.operation.isChange || a.operation == .verify {
+            guard case .string(let region)? = (a.after ?? a.before)?["region"],
+                  [.mailgunDomain, .mailgunCredential, .mailgunWebhook, .mailgunRoute].contains(a.address.kind) else { continue }
+            let api = "mailgun-\(region)"
+            var e = mailgun[api] ?? ["GET /v4/domains": 1]
+            switch (a.address.kind, a.operation) {
+            case (.mailgunDomain, .create):
+                e["POST /v4/domains", default: 0] += 1
+                for read in ["GET /v4/domains/:id", "GET /v3/domains/:id/credentials", "GET /v3/domains/:id/webhooks"] { e[read, default: 0] += 1 }
+            case (.mailgunDomain, .verify): e["PUT /v4/domains/:id/verify", default: 0] += 1
+            case (.mailgunCredential, .create): e["POST /v3/domains/:id/credentials", default: 0] += 1
+            case (.mailgunWebhook, .create): e["POST /v3/domains/:id/webhooks", default: 0] += 1
+            case (.mailgunRoute, .create): e["POST /v3/routes", default: 0] += 1; e["GET /v3/routes"] = 1
+            default: break
+            }
+            mailgun[api] = e
+        }
+        for (api, e) in mailgun { out[api] = (e, "1 listing + the writes the first plan names + 1 read each of domain, credentials, webhooks per created domain") }
+        // Zoho: one token, one domain and one user listing; per created domain the create,
+        // five PUTs (TXT verify, mail hosting, then the DKIM key's add, verify, make default)
+        // and one read; one POST per user (a mailbox: as many as the domain's SMTP credentials).
+        var zoho: [String: Int] = [:]
+        for a in plan.actions where a.operation == .create {
+            if a.address.kind == .zohoDomain && a.address.identity.isEmpty {
+                zoho["POST /api/organization/:id/domains", default: 0] += 1
+                zoho["PUT /api/organization/:id/domains/:id", default: 0] += 5
+                zoho["GET /api/organization/:id/domains/:id", default: 0] += 1
+            } else if a.address.kind == .mailgunCredential && zohoCreated.contains(a.address.domain) {
+                // Users are planned once Zoho verified the domain: one per mailbox, as the credentials.
+                zoho["POST /api/organization/:id/accounts", default: 0] += 1
+            }
+        }
+        if !zoho.isEmpty {
+            zoho["POST /oauth/v2/token"] = 1
+            zoho["GET /api/organization/:id/domains"] = 1
+            zoho["GET /api/organization/:id/accounts"] = 1
+            out["zoho"] = (zoho, "token + 2 listings + per created domain 1 create, 5 PUTs, 1 read + 1 POST per user")
         }
         return out
     }

@@ -16,6 +16,15 @@ public struct PorkbunProvider: RegistrarDNSProvider {
 
     /// How often a create whose outcome is unknown is re-read and retried.
     public var createAttempts = 4
+    /// How long rows this process read or wrote stand in for the `retrieve`
+    /// a change set starts with (issue #13 §2: one zone read per domain per
+    /// apply). Safe for per-record writes: only rows matched to the change
+    /// set are touched, by id — a row added since is never lost, a stale id
+    /// fails (`Invalid record ID`) or is gone already, and an unknown create
+    /// still re-reads. 0 reads every time.
+    public var rememberFor: TimeInterval = 120
+    private let memory = PorkbunRowMemory()
+    private let locks = KeyedLock()
 
     public init(client: PorkbunClient) { self.client = client }
 
@@ -42,7 +51,9 @@ public struct PorkbunProvider: RegistrarDNSProvider {
     }
 
     public func zone(_ domain: String) async throws(ProviderError) -> ObservedZone {
+        let started = Date()
         let rows = try await client.retrieve(domain)
+        await memory.remember(domain, rows, readSince: started)
         return observed(domain, rows, forwards: try await forwards(domain, rows: rows))
     }
 
@@ -68,14 +79,32 @@ public struct PorkbunProvider: RegistrarDNSProvider {
     }
 
     /// Deletes, then edits, then creates (so a CNAME can replace other rows at a
-    /// name). Every step checks the freshly read zone first, so running the
-    /// same change set again converges instead of duplicating.
+    /// name). Every step checks the zone's rows first (read now, or this
+    /// process's own picture of them, `rememberFor`), so running the same
+    /// change set again converges instead of duplicating. Returns the rows as
+    /// written — what a `retrieve` now returns — without reading them again
+    /// (a change of web forwards does read again).
     public func apply(_ changes: RecordChangeSet) async throws(ProviderError) -> ObservedZone {
         let domain = changes.domain
         for r in changes.create + changes.update.map(\.to) where !capabilities.supports(r, zone: domain) {
             throw client.http.error(.unsupported, "apply", domain, nil, "Porkbun cannot manage \(r.type.rawValue) at \(r.name)")
         }
-        var rows = try await client.retrieve(domain)
+        let memory = self.memory
+        let result: Result<ObservedZone, ProviderError> = await locks.withLock(domain) { () async -> Result<ObservedZone, ProviderError> in
+            do throws(ProviderError) { return .success(try await write(changes)) } catch {
+                // Whatever happened, the picture may be wrong now: read next time.
+                await memory.forget(domain)
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private func write(_ changes: RecordChangeSet) async throws(ProviderError) -> ObservedZone {
+        let domain = changes.domain
+        var rows: [PorkbunWire.Record]
+        if rememberFor > 0, let known = await memory.recall(domain, maxAge: rememberFor) { rows = known }
+        else { rows = try await client.retrieve(domain) }
 
         func rowsMatching(_ key: RecordKey) -> [PorkbunWire.Record] {
             rows.filter { if case .managed(let r) = PorkbunRecordMapping.map($0, zone: domain) { return r.key == key }; return false }
@@ -109,7 +138,10 @@ public struct PorkbunProvider: RegistrarDNSProvider {
                capabilities.comparableTTL(r.ttl) == capabilities.comparableTTL(u.to.ttl) {
                 // Already in the desired state: an edit would be a no-op error (A2). A leftover
                 // source row (a previous run died between steps) still goes.
-                for row in source { try await deleteGone(domain, row.id.value ?? "") }
+                for row in source {
+                    try await deleteGone(domain, row.id.value ?? "")
+                    rows.removeAll { $0.id == row.id }
+                }
                 continue
             }
             if let row = target.first ?? source.first, let id = row.id.value {
@@ -132,8 +164,14 @@ public struct PorkbunProvider: RegistrarDNSProvider {
         for r in changes.create where rowsMatching(r.key).isEmpty {
             try await createOnce(domain, r, known: &rows)
         }
-        if !changes.forwardHosts.isEmpty { try await applyForwards(changes) }
-        return try await zone(domain)
+        if !changes.forwardHosts.isEmpty {
+            // A forward brings rows of Porkbun's own (its ALIAS/CNAME, A2) that no
+            // local picture knows: read the zone as it is now.
+            try await applyForwards(changes)
+            return try await zone(domain)
+        }
+        await memory.remember(domain, rows)
+        return observed(domain, rows, forwards: try await forwards(domain, rows: rows))
     }
 
     /// After the records (a parking ALIAS at the name goes first). No edit
@@ -226,5 +264,22 @@ public struct PorkbunProvider: RegistrarDNSProvider {
             }
         }
         throw lastError ?? client.http.error(.transient, "dns/create", domain, nil, "create did not complete")
+    }
+}
+
+/// Each zone's rows as this process last read or wrote them, with when.
+actor PorkbunRowMemory {
+    private var rows: [String: (rows: [PorkbunWire.Record], at: Date)] = [:]
+
+    func remember(_ domain: String, _ r: [PorkbunWire.Record]) { rows[domain] = (r, Date()) }
+    /// A read that overlapped a write of ours must not replace its picture.
+    func remember(_ domain: String, _ r: [PorkbunWire.Record], readSince started: Date) {
+        if let m = rows[domain], m.at >= started { return }
+        rows[domain] = (r, started)
+    }
+    func forget(_ domain: String) { rows[domain] = nil }
+    func recall(_ domain: String, maxAge: TimeInterval) -> [PorkbunWire.Record]? {
+        guard let m = rows[domain], Date().timeIntervalSince(m.at) <= maxAge else { return nil }
+        return m.rows
     }
 }

@@ -33,22 +33,23 @@ public struct FleetApplier: Sendable {
 
     public var redactor: Redactor { Redactor(secrets: planner.providers.secretValues) }
 
-    /// Routes each resource kind to its provider family's driver.
-    public var driver: RoutingDriver {
+    /// Routes each resource kind to its provider family's driver; written
+    /// zones go into `applied` (see `AppliedZones`).
+    public func driver(applied: AppliedZones? = nil) -> RoutingDriver {
         let accountOf = Dictionary(planner.desired.domains.map { ($0.name, $0.registration.account) },
                                    uniquingKeysWith: { a, _ in a })
         let registrars = planner.providers.registrars
         let zone: @Sendable (String) -> (any RegistrarDNSProvider)? = { d in accountOf[d].flatMap { registrars[$0] } }
         var routes = planner.providers.mail.drivers(secret: planner.providers.secret)
-        routes[.dnsRecord] = RegistrarZoneDriver { zone($0) }
+        routes[.dnsRecord] = RegistrarZoneDriver(applied: applied) { zone($0) }
         routes[.webForward] = routes[.dnsRecord]
         routes[.nameservers] = RegistrarDelegationDriver { zone($0) }
         routes[.registrarDomain] = RegistrarRenewalDriver { zone($0) }
         return RoutingDriver(routes)
     }
 
-    var executor: ApplyExecutor {
-        ApplyExecutor(store: planner.store, driver: driver, concurrency: concurrency, holder: "reconcile apply",
+    func executor(_ applied: AppliedZones?) -> ApplyExecutor {
+        ApplyExecutor(store: planner.store, driver: driver(applied: applied), concurrency: concurrency, holder: "reconcile apply",
                       redact: redactor.scrub, progress: progress, lane: lanes)
     }
 
@@ -67,6 +68,16 @@ public struct FleetApplier: Sendable {
             case .registrarDomain, .nameservers, .zone, .dnsRecord, .webForward: return a.registrar
             }
         }
+    }
+
+    /// One apply of `plan`; afterwards the cache forgets what it made stale,
+    /// except the zones it stored as written.
+    func run(_ plan: Plan) async throws -> ApplySummary {
+        let cache = ObservationCache(planner.store)
+        let applied = AppliedZones(cache: cache)
+        let summary = try await executor(applied).apply(plan)
+        try await cache.forget(after: plan, keeping: await applied.kept)
+        return summary
     }
 
     /// Holds the apply lock around `body`.
@@ -90,9 +101,7 @@ public struct FleetApplier: Sendable {
         try plan.checkFresh(against: now.fingerprint(for: plan))
         try plan.checkSafety(safety)
         log("applying \(plan.counts.sentence)")
-        let summary = try await executor.apply(plan)
-        try await ObservationCache(planner.store).forget(after: plan)
-        return summary
+        return try await run(plan)
     }
 
     /// Plans, asks `approve` (the terminal prompt, or `--auto-approve`), and
@@ -106,22 +115,21 @@ public struct FleetApplier: Sendable {
         if !first.hasChanges { return .nothingToDo(first) }
         try first.checkSafety(safety)
         guard try await approve(first) else { return .declined(first) }
-        let executor = self.executor, planner = self.planner, safety = self.safety, log = self.log
+        let applier = self, planner = self.planner, safety = self.safety, log = self.log
         let firstBox = OnceBox(first)
         let loop = ConvergeLoop(maxWait: maxWait, pause: pause)
         let result = try await loop.run(
             plan: {
                 if let p = await firstBox.take() { return p }
-                // Later rounds read fresh what the last round touched (the cache was invalidated).
+                // Later rounds read fresh what the last round touched (the cache was
+                // invalidated), except the zones it wrote and stored as written.
                 let p = try await planner.plan(scope: scope, refresh: .none).plan
                 try p.checkSafety(safety)
                 return p
             },
             apply: { p in
                 log("applying \(p.counts.sentence)")
-                let s = try await executor.apply(p)
-                try await ObservationCache(planner.store).forget(after: p)
-                return s
+                return try await applier.run(p)
             })
         return .ran(first, result)
     }

@@ -4,10 +4,13 @@ import Providers
 
 /// Mailgun actions: domains (create, delete, verify), SMTP credentials,
 /// webhooks and routes. The client comes from the action's `account`
-/// attribute. Every create first reads, so re-running a step whose outcome
-/// was lost never duplicates (routes are not idempotent at Mailgun, §1.13);
-/// a write that may have happened surfaces as `OutcomeUnknown` for the
-/// executor to re-read with `probe`.
+/// attribute. A route create first reads, so re-running a step whose
+/// outcome was lost never duplicates (routes are not idempotent at Mailgun,
+/// §1.13). Domains, credentials and webhooks are written straight from what
+/// the plan observed (issue #13 §2: no read per write); Mailgun refuses a
+/// second domain, credential or webhook of the same name, and only such a
+/// refusal or an unknown outcome costs a read. A write that may have happened
+/// surfaces as `OutcomeUnknown` for the executor to re-read with `probe`.
 public struct MailgunDriver: PerActionDriver {
     public var clients: [String: MailgunClient]
     /// Resolves an `env:NAME` reference's NAME; values never leave this driver.
@@ -25,9 +28,8 @@ public struct MailgunDriver: PerActionDriver {
         case (_, .wait):
             return .pending(a.note ?? "waiting")
         case (.mailgunDomain, .create):
-            if let existing = try await MailOutcome.map({ try await Self.domain(d, client) }) {
-                return .done(outputs: Self.outputs(existing, a))
-            }
+            // No read first: the plan saw no such domain, and a create Mailgun
+            // refuses ("already taken") is read below.
             let spec = MailgunDomainSpec(name: d, dkimKeySize: a.after?[MailState.dkimKeySize].flatMap(Self.int) ?? 2048,
                                          dkimSelector: Self.string(a.after?[MailState.dkimSelector]),
                                          webPrefix: Self.string(a.after?[MailState.webPrefix]))
@@ -54,11 +56,8 @@ public struct MailgunDriver: PerActionDriver {
             let login = a.address.identity
             let password = try self.password(for: login, a)
             do {
-                let existing = try await MailOutcome.map { try await client.listCredentials(d) }
-                if existing.contains(where: { $0.login.lowercased() == login }) {
-                    try await MailOutcome.map { try await client.changePassword(d, login: login, password: password) }
-                } else {
-                    try await MailOutcome.map { try await client.createCredential(d, login: login, password: password) }
+                try await MailOutcome.map {
+                    try await Self.writeCredential(d, login: login, password: password, exists: a.before != nil, client)
                 }
             } catch let e as OutcomeUnknown {
                 throw OutcomeUnknown(Self.redact(e.description, password))
@@ -73,7 +72,7 @@ public struct MailgunDriver: PerActionDriver {
             return .done(outputs: [:])
         case (.mailgunWebhook, .create), (.mailgunWebhook, .update):
             let (type, urls) = try Self.webhook(a)
-            try await MailOutcome.map { try await client.ensureWebhook(d, type: type, urls: urls) }
+            try await MailOutcome.map { try await Self.writeWebhook(d, type: type, urls: urls, configured: a.before != nil, client) }
             return .done(outputs: [:])
         case (.mailgunWebhook, .delete):
             let (type, _) = try Self.webhook(a)
@@ -142,6 +141,41 @@ public struct MailgunDriver: PerActionDriver {
     }
 
     // MARK: helpers
+
+    /// Creates the login when the plan saw none, else sets its password. A
+    /// refused create (the login appeared since the plan) or one whose
+    /// outcome is unknown is re-read: present means set the password
+    /// (idempotent), absent means the error stands.
+    static func writeCredential(_ d: String, login: String, password: String, exists: Bool,
+                                _ client: MailgunClient) async throws(ProviderError) {
+        if exists {
+            do throws(ProviderError) { try await client.changePassword(d, login: login, password: password); return }
+            catch where error.kind == .notFound { /* deleted since the plan: create it */ }
+        }
+        do throws(ProviderError) {
+            try await client.createCredential(d, login: login, password: password)
+        } catch where error.kind == .outcomeUnknown || error.kind == .invalidRequest {
+            guard try await client.listCredentials(d).contains(where: { $0.login.lowercased() == login }) else { throw error }
+            try await client.changePassword(d, login: login, password: password)
+        }
+    }
+
+    /// POST when the plan saw the type unconfigured, PUT when configured (§1.9:
+    /// a v3 POST on an existing type is unverified, so it is never relied on).
+    /// As with credentials, only a refused or unknown create is re-read.
+    static func writeWebhook(_ d: String, type: MailgunWebhookType, urls: [String], configured: Bool,
+                             _ client: MailgunClient) async throws(ProviderError) {
+        if configured {
+            do throws(ProviderError) { _ = try await client.updateWebhook(d, type: type, urls: urls); return }
+            catch where error.kind == .notFound { /* deleted since the plan: create it */ }
+        }
+        do throws(ProviderError) {
+            _ = try await client.createWebhook(d, type: type, urls: urls)
+        } catch where error.kind == .outcomeUnknown || error.kind == .invalidRequest {
+            guard let now = try await client.listWebhooks(d)[type.rawValue] else { throw error }
+            if now != urls { _ = try await client.updateWebhook(d, type: type, urls: urls) }
+        }
+    }
 
     func client(_ a: PlanAction) throws -> MailgunClient {
         let state = a.after ?? a.before

@@ -36,8 +36,13 @@ public struct CachedReader: Sendable {
             return Reading(value: value, hash: cached.hash, observedAt: cached.observedAt, fromCache: true)
         }
         let value = try await fetch()
+        return try await store(address, value, hash: try hash(value))
+    }
+
+    /// Saves `value` as observed now (a read, or a write's own answer that
+    /// is exactly what a read would return), as `read` saves it.
+    public func store<Value: Codable & Sendable>(_ address: ResourceAddress, _ value: Value, hash h: String) async throws -> Reading<Value> {
         let at = now()
-        let h = try hash(value)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try await cache.save([Observation(address: address.description, domain: address.domain, kind: address.kind.rawValue,

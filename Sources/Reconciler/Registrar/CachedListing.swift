@@ -36,9 +36,10 @@ extension ObservationCache {
     /// Forgets what an apply of `plan` made stale, so the next plan reads it:
     /// the resources it touched, and the account listings when it changed
     /// what they show (delegation, auto-renew).
-    func forget(after plan: Plan) async throws {
+    /// `keeping`: zones the apply stored as written (`AppliedZones.kept`).
+    func forget(after plan: Plan, keeping: Set<String> = []) async throws {
         let touched = plan.touchedResources
-        try await invalidate(touched.map(\.description))
+        try await invalidate(touched.map(\.description).filter { !keeping.contains($0) })
         if touched.contains(where: { $0.kind == .registrarDomain || $0.kind == .nameservers }) {
             try await invalidate(kind: CachedListing.kind)
         }

@@ -84,20 +84,32 @@ extension PlanBuilder {
 /// Record and web-forward actions → a registrar's `DNSZoneProvider.apply(RecordChangeSet)`.
 /// One step (one action, or a whole-zone batch) is one change set; the
 /// provider re-reads the zone first and never duplicates, so re-running a
-/// step after an unknown outcome converges.
+/// step after an unknown outcome converges. With `applied`, the zone the
+/// provider returns after the write goes into the observation cache.
 public struct RegistrarZoneDriver: ResourceDriver {
     public let provider: @Sendable (String) -> (any DNSZoneProvider)?
+    public let applied: AppliedZones?
 
-    public init(provider: @escaping @Sendable (String) -> (any DNSZoneProvider)?) { self.provider = provider }
+    public init(applied: AppliedZones? = nil, provider: @escaping @Sendable (String) -> (any DNSZoneProvider)?) {
+        self.provider = provider
+        self.applied = applied
+    }
 
     public func perform(_ step: ExecutionStep) async throws -> StepResult {
         let domain = step.actions[0].address.domain
         guard let p = provider(domain) else { throw DriverError.noProvider(domain) }
+        let zone: ObservedZone
+        await applied?.begin(domain)
         do {
-            _ = try await p.apply(try Self.changeSet(step.actions, domain: domain))
+            zone = try await p.apply(try Self.changeSet(step.actions, domain: domain))
         } catch let e as ProviderError where e.kind == .outcomeUnknown {
+            await applied?.failed(domain)
             throw OutcomeUnknown(e.description)
+        } catch {
+            await applied?.failed(domain)
+            throw error
         }
+        await applied?.wrote(zone)
         return .done(outputs: [:])
     }
 

@@ -4,7 +4,9 @@ import Providers
 /// Zoho actions: the domain (create, TXT verify + mail hosting, delete),
 /// its DKIM key (`<domain>/zohoDomain/dkim:<selector>`: create, verify +
 /// make default) and users. The client comes from the action's `account`.
-/// Creates read first, so a repeated step never duplicates.
+/// Creates do not read first: the plan saw the resource absent, Zoho refuses
+/// a second domain, key or user of the same name (that refusal is read), and
+/// an unknown outcome is re-read by `probe` — a repeated step never duplicates.
 public struct ZohoDriver: PerActionDriver {
     public var clients: [String: ZohoClient]
     /// Resolves an `env:NAME` reference's NAME (a user's initial password is
@@ -24,7 +26,8 @@ public struct ZohoDriver: PerActionDriver {
         case (_, .wait, _):
             return .pending(a.note ?? "waiting")
         case (.zohoDomain, .create, nil):
-            if let existing = try await Self.domain(d, client) { return .done(outputs: Self.outputs(existing, client)) }
+            // No read first (issue #13 §2): the plan saw no such domain; a create Zoho
+            // refuses (held already) is read below, an unknown outcome by `probe`.
             do {
                 let added = try await MailOutcome.map { try await client.addDomain(d) }
                 return .done(outputs: Self.outputs(added, client))
@@ -52,7 +55,16 @@ public struct ZohoDriver: PerActionDriver {
             }
             return .done(outputs: [:])
         case (.zohoDomain, .create, let selector?):
-            let key = try await MailOutcome.map { try await client.ensureDKIM(d, selector: selector) }
+            // No read first: the plan saw no key at this selector. A refused add
+            // ("Selector already exists") or one whose outcome is unknown is read.
+            let key = try await MailOutcome.map { () async throws(ProviderError) -> ZohoDKIM in
+                do throws(ProviderError) {
+                    return try await client.addDKIM(d, selector: selector)
+                } catch where error.kind == .outcomeUnknown || error.kind == .invalidRequest {
+                    guard let k = try await client.dkimKeys(d).first(where: { $0.selector == selector }) else { throw error }
+                    return k
+                }
+            }
             guard let pub = key.publicKey else { throw MailDriverError("Zoho returned no public key for selector \(selector)") }
             return .done(outputs: [MailOutput.dkimValue: pub])
         case (.zohoDomain, .verify, let selector?):
