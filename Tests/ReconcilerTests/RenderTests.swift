@@ -94,6 +94,8 @@ func golden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #
                               fingerprint: Fixtures.fingerprint())
         #expect(MarkdownRenderer().render(scoped)
                 == "## reconcile plan\n\n**No changes** in the domains read.\n\n1 domain not read (outside this plan's scope).\n")
+        #expect(TextRenderer().render(scoped)
+                == "Not read (outside this plan's scope: --domain, --group or --changed-since): 1 domain.\nNo changes in the domains read.\n")
     }
 
     @Test func markdownStaysUnderTheCommentLimitForHugeFleets() throws {

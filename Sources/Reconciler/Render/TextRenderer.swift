@@ -67,6 +67,9 @@ public struct TextRenderer: Sendable {
         } else if !plan.isComplete {
             let note = "No changes in the domains read, but the plan is incomplete: \(plural(plan.unreadCount, "domain")) not read."
             out.append(note + (blocked > 0 ? " \(blocked) blocked." : ""))
+        } else if !notRead.isEmpty {
+            // A scoped plan read part of the fleet: it cannot speak for the rest.
+            out.append("No changes in the domains read." + (blocked > 0 ? " \(blocked) blocked." : ""))
         } else {
             out.append("No changes. The fleet matches the inventory." + (blocked > 0 ? " \(blocked) blocked." : ""))
         }
