@@ -52,9 +52,9 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        // SQLite state: migrations, observation cache, journal, outbox, send log, events.
+        // The state (SQLite file or PostgreSQL): migrations, observation cache, journal, outbox, send log, events.
         .target(name: "Store", dependencies: [
-            "DNSRecords",
+            "DNSRecords", "CLibPQ",
             .product(name: "GRDB", package: "GRDB.swift"),
             // The C API for enqueue's per-row statements (SQLiteRowWriter).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -93,6 +93,8 @@ let package = Package(
         ]),
         // Asks nameservers directly through c-ares: the fleet as the internet sees it.
         .target(name: "Resolver", dependencies: ["DNSRecords", "CAres"]),
+        // libpq: the PostgreSQL state (issue #15). Blocking calls like GRDB's, behind the same synchronous seams.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CAres", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
         // The fleet as the internet sees it: `check` (DNS against the declared zones, web forwards over HTTP), blocklists, Mailgun's verdict.
         .target(name: "Watch", dependencies: ["CCurl", "DNSRecords", "Inventory", "Reconciler", "Resolver", "Store", "Providers",
@@ -105,7 +107,7 @@ let package = Package(
         ]),
 
         // Shared by the test targets: the one locator of the built binary.
-        .target(name: "TestSupport", dependencies: ["Sandbox", "Providers"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Sandbox", "Providers", "Store"], path: "Tests/TestSupport"),
         .testTarget(name: "DNSRecordsTests", dependencies: ["DNSRecords"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
                     resources: [.copy("Fixtures")]),
@@ -117,7 +119,7 @@ let package = Package(
             "Sandbox", "Providers", "DNSRecords",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "DNSRecords", "TestSupport"]),
         .testTarget(name: "WatchTests", dependencies: [
             "Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "Store", "Providers", "Sandbox", "TestSupport",

@@ -7,8 +7,47 @@ import GRDB
 /// the order of `StateStore.migrationSets`, so a new concern adds one entry
 /// there and never edits another concern's tables.
 public struct StateStore: Sendable {
-    public let pool: DatabasePool
+    /// The database behind the state. Each concern's store switches on it
+    /// (the SQLite and PostgreSQL statements of one operation side by side),
+    /// except the sender's, which has a type per backend.
+    public enum Backend: Sendable {
+        case sqlite(DatabasePool)
+        case postgres(PostgresDatabase)
+    }
+
+    public let backend: Backend
+    /// The file path, or the PostgreSQL URL without secrets: for messages.
     public let path: String
+    public var location: StateLocation {
+        switch backend {
+        case .sqlite: return .file(path)
+        case .postgres(let db): return .postgres(db.url)
+        }
+    }
+
+    /// Transitional: the SQLite pool of code not yet backend-neutral.
+    public var pool: DatabasePool {
+        guard case .sqlite(let pool) = backend else {
+            preconditionFailure("a SQLite-only code path was reached with the PostgreSQL state \(path)")
+        }
+        return pool
+    }
+
+    /// Opens (and migrates) the state at `location`.
+    public init(location: StateLocation, warn: (String) -> Void = PrivateFiles.printWarning) throws {
+        switch location {
+        case .file(let path): try self.init(path: path, warn: warn)
+        case .postgres(let url): try self.init(postgres: url)
+        }
+    }
+
+    /// Connects to the database and brings its schema up to date.
+    public init(postgres url: PostgresURL, maxConnections: Int = 4) throws {
+        let db = try PostgresDatabase(url: url, maxConnections: maxConnections)
+        try PostgresMigrator(migrations: StateStore.postgresMigrations).migrate(db)
+        self.backend = .postgres(db)
+        self.path = url.redacted
+    }
 
     /// Opens (creating directories and the file if needed) and migrates.
     /// The file holds every recipient's address and CSV columns: it is
@@ -33,7 +72,8 @@ public struct StateStore: Sendable {
                     try StateStore.refuseNewerSchema(db, migrator: migrator, path: path)
                 }
             }
-            self.pool = try DatabasePool(path: path, configuration: config)
+            let pool = try DatabasePool(path: path, configuration: config)
+            self.backend = .sqlite(pool)
             self.path = path
             try migrator.migrate(pool)
         } catch let e as DatabaseError {
@@ -60,6 +100,14 @@ public struct StateStore: Sendable {
     static var migrationSets: [any StoreMigrations.Type] {
         [SendingMigrations.self, ReconcileMigrations.self, ReplyMigrations.self, AlertMigrations.self,
          WatchMigrations.self]
+    }
+
+    /// The same schema on PostgreSQL, same identifiers, plus what only a
+    /// shared state needs (the rate ledger).
+    static var postgresMigrations: [PostgresMigration] {
+        let sets: [any PostgresStoreMigrations.Type] = [SendingMigrations.self, ReconcileMigrations.self, ReplyMigrations.self,
+                                                        AlertMigrations.self, WatchMigrations.self, SharedMigrations.self]
+        return sets.flatMap { $0.postgresMigrations }
     }
 }
 
