@@ -66,6 +66,9 @@ def main():
     p.add_argument("--no-starttls", action="store_true")
     p.add_argument("--parse", action="store_true")
     p.add_argument("--any-login", action="store_true")
+    # Seconds each DATA takes before its answer, as a remote relay's queue write
+    # does: lets a test make sending, not the limits, the bottleneck.
+    p.add_argument("--delay", type=float, default=0.0)
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     if not os.path.exists(a.cert):
@@ -90,6 +93,8 @@ def main():
             local = rcpt.split("@")[0].lower()
             if local.startswith("reject"):
                 return "554 5.7.1 Message rejected as spam"
+            if a.delay > 0:
+                await asyncio.sleep(a.delay)
             counter["n"] += 1
             name = "%06d.eml" % counter["n"]
             with open(os.path.join(a.dir, name), "wb") as f:

@@ -13,7 +13,9 @@ public final class SMTPTestServer: @unchecked Sendable {
 
     /// `parse`: the server also writes what Python's `email` parser reads from each message (`parsed()`).
     /// `anyLogin`: every AUTH login is accepted (mailboxes with derived passwords, as `send --inventory` logs in).
-    public init(noStartTLS: Bool = false, parse: Bool = false, user: String = "user", password: String = "pass", anyLogin: Bool = false) throws {
+    /// `delay`: seconds the server waits before answering each DATA (a slow relay).
+    public init(noStartTLS: Bool = false, parse: Bool = false, user: String = "user", password: String = "pass", anyLogin: Bool = false,
+                delay: Double = 0) throws {
         dir = try serverDirectory("smtp")
         inbox = dir.appendingPathComponent("inbox")
         // Trusted by the client through CURLOPT_CAINFO.
@@ -25,6 +27,7 @@ public final class SMTPTestServer: @unchecked Sendable {
         process.arguments = [ReconcileBinary.repositoryRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
                              "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
             + (noStartTLS ? ["--no-starttls"] : []) + (parse ? ["--parse"] : []) + (anyLogin ? ["--any-login"] : [])
+            + (delay > 0 ? ["--delay", "\(delay)"] : [])
         port = try runAnnouncingPort(process)
     }
 
