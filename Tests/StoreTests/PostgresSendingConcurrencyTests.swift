@@ -10,7 +10,7 @@ import TestSupport
 /// stored finds no limit broken.
 @Suite struct PostgresSendingConcurrencyTests {
     static let t0 = SendingStoreContractTests.t0
-    static let limits = ReservationLimits(mailboxDailyCap: 4, groupHourlyCap: 10)
+    static let limits = ReservationLimits(mailboxDailyCap: 8, groupHourlyCap: 20)
     static let mailboxes = ["a@acme-mail.com", "b@acme-mail.com", "c@acme-mail.com"]
     /// A worker's next reservation is allowed this long after its last one, of the mailbox and of the group.
     static let interval = 0.5, pause = 0.2
@@ -21,19 +21,20 @@ import TestSupport
     @Test func fourWorkersNeverReserveAMessageTwiceNorBreakALimit() async throws {
         let url = try PostgresServer.freshDatabase()
         let setup = try StateStore(postgres: url).sendingStore()
-        let people = (0..<40).map { Enrollment(email: "p\($0)@example.net", timeZone: nil, variables: [:]) }
+        let people = (0..<60).map { Enrollment(email: "p\($0)@example.net", timeZone: nil, variables: [:]) }
         _ = try setup.enqueue(campaign: SendingStoreContractTests.campaign(steps: 1), recipients: people, now: Self.t0)
 
+        let start = StartLine(runners: 4)
         let tallies = try await withThrowingTaskGroup(of: Tally.self) { group in
             for w in 0..<4 {
-                group.addTask { try await offPool { try Self.work(url: url, worker: w) } }
+                group.addTask { try await offPool { try Self.work(url: url, worker: w, start: start) } }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
 
         let store = try StateStore(postgres: url).sendingStore()
         let reservations = try store.allReservations()
-        // The group's hourly cap binds first (3 mailboxes × 4 > 10), and the workers stop only when it refuses.
+        // The group's hourly cap binds first (3 mailboxes × 8 > 20), and the workers stop only when it refuses.
         #expect(reservations.count == Self.limits.groupHourlyCap)
         #expect(Set(reservations.map(\.messageRow)).count == reservations.count, "a message was reserved twice")
         #expect(tallies.map(\.reserved).reduce(0, +) == reservations.count)
@@ -59,8 +60,9 @@ import TestSupport
 
     /// One worker: its own store, its own clock, reserving what is pending
     /// until the group's hourly cap refuses it.
-    static func work(url: PostgresURL, worker: Int) throws -> Tally {
+    static func work(url: PostgresURL, worker: Int, start: StartLine) throws -> Tally {
         let store = try StateStore(postgres: url, maxConnections: 2).sendingStore()
+        start.wait()
         var tally = Tally()
         var clock = t0
         var next = worker
@@ -89,5 +91,20 @@ import TestSupport
         }
         Issue.record("worker \(worker) never reached the hourly cap")
         return tally
+    }
+}
+
+/// Lets the workers go together once all have connected, so they race from the first message.
+final class StartLine: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: Int
+
+    init(runners: Int) { waiting = runners }
+
+    func wait() {
+        condition.lock(); defer { condition.unlock() }
+        waiting -= 1
+        if waiting == 0 { condition.broadcast(); return }
+        while waiting > 0 { condition.wait() }
     }
 }
