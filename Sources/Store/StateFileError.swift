@@ -97,3 +97,32 @@ public enum StateFile {
         }
     }
 }
+
+extension StateFile {
+    /// `openSending(path:access:)` for either backend. On PostgreSQL,
+    /// `existing` and `readOnly` refuse a database that holds no reconcile
+    /// state yet (naming it by its redacted URL) instead of creating the
+    /// schema; `readOnly` also leaves an older schema as it is and refuses it.
+    public static func openSending(location: StateLocation, access: Access) throws -> any SendingStore {
+        switch location {
+        case .file(let path):
+            return try openSending(path: path, access: access)
+        case .postgres(let url):
+            guard access != .create else { return PostgresSendingStore(try StateStore(postgres: url)) }
+            let db = try PostgresDatabase(url: url)
+            let applied: [String]? = try db.transaction { c in
+                guard try c.scalar("SELECT to_regclass($1) IS NOT NULL", [PostgresMigrator.table]) == "t" else { return nil }
+                return try PostgresMigrator.applied(c)
+            }
+            let known = StateStore.postgresMigrations.map(\.identifier)
+            guard let applied, applied.contains(where: { $0.hasPrefix("sending.") }) else {
+                throw StateFileError.missing(path: url.redacted)
+            }
+            let unknown = Set(applied).subtracting(known)
+            if !unknown.isEmpty { throw StateFileError.newerSchema(path: url.redacted, migrations: unknown.sorted()) }
+            guard access == .readOnly else { return PostgresSendingStore(try StateStore(postgres: url)) }
+            if !Set(known).isSubset(of: Set(applied)) { throw StateFileError.olderSchema(path: url.redacted) }
+            return PostgresSendingStore(database: db)
+        }
+    }
+}

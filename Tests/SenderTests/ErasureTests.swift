@@ -1,11 +1,12 @@
 import Foundation
 import Store
 import Testing
+import TestSupport
 
-/// `forget` on both stores: the address leaves every table, the suppression
+/// `forget` on every store: the address leaves every table, the suppression
 /// stays as its hash, and the at-most-once and suppression rules hold.
 @Suite struct ErasureTests {
-    enum Backend: String, CaseIterable, Sendable { case memory, sqlite }
+    enum Backend: String, CaseIterable, Sendable { case memory, sqlite, postgres }
 
     func make(_ b: Backend) throws -> (any SendingStore, URL?) {
         switch b {
@@ -13,6 +14,8 @@ import Testing
         case .sqlite:
             let (s, dir) = try makeSQLiteStore()
             return (s, dir)
+        case .postgres:
+            return (try StateStore(postgres: try PostgresServer.freshDatabase()).sendingStore(), nil)
         }
     }
 

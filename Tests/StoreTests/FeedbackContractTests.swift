@@ -39,11 +39,12 @@ import Testing
         }
     }
 
-    /// Group commit on SQLite: one transaction for the batch, a savepoint per
+    /// Group commit on SQLite and PostgreSQL: one transaction for the batch, a savepoint per
     /// submission — the one whose judgement fails is undone alone, the others
     /// commit with their effects, and the judge saw each bounce already counted.
-    @Test func aBatchCommitsTogetherAndAFailingSubmissionIsUndoneAlone() throws {
-        try C.withStore(.sqlite) { store in
+    @Test(arguments: [C.Backend.sqlite, .postgres])
+    func aBatchCommitsTogetherAndAFailingSubmissionIsUndoneAlone(_ backend: C.Backend) throws {
+        try C.withStore(backend) { store in
             _ = try store.enqueue(campaign: C.campaign(steps: 1), recipients: C.people("ann@example.net", "bob@example.net", "cy@example.net"), now: t0)
             for m in try store.pendingMessages() { try C.send(store, m, at: t0, outcome: C.accepted) }
             let sent = try store.messages(state: nil).sorted { $0.email < $1.email }

@@ -1,13 +1,15 @@
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 /// The rules every `SendingStore` keeps (suppression, follow-ups, recovery,
 /// limiter state), run against both backends: the in-memory store the
-/// simulator uses and the SQLite store the daemon uses, on a real file.
+/// simulator uses, the SQLite store the daemon uses, on a real file, and
+/// the PostgreSQL store several senders share, on a real server.
 @Suite struct SendingStoreContractTests {
     enum Backend: String, CaseIterable, CustomStringConvertible {
-        case memory, sqlite
+        case memory, sqlite, postgres
         var description: String { rawValue }
     }
 
@@ -21,6 +23,9 @@ import Testing
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
             return try body(SQLiteSendingStore(try StateStore(path: dir.appendingPathComponent("state.sqlite").path)))
+        case .postgres:
+            // A new database of the test process's private cluster; `sendingStore()` picks the backend's store.
+            return try body(StateStore(postgres: try PostgresServer.freshDatabase()).sendingStore())
         }
     }
 

@@ -53,13 +53,13 @@ public struct SendLog: Sendable {
 /// Tails the store's events into the send log, from those recorded after
 /// it started (whoever recorded them: the sender, webhooks, an operator).
 public struct SendEventTail: Service {
-    public let store: SQLiteSendingStore
+    public let store: any SendingStore
     public let log: SendLog
     public var interval: Double
     /// Log the events after this id; nil: those recorded after the tail starts.
     public var afterID: Int64?
 
-    public init(store: SQLiteSendingStore, log: SendLog, interval: Double = 1, afterID: Int64? = nil) {
+    public init(store: any SendingStore, log: SendLog, interval: Double = 1, afterID: Int64? = nil) {
         self.store = store; self.log = log; self.interval = interval; self.afterID = afterID
     }
 

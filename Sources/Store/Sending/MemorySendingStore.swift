@@ -399,6 +399,18 @@ public final class MemorySendingStore: SendingStore, @unchecked Sendable {
         locked { eventLog.filter { kind == nil || $0.kind == kind } }
     }
 
+    /// An event's id is its position in the log, from 1 (as SQLite's rowids).
+    public func events(afterID id: Int64, limit: Int) throws -> [SendingEvent] {
+        locked {
+            let start = Int(max(0, min(id, Int64(eventLog.count))))
+            return eventLog[start...].prefix(limit).enumerated().map { i, e in
+                var e = e; e.id = Int64(start + i + 1); return e
+            }
+        }
+    }
+
+    public func lastEventID() throws -> Int64 { locked { Int64(eventLog.count) } }
+
     /// Every reservation ever made, in order (the simulator's audit trail).
     public func allReservations() -> [Reservation] { locked { reservations } }
 }

@@ -489,7 +489,7 @@ public struct SQLiteSendingStore: SendingStore {
     }
 
     /// The events after `id`, oldest first (a tail for the send log).
-    public func events(afterID id: Int64, limit: Int = 1000) throws -> [SendingEvent] {
+    public func events(afterID id: Int64, limit: Int) throws -> [SendingEvent] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sending_event WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit]).map(Self.event)
         }

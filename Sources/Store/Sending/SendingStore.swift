@@ -107,9 +107,18 @@ public protocol SendingStore: Sendable {
     func messageRecord(row: Int64) throws -> MessageRecord?
     func messages(state: MessageState?) throws -> [OutboxMessage]
     func events(kind: SendingEventKind?) throws -> [SendingEvent]
+    /// The events after `id`, oldest first, at most `limit` (a tail for the send log).
+    func events(afterID id: Int64, limit: Int) throws -> [SendingEvent]
+    /// The newest event's id (0 when none).
+    func lastEventID() throws -> Int64
+    /// Every reservation ever made, in order (audits and reports).
+    func allReservations() throws -> [Reservation]
 }
 
 extension SendingStore {
+    /// The next thousand events after `id`.
+    public func events(afterID id: Int64) throws -> [SendingEvent] { try events(afterID: id, limit: 1000) }
+
     /// Recovery when this is the only sender: every interrupted message.
     public func recoverInterrupted(at: Double) throws -> Int { try recoverInterrupted(at: at) { _ in true } }
 
