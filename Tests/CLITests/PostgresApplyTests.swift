@@ -1,4 +1,5 @@
 import Foundation
+import DNSRecords
 import Providers
 import Sandbox
 import Store

@@ -24,10 +24,13 @@ public final class SMTPTestServer: @unchecked Sendable {
 
         let python = ReconcileBinary.repositoryRoot.appendingPathComponent(".reconcile/venv/bin/python")
         process.executableURL = python
-        process.arguments = [ReconcileBinary.repositoryRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
-                             "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
-            + (noStartTLS ? ["--no-starttls"] : []) + (parse ? ["--parse"] : []) + (anyLogin ? ["--any-login"] : [])
-            + (delay > 0 ? ["--delay", "\(delay)"] : [])
+        var arguments: [String] = [ReconcileBinary.repositoryRoot.appendingPathComponent("scripts/smtp-test-server.py").path, "--dir", inbox.path,
+                                   "--cert", cert.path, "--key", key.path, "--user", user, "--password", password]
+        if noStartTLS { arguments.append("--no-starttls") }
+        if parse { arguments.append("--parse") }
+        if anyLogin { arguments.append("--any-login") }
+        if delay > 0 { arguments += ["--delay", "\(delay)"] }
+        process.arguments = arguments
         port = try runAnnouncingPort(process)
     }
 

@@ -73,6 +73,7 @@ public final class SendEngine {
         // Only the messages of senders that are gone: others may share this state.
         let me = SenderIdentity.current()
         self.sender = me
+        try store.announce(me)
         _ = try store.recoverInterrupted(at: now) { me.hasAbandoned($0) }
         try health.evaluate(store: store, now: now)
         let pending = try store.pendingMessages()

@@ -43,6 +43,11 @@ public protocol SendingStore: Sendable {
     /// again. Another live sender's messages are left alone. Returns how many became unknown.
     func recoverInterrupted(at: Double, abandoned: (_ sender: String?) -> Bool) throws -> Int
 
+    /// A sender says it runs, for as long as this store lives: on a state
+    /// shared across hosts, how other hosts' senders tell it from a dead one
+    /// in `recoverInterrupted`. One host's file needs nothing (pids tell).
+    func announce(_ sender: SenderIdentity) throws
+
     /// The limiter's state from the reservations since `now - 24 h`, and every mailbox's first send.
     func limiterSnapshot(now: Double) throws -> LimiterSnapshot
 
@@ -116,6 +121,8 @@ public protocol SendingStore: Sendable {
 }
 
 extension SendingStore {
+    public func announce(_ sender: SenderIdentity) throws {}
+
     /// The next thousand events after `id`.
     public func events(afterID id: Int64) throws -> [SendingEvent] { try events(afterID: id, limit: 1000) }
 

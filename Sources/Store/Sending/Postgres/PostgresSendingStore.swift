@@ -7,6 +7,7 @@ import Foundation
 /// transaction (READ COMMITTED, see `PostgresDatabase.transaction`).
 public struct PostgresSendingStore: SendingStore {
     let db: PostgresDatabase
+    let liveness = SenderLiveness()
 
     /// The sender's store of a PostgreSQL state (`StateStore(postgres:)`).
     public init(_ store: StateStore) {
@@ -251,20 +252,20 @@ public struct PostgresSendingStore: SendingStore {
     public func recoverInterrupted(at: Double, abandoned: (_ sender: String?) -> Bool) throws -> Int {
         try db.transaction { c in
             var senders: [String?: Bool] = [:]
-            func gone(_ s: String?) -> Bool {
+            func gone(_ s: String?) throws -> Bool {
                 if let known = senders[s] { return known }
-                let g = abandoned(s); senders[s] = g; return g
+                let g = try isGone(s, abandoned: abandoned, c); senders[s] = g; return g
             }
             // Locked: a live sender settling one of these meanwhile waits, then finds it settled.
             let rows = try c.rows("SELECT row_id, email, mailbox, message_id, sender FROM sending_message WHERE state = 'attempting' ORDER BY row_id FOR UPDATE")
-                .filter { gone($0.string("sender")) }
+                .filter { try gone($0.string("sender")) }
             for r in rows {
                 try Self.insert(c, SendingEvent(at: at, kind: .recoveredUnknown, email: r.string("email"), mailbox: r.string("mailbox"),
                                                 messageID: r.string("message_id"), detail: "outcome unknown after restart; not resent"))
             }
             // Never reached `attempting`, so not sent: planned again (its limits stay consumed).
             let reserved = try c.rows("SELECT row_id, sender FROM sending_message WHERE state = 'reserved' ORDER BY row_id FOR UPDATE")
-                .filter { gone($0.string("sender")) }
+                .filter { try gone($0.string("sender")) }
             for r in reserved {
                 try c.query("UPDATE sending_message SET state = 'planned' WHERE row_id = $1", [r.int64("row_id")])
             }

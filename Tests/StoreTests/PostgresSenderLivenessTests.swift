@@ -1,0 +1,38 @@
+import Foundation
+import Store
+import TestSupport
+import Testing
+
+/// Senders on different hosts sharing one PostgreSQL outbox: a sender of
+/// another host is judged by its liveness lock, which the server drops when
+/// its session ends (issue #15: a worker killed between reserve and settle
+/// leaves an `attempting` row that another worker recovers as unknown).
+@Suite struct PostgresSenderLivenessTests {
+    typealias C = SendingStoreContractTests
+
+    @Test func anotherHostsSenderIsRecoveredOnlyOnceItsSessionIsGone() throws {
+        let url = try PostgresServer.freshDatabase()
+        let elsewhere = SenderIdentity(pid: 4242, host: "runner-b.example", token: "t1")
+        var remote: (any SendingStore)? = try StateStore(postgres: url).sendingStore()
+        try remote?.announce(elsewhere)
+        let local = try StateStore(postgres: url).sendingStore()
+        _ = try local.enqueue(campaign: C.campaign(steps: 1), recipients: C.people("ann@example.org"), now: C.t0)
+        let m = try #require(try local.pendingMessages().first)
+        var r = ReservationLimitTests.reservation(m, mailbox: "alice@acme-mail.com", at: C.t0 + 1)
+        r.sender = elsewhere.text
+        guard case .reserved = try local.reserve(r) else { Issue.record("reserve"); return }
+        try local.markAttempting(row: m.row, at: C.t0 + 2)
+
+        let me = SenderIdentity.current()
+        #expect(try local.recoverInterrupted(at: C.t0 + 3) { me.hasAbandoned($0) } == 0, "a live sender elsewhere is left alone")
+        #expect(try local.messages(state: .attempting).map(\.row) == [m.row])
+        remote = nil   // its process dies: the connection and its lock with it
+        var recovered = 0
+        for _ in 0..<50 where recovered == 0 {
+            recovered = try local.recoverInterrupted(at: C.t0 + 4) { me.hasAbandoned($0) }
+            if recovered == 0 { usleep(20_000) }
+        }
+        #expect(recovered == 1)
+        #expect(try local.messages(state: .unknown).map(\.row) == [m.row], "recovered as unknown, never planned again")
+    }
+}
