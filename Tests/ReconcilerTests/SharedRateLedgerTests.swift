@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 import Providers
 import Reconciler
 import Store
@@ -54,5 +55,27 @@ import Testing
         await first.pause(for: 30)
         #expect(await second.currentWait() > 29)
         #expect(await other.currentWait() < 1)
+    }
+
+    /// `FleetProviders` given a PostgreSQL state books every account's slots
+    /// there: the example inventory's Porkbun and Mailgun clients, built as a
+    /// run builds them, write to `shared_rate_ledger` and leave no file.
+    @Test func fleetProvidersOnAPostgresStateBookInTheSharedLedger() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let inventory = try InventoryLoader().loadAndCompile(directory: root.appendingPathComponent("inventory").path).inventory
+        var environment: [String: String] = [:]
+        for ref in inventory.secretReferences { environment[ref.name] = "value-of-\(ref.name)" }
+        let url = try PostgresServer.freshDatabase()
+        let files = FileManager.default.temporaryDirectory.appendingPathComponent("rate-\(UUID().uuidString)").path
+        let providers = try FleetProviders.build(for: inventory, environment: environment, rateDirectory: files,
+                                                 sharedRates: SharedRateLedgerStore(try StateStore(postgres: url)))
+        let porkbun = try #require(providers.registrars.values.compactMap { $0 as? PorkbunProvider }.first)
+        _ = try await porkbun.client.http.budget.reserve()
+        _ = try await porkbun.client.http.budget.reserve()
+        let c = try PostgresConnection(url: url)
+        let account = RateLedgerAccount.name(provider: "porkbun", identity: "value-of-PORKBUN_API_KEY")
+        let grants = try #require(try c.rows("SELECT grants FROM shared_rate_ledger WHERE account = $1", [account]).first?.string("grants"))
+        #expect(grants.split(separator: ",").count == 2)
+        #expect(!FileManager.default.fileExists(atPath: files))
     }
 }
