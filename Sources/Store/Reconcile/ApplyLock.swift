@@ -156,7 +156,7 @@ public struct ApplyLock: Sendable {
                                arguments: [now.timeIntervalSince1970, handle.name, handle.token])
             }
         case .postgres(let db):
-            try db.withConnection { c in
+            _ = try db.withConnection { c in
                 try c.query("UPDATE reconcile_lock SET acquired_at = $1 WHERE name = $2 AND token = $3",
                             [now.timeIntervalSince1970, handle.name, handle.token])
             }
