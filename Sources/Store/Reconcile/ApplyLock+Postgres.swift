@@ -51,6 +51,12 @@ extension ApplyLock {
         guard try c.scalar("SELECT pg_try_advisory_lock($1)", [key]) == "t" else {
             return .held(try heldRecord(c, key: key, now: now))
         }
+        // A holder whose host vanishes (power cut, network gone) closes no
+        // socket: the server's keepalive probes on this session notice within
+        // about a minute, instead of the system default of hours.
+        _ = try? c.query("SET tcp_keepalives_idle = 30")
+        _ = try? c.query("SET tcp_keepalives_interval = 10")
+        _ = try? c.query("SET tcp_keepalives_count = 3")
         // A row here is a holder that died without releasing: overwritten.
         let left = try c.rows("SELECT * FROM reconcile_lock WHERE name = $1", [name]).first.map(Self.record(_:))
         let token = UUID().uuidString
