@@ -130,7 +130,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory"],
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Sandbox", "Providers", "Store", "Inventory", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "MonitorTests", dependencies: [
             "Monitor", "Sender", "Store", "Inventory", "Providers", "Sandbox", "TestSupport",

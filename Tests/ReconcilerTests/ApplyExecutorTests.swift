@@ -76,8 +76,9 @@ import Testing
         #expect(byID[dkimID(a).rawValue]?.detail == "\(mgID(a)) did not succeed")
     }
 
-    @Test func reapplyingTheSamePlanRunsOnlyWhatIsNotDone() async throws {
-        let tmp = TempStore(); defer { tmp.remove() }
+    @Test(arguments: TempStore.Backend.allCases)
+    func reapplyingTheSamePlanRunsOnlyWhatIsNotDone(_ backend: TempStore.Backend) async throws {
+        let tmp = try TempStore(backend); defer { tmp.remove() }
         let world = TestWorld()
         let plan = try mailgunPlan([a, b])
         await world.set(failing: [mgID(a)])
@@ -108,8 +109,9 @@ import Testing
     /// The process "dies" right after Mailgun created the domain, before the
     /// journal learned of it. The next run, on a reopened store, re-reads
     /// instead of creating again, and reuses the generated DKIM value.
-    @Test func interruptedCreateIsReReadNotRepeated() async throws {
-        let tmp = TempStore(); defer { tmp.remove() }
+    @Test(arguments: TempStore.Backend.allCases)
+    func interruptedCreateIsReReadNotRepeated(_ backend: TempStore.Backend) async throws {
+        let tmp = try TempStore(backend); defer { tmp.remove() }
         let world = TestWorld()
         let plan = try mailgunPlan([a])
         await world.set(interruptAfter: mgID(a))
@@ -138,8 +140,9 @@ import Testing
         #expect(resolved?.state == .recoveredApplied)
     }
 
-    @Test func interruptedBeforeTheEffectRunsExactlyOnceLater() async throws {
-        let tmp = TempStore(); defer { tmp.remove() }
+    @Test(arguments: TempStore.Backend.allCases)
+    func interruptedBeforeTheEffectRunsExactlyOnceLater(_ backend: TempStore.Backend) async throws {
+        let tmp = try TempStore(backend); defer { tmp.remove() }
         let world = TestWorld()
         let plan = try mailgunPlan([a])
         await world.set(interruptBefore: dkimID(a))

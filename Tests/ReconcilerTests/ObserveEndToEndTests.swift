@@ -55,9 +55,10 @@ import Testing
         return try b.build()
     }
 
-    @Test func planApplyReplanWithCacheAndStaleness() async throws {
+    @Test(arguments: TempStore.Backend.allCases)
+    func planApplyReplanWithCacheAndStaleness(_ backend: TempStore.Backend) async throws {
         let fleet = try await start()
-        let tmp = TempStore(); defer { tmp.remove() }
+        let tmp = try TempStore(backend); defer { tmp.remove() }
         do {
             let store = try tmp.open()
             let seenProgress = Locked<[String]>([])

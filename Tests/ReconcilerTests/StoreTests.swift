@@ -2,32 +2,8 @@ import Foundation
 import Testing
 import Store
 
+// The stores' contract on both backends: Tests/StoreTests/ReconcileStoreContractTests.swift.
 @Suite struct ObservationCacheTests {
-    @Test func savesReplacesAndSurvivesReopen() async throws {
-        let tmp = TempStore(); defer { tmp.remove() }
-        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-        do {
-            let cache = ObservationCache(try tmp.open())
-            try await cache.save([
-                Observation(address: "a.com/zone/", domain: "a.com", kind: "zone", state: Data("[1]".utf8), hash: "h1", observedAt: t0),
-                Observation(address: "b.com/zone/", domain: "b.com", kind: "zone", state: Data("[2]".utf8), hash: "h2", observedAt: t0),
-            ])
-            try await cache.save([
-                Observation(address: "a.com/zone/", domain: "a.com", kind: "zone", state: Data("[3]".utf8), hash: "h3",
-                            observedAt: t0.addingTimeInterval(60)),
-            ])
-        }
-        let cache = ObservationCache(try tmp.open())
-        let a = try #require(try await cache.load("a.com/zone/"))
-        #expect(a.state == Data("[3]".utf8))
-        #expect(a.hash == "h3")
-        #expect(a.observedAt == t0.addingTimeInterval(60))
-        #expect(try await cache.all().map(\.address) == ["a.com/zone/", "b.com/zone/"])
-        #expect(try await cache.load(domain: "b.com").map(\.hash) == ["h2"])
-        try await cache.invalidate(["b.com/zone/"])
-        #expect(try await cache.load("b.com/zone/") == nil)
-    }
-
     @Test func refreshPolicyDecidesWhatToRead() {
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         let cached = Observation(address: "a", domain: "a", kind: "zone", state: Data(), hash: "", observedAt: t0)
@@ -41,65 +17,9 @@ import Store
     }
 }
 
-@Suite struct ApplyJournalTests {
-    @Test func startedButNotFinishedIsAnUnknownOutcomeAfterReopen() async throws {
-        let tmp = TempStore(); defer { tmp.remove() }
-        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-        do {
-            let j = ApplyJournal(try tmp.open())
-            try await j.beginRun("run-1", planDigest: "P", holder: "test", now: t0)
-            try await j.started(run: "run-1", planDigest: "P", actionID: "create:a", action: Data("A".utf8), now: t0)
-            try await j.finished(run: "run-1", planDigest: "P", actionID: "create:a", action: Data("A".utf8),
-                                 state: .succeeded, outputs: ["id": "42"], now: t0)
-            try await j.started(run: "run-1", planDigest: "P", actionID: "create:b", action: Data("B".utf8), now: t0)
-            // The process dies here.
-        }
-        let j = ApplyJournal(try tmp.open())
-        let unknown = try await j.unknownOutcomes()
-        #expect(unknown.map(\.actionID) == ["create:b"])
-        #expect(unknown.first?.action == Data("B".utf8))
-        let done = try #require(try await j.latest(planDigest: "P", actionID: "create:a"))
-        #expect(done.state == .succeeded)
-        #expect(done.outputs == ["id": "42"])
-
-        try await j.resolve(run: "run-1", actionID: "create:b", as: .recoveredApplied, detail: "found", now: t0)
-        #expect(try await j.unknownOutcomes().isEmpty)
-        #expect(try await j.entries(run: "run-1").map(\.state) == [.succeeded, .recoveredApplied])
-    }
-}
-
+/// SQLite only: a lock row is stale when its process is dead on this host or
+/// it is old (PostgreSQL's advisory lock ends with its holder's session).
 @Suite struct ApplyLockTests {
-    @Test func twoConcurrentAttemptsOneWins() async throws {
-        let tmp = TempStore(); defer { tmp.remove() }
-        _ = try tmp.open()
-        // Two independent connections to the same file, as two processes would have.
-        let first = ApplyLock(try tmp.open()), second = ApplyLock(try tmp.open())
-        let results = try await withThrowingTaskGroup(of: ApplyLock.Attempt.self) { group in
-            group.addTask { try first.tryAcquire(LockOwner.current(holder: "ci-1")) }
-            group.addTask { try second.tryAcquire(LockOwner.current(holder: "ci-2")) }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        let winners = results.compactMap { if case .acquired(let h, _) = $0 { h } else { nil } }
-        let losers = results.compactMap { if case .held(let r) = $0 { r } else { nil } }
-        #expect(winners.count == 1 && losers.count == 1)
-        let holder = try #require(try first.current())
-        #expect(losers.first == holder)
-        #expect(holder.owner.pid == getpid())
-
-        // --lock-timeout: waiting gives up with a clear error...
-        await #expect(throws: LockError.self) {
-            _ = try await second.acquire(LockOwner.current(holder: "ci-3"), timeout: 0.3, pollInterval: 0.05)
-        }
-        // ...or gets the lock once the holder releases it while we wait.
-        let waiter = Task { try await second.acquire(LockOwner.current(holder: "ci-4"), timeout: 5, pollInterval: 0.05) }
-        try await Task.sleep(nanoseconds: 200_000_000)
-        #expect(try first.release(winners[0]))
-        let handle = try await waiter.value
-        #expect(try second.current()?.owner.holder == "ci-4")
-        #expect(try second.release(handle))
-        #expect(try second.current() == nil)
-    }
-
     @Test func lockOfADeadProcessOnThisHostIsTakenOver() async throws {
         let tmp = TempStore(); defer { tmp.remove() }
         let lock = ApplyLock(try tmp.open())

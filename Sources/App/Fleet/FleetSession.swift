@@ -70,6 +70,7 @@ public struct FleetSession: Sendable {
         var sandbox: SandboxSession? = nil
         do {
             let providers: FleetProviders
+            let store: StateStore
             if request.sandbox {
                 let s = try await SandboxSession.start(inventory: compiled.inventory, limits: request.rateLimits,
                                                        publishDNS: request.publishDNS)
@@ -77,12 +78,14 @@ public struct FleetSession: Sendable {
                 let bound = s.bind(compiled.inventory)
                 providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,
                                                      limits: request.rateLimits)
+                store = try StateStore(path: request.resolvedStatePath)
             } else {
                 if !request.rateLimits { try RateLimitGuard.check(compiled.inventory) }
+                store = try StateStore(path: request.resolvedStatePath)
+                // A PostgreSQL state shares the budgets with every host; a file state, beside itself on this one.
                 providers = try FleetProviders.build(for: compiled.inventory, environment: environment, limits: request.rateLimits,
-                                                     rateDirectory: request.rateDirectory)
+                                                     rateDirectory: request.rateDirectory, sharedRates: SharedRateLedgerStore(store))
             }
-            let store = try StateStore(path: request.resolvedStatePath)
             var planner = FleetPlanner(desired: compiled.desired, inventoryHash: compiled.contentHash, providers: providers,
                                        store: store, concurrency: request.concurrency, progress: request.progress)
             planner.expiryWarning = Double(compiled.inventory.monitoring.expiryWarning.seconds)

@@ -22,9 +22,26 @@ public protocol RateLedger: Sendable {
 }
 
 public struct RateLedgerError: Error, CustomStringConvertible {
+    /// The file, or the account and the state that hold the ledger.
     public var path: String
     public var reason: String
-    public var description: String { "rate budget file \(path): \(reason)" }
+    /// "file", or "ledger" for one that is not a file (the PostgreSQL state).
+    public var what: String = "file"
+    public var description: String { "rate budget \(what) \(path): \(reason)" }
+
+    public init(path: String, reason: String, what: String = "file") {
+        self.path = path; self.reason = reason; self.what = what
+    }
+}
+
+/// The name under which an account's slots are kept: `<provider>-<hash>`,
+/// the hash of what the provider counts against (an API key or user), never
+/// the secret itself. The same for every kind of ledger.
+public enum RateLedgerAccount {
+    public static func name(provider: String, identity: String) -> String {
+        let digest = SHA256.hash(data: Data((provider + "\u{0}" + identity).utf8))
+        return provider + "-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
 }
 
 /// One small file per account, locked with `flock` for the few microseconds
@@ -37,9 +54,7 @@ public struct FileRateLedger: RateLedger {
     /// `<directory>/<provider>-<hash>.rate`, the hash of what the provider
     /// counts against (an API key or user): never the secret itself.
     public init(directory: String, provider: String, identity: String) {
-        let digest = SHA256.hash(data: Data((provider + "\u{0}" + identity).utf8))
-        let hex = digest.prefix(8).map { String(format: "%02x", $0) }.joined()
-        self.init(path: "\(directory)/\(provider)-\(hex).rate")
+        self.init(path: "\(directory)/\(RateLedgerAccount.name(provider: provider, identity: identity)).rate")
     }
 
     public func update<T>(_ body: (inout RateLedgerState) throws -> T) throws -> T {

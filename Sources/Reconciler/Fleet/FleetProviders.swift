@@ -1,6 +1,7 @@
 import Foundation
 import Inventory
 import Providers
+import Store
 
 /// The provider clients of an inventory's accounts, built from `env:NAME`
 /// references resolved in an environment. The sandbox builds the same thing
@@ -33,9 +34,11 @@ public struct FleetProviders: Sendable {
     /// inventory does the same per account). `rateDirectory`: where each
     /// account's request slots are shared with the other processes on the
     /// host (`FileRateLedger`); nil keeps them in this process only.
+    /// `sharedRates` (a PostgreSQL state) shares them with every host
+    /// instead, and then `rateDirectory` is not used.
     public static func build(for inventory: Inventory, environment: [String: String],
                              endpoints: [String: URL] = [:], limits: Bool = true,
-                             rateDirectory: String? = nil) throws(FleetSetupError) -> FleetProviders {
+                             rateDirectory: String? = nil, sharedRates: SharedRateLedgerStore? = nil) throws(FleetSetupError) -> FleetProviders {
         var missing: [String] = []
         func value(_ ref: SecretRef, _ account: String, _ field: String) -> String {
             guard let v = ref.resolve(in: environment) else {
@@ -45,7 +48,8 @@ public struct FleetProviders: Sendable {
             return v
         }
         func ledger(_ provider: String, _ identity: String) -> (any RateLedger)? {
-            rateDirectory.map { FileRateLedger(directory: $0, provider: provider, identity: identity) }
+            if let sharedRates { return SharedRateLedger(store: sharedRates, provider: provider, identity: identity) }
+            return rateDirectory.map { FileRateLedger(directory: $0, provider: provider, identity: identity) }
         }
         var registrars: [String: any RegistrarDNSProvider] = [:]
         var mailgun: [String: MailgunClient] = [:]

@@ -9,18 +9,32 @@ extension ApplyJournal {
     /// itself last set where a provider cannot show it (the SMTP password
     /// version of a credential).
     public func appliedOutputs(actionIDsContaining fragment: String) async throws -> [(actionID: String, outputs: [String: String])] {
-        try await pool.read { db in
-            var out: [(actionID: String, outputs: [String: String])] = []
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT action_id, outputs FROM reconcile_journal
-                WHERE instr(action_id, ?) > 0 AND state IN ('succeeded', 'recoveredApplied') AND outputs IS NOT NULL
-                ORDER BY seq
-                """, arguments: [fragment])
-            for row in rows {
-                let data: Data = row["outputs"]
-                out.append((row["action_id"], try JSONDecoder().decode([String: String].self, from: data)))
+        switch backend {
+        case .sqlite(let pool):
+            return try await pool.read { db in
+                var out: [(actionID: String, outputs: [String: String])] = []
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT action_id, outputs FROM reconcile_journal
+                    WHERE instr(action_id, ?) > 0 AND state IN ('succeeded', 'recoveredApplied') AND outputs IS NOT NULL
+                    ORDER BY seq
+                    """, arguments: [fragment])
+                for row in rows {
+                    let data: Data = row["outputs"]
+                    out.append((row["action_id"], try JSONDecoder().decode([String: String].self, from: data)))
+                }
+                return out
             }
-            return out
+        case .postgres(let db):
+            let rows = try await db.statement { c in
+                try c.rows("""
+                    SELECT action_id, outputs FROM reconcile_journal
+                    WHERE strpos(action_id, $1) > 0 AND state IN ('succeeded', 'recoveredApplied') AND outputs IS NOT NULL
+                    ORDER BY seq
+                    """, [fragment])
+            }
+            return try rows.map { row in
+                (row.string("action_id") ?? "", try JSONDecoder().decode([String: String].self, from: row.data("outputs") ?? Data()))
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 #if canImport(Glibc)
@@ -38,6 +39,19 @@ public struct LockRecord: Sendable, Hashable, CustomStringConvertible {
 public struct LockHandle: Sendable, Hashable {
     public var name: String
     public var token: String
+    /// On PostgreSQL, the connection whose session holds the advisory lock:
+    /// shared by the handle's copies, closed by `release` (or when the last
+    /// copy is gone), and by the server when the process dies.
+    let session: AdvisoryLockSession?
+
+    init(name: String, token: String, session: AdvisoryLockSession? = nil) {
+        self.name = name
+        self.token = token
+        self.session = session
+    }
+
+    public static func == (a: LockHandle, b: LockHandle) -> Bool { a.name == b.name && a.token == b.token }
+    public func hash(into h: inout Hasher) { h.combine(name); h.combine(token) }
 }
 
 public enum LockError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -51,20 +65,25 @@ public enum LockError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// One apply at a time, across processes and hosts sharing the state file.
+/// One apply at a time, across processes and hosts sharing the state.
 ///
-/// A lock is stale — and is taken over — when its process is dead on this
-/// host, or when it is older than `staleAfter` (a holder on another host
-/// whose process we cannot check).
+/// SQLite: a row in `reconcile_lock`. It is stale — and is taken over — when
+/// its process is dead on this host, or when it is older than `staleAfter`
+/// (a holder on another host whose process we cannot check).
+///
+/// PostgreSQL: a session advisory lock on a connection the handle keeps
+/// open, so the server frees it the moment the holder's process dies (even
+/// SIGKILL); the row only names the holder for "locked by", and a row left
+/// by a dead holder is overwritten. `staleAfter` plays no part there.
 public struct ApplyLock: Sendable {
-    let pool: DatabasePool
+    let backend: StateStore.Backend
     public let name: String
     public let staleAfter: TimeInterval
     let isAlive: @Sendable (Int32) -> Bool
 
     public init(_ store: StateStore, name: String = "apply", staleAfter: TimeInterval = 6 * 3600,
                 isAlive: @escaping @Sendable (Int32) -> Bool = ApplyLock.processIsAlive) {
-        self.pool = store.pool
+        self.backend = store.backend
         self.name = name
         self.staleAfter = staleAfter
         self.isAlive = isAlive
@@ -80,9 +99,11 @@ public struct ApplyLock: Sendable {
         case held(LockRecord)
     }
 
-    /// One attempt, atomic across processes (an IMMEDIATE transaction).
+    /// One attempt, atomic across processes (an IMMEDIATE transaction; on
+    /// PostgreSQL `pg_try_advisory_lock`).
     public func tryAcquire(_ owner: LockOwner, now: Date = Date()) throws -> Attempt {
-        try pool.writeWithoutTransaction { db in
+        guard case .sqlite(let pool) = backend else { return try postgresTryAcquire(owner, now: now) }
+        return try pool.writeWithoutTransaction { db in
             var result: Attempt!
             try db.inTransaction(.immediate) {
                 let existing = try Row.fetchOne(db, sql: "SELECT * FROM reconcile_lock WHERE name = ?", arguments: [name])
@@ -107,7 +128,7 @@ public struct ApplyLock: Sendable {
     public func acquire(_ owner: LockOwner, timeout: TimeInterval, pollInterval: TimeInterval = 0.25) async throws -> LockHandle {
         let start = Date()
         while true {
-            switch try tryAcquire(owner) {
+            switch try await attempt(owner) {
             case .acquired(let handle, _): return handle
             case .held(let record):
                 let waited = Date().timeIntervalSince(start)
@@ -117,26 +138,46 @@ public struct ApplyLock: Sendable {
         }
     }
 
+    /// `tryAcquire`; on PostgreSQL off Swift's cooperative threads (it connects).
+    private func attempt(_ owner: LockOwner) async throws -> Attempt {
+        guard case .postgres = backend else { return try tryAcquire(owner) }
+        let lock = self
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try lock.tryAcquire(owner) }) }
+        }
+    }
+
     /// Renews the lock's time during a long apply so it is not seen as stale.
     public func refresh(_ handle: LockHandle, now: Date = Date()) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE reconcile_lock SET acquired_at = ? WHERE name = ? AND token = ?",
-                           arguments: [now.timeIntervalSince1970, handle.name, handle.token])
+        switch backend {
+        case .sqlite(let pool):
+            try pool.write { db in
+                try db.execute(sql: "UPDATE reconcile_lock SET acquired_at = ? WHERE name = ? AND token = ?",
+                               arguments: [now.timeIntervalSince1970, handle.name, handle.token])
+            }
+        case .postgres(let db):
+            _ = try db.withConnection { c in
+                try c.query("UPDATE reconcile_lock SET acquired_at = $1 WHERE name = $2 AND token = $3",
+                            [now.timeIntervalSince1970, handle.name, handle.token])
+            }
         }
     }
 
     /// Releases the lock if this handle still holds it; returns whether it did.
     @discardableResult
     public func release(_ handle: LockHandle) throws -> Bool {
-        try pool.write { db in
+        guard case .sqlite(let pool) = backend else { return try postgresRelease(handle) }
+        return try pool.write { db in
             try db.execute(sql: "DELETE FROM reconcile_lock WHERE name = ? AND token = ?",
                            arguments: [handle.name, handle.token])
             return db.changesCount > 0
         }
     }
 
+    /// Who holds the lock now; nil when nobody does.
     public func current() throws -> LockRecord? {
-        try pool.read { db in
+        guard case .sqlite(let pool) = backend else { return try postgresCurrent() }
+        return try pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM reconcile_lock WHERE name = ?", arguments: [name]).map(Self.record(_:))
         }
     }

@@ -7,10 +7,18 @@ extension ObservationCache {
     /// them at once instead of one query per resource.
     public func load(kinds: [String]) async throws -> [Observation] {
         guard !kinds.isEmpty else { return [] }
-        return try await pool.read { db in
-            let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM reconcile_observation WHERE kind IN (\(marks)) ORDER BY address",
-                                    arguments: StatementArguments(kinds)).map(Observation.init(row:))
+        switch backend {
+        case .sqlite(let pool):
+            return try await pool.read { db in
+                let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+                return try Row.fetchAll(db, sql: "SELECT * FROM reconcile_observation WHERE kind IN (\(marks)) ORDER BY address",
+                                        arguments: StatementArguments(kinds)).map(Observation.init(row:))
+            }
+        case .postgres(let db):
+            return try await db.statement { c in
+                try c.rows("SELECT * FROM reconcile_observation WHERE kind IN (\(PostgresBatch.list(kinds.count))) ORDER BY address COLLATE \"C\"",
+                           kinds).map(Observation.init(row:))
+            }
         }
     }
 }
