@@ -119,7 +119,7 @@ let package = Package(
             "Sandbox", "Providers", "DNSRecords",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ResolverTests", dependencies: ["Resolver", "DNSRecords", "TestSupport"]),
         .testTarget(name: "WatchTests", dependencies: [
             "Watch", "Resolver", "Reconciler", "Inventory", "DNSRecords", "Store", "Providers", "Sandbox", "TestSupport",
