@@ -53,7 +53,9 @@ public enum ImportSession {
                                                      limits: request.rateLimits)
             } else {
                 if !request.rateLimits { try RateLimitGuard.check(input.inventory) }
-                let shared = FleetSession.Request(statePath: request.statePath).rateDirectory
+                let state = try StateLocation.resolve(option: request.state, environment: environment, inventory: input.inventory.state,
+                                                      defaultPath: StateChoice.defaultPath)
+                let shared = StateChoice.rateDirectory(for: state)
                 providers = try FleetProviders.build(for: input.inventory, environment: environment, limits: request.rateLimits,
                                                      rateDirectory: shared)
             }

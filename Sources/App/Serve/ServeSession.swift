@@ -15,7 +15,9 @@ public struct ServeSession: Sendable {
     public let request: ServeRequest
     public let inventory: Inventory
     public let environment: [String: String]
-    public let store: SQLiteSendingStore
+    public let store: any SendingStore
+    /// The state `store` and the other concerns' stores live in.
+    public let state: StateStore
     /// The alert queue in the same state file.
     public let alerts: AlertStore
     public let fleet: SendingFleet
@@ -29,6 +31,7 @@ public struct ServeSession: Sendable {
     /// Fails before anything listens when a secret `serve` needs is missing.
     public static func open(_ request: ServeRequest, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> ServeSession {
         var inventory = try InventoryLoader().load(directory: request.inventoryDirectory).inventory
+        let location = try request.stateLocation(inventory: inventory, environment: environment)
         var env = environment
         var endpoints: [String: URL] = [:]
         var sandbox: SandboxSession?
@@ -41,15 +44,15 @@ public struct ServeSession: Sendable {
             for (name, url) in endpoints { inventory.accounts[name]?.endpoint = url.absoluteString }
         }
         do {
-            let state = try StateStore(path: request.resolvedStatePath)
-            let store = SQLiteSendingStore(state)
+            let state = try StateStore(location: location)
+            let store = try state.sendingStore()
             var mailgun: [String: MailgunClient] = [:]
             for account in inventory.sortedAccounts {
                 guard case .mailgun(let m) = account.settings, let key = m.apiKey.resolve(in: env), !key.isEmpty else { continue }
                 mailgun[account.name] = MailgunClient(region: m.region, apiKey: key,
                                                       endpoint: endpoints[account.name] ?? account.endpoint.flatMap { URL(string: $0) })
             }
-            return ServeSession(request: request, inventory: inventory, environment: env, store: store, alerts: AlertStore(state),
+            return ServeSession(request: request, inventory: inventory, environment: env, store: store, state: state, alerts: AlertStore(state),
                                 fleet: SendingFleet(inventory: inventory, directory: request.inventoryDirectory), sandbox: sandbox,
                                 mailgun: mailgun)
         } catch {

@@ -56,12 +56,16 @@ struct SendCommand: AsyncParsableCommand {
         // The DNS preflight (README "Sending preflight"); a `--fleet` JSON has no inventory to check.
         if options.fleet == nil {
             daemon.add(try await SendPreflight.prepare(fleet: try options.loadFleet(), inventoryDirectory: options.inventory,
-                                                       statePath: options.state) { stderr($0 + "\n") }, name: "dns-preflight")
+                                                       state: try options.stateLocation()) { stderr($0 + "\n") }, name: "dns-preflight")
         }
         if logFormat == .json {
             let log = SendLog.jsonLines(logRecipients: logRecipients)
             sender.onAttempt = { log.attempt($0, $1) }
-            daemon.add(SendEventTail(store: store, log: log), name: "send-log")
+            // The tail reads events by id, which only the SQLite store offers yet.
+            guard let sqlite = store as? SQLiteSendingStore else {
+                throw ValidationError("--log-format json needs a SQLite state for now (the event tail is not on PostgreSQL yet)")
+            }
+            daemon.add(SendEventTail(store: sqlite, log: log), name: "send-log")
         }
         daemon.add(sender, name: "sender")
         try await daemon.run()
