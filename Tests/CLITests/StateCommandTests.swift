@@ -59,10 +59,10 @@ import TestSupport
             try await serve.listening()
             let store = SQLiteSendingStore(try StateStore(path: dir + "/" + state))
             let deadline = Date().addingTimeInterval(90)
-            while Date() < deadline, try store.messages(state: .sent).count < 3 {
+            while Date() < deadline, try store.messages(state: .accepted).count < 3 {
                 try await Task.sleep(nanoseconds: 200_000_000)
             }
-            #expect(try store.messages(state: .sent).count >= 3, "\(serve.stderr)")
+            #expect(try store.messages(state: .accepted).count >= 3, "\(serve.stderr)")
             #expect(await serve.terminate() == 0, "\(serve.stderr)")
         } catch {
             await serve.stop()

@@ -16,6 +16,8 @@ public struct ServeSession: Sendable {
     public let inventory: Inventory
     public let environment: [String: String]
     public let store: any SendingStore
+    /// Reply cursors and routed replies: the sending store's own tables.
+    public let replies: any ReplyStore
     /// The state `store` and the other concerns' stores live in.
     public let state: StateStore
     /// The alert queue in the same state file.
@@ -46,13 +48,16 @@ public struct ServeSession: Sendable {
         do {
             let state = try StateStore(location: location)
             let store = try state.sendingStore()
+            guard let replies = store as? any ReplyStore else {
+                throw AppError("serve: the state \(location) has no reply store on this backend yet")
+            }
             var mailgun: [String: MailgunClient] = [:]
             for account in inventory.sortedAccounts {
                 guard case .mailgun(let m) = account.settings, let key = m.apiKey.resolve(in: env), !key.isEmpty else { continue }
                 mailgun[account.name] = MailgunClient(region: m.region, apiKey: key,
                                                       endpoint: endpoints[account.name] ?? account.endpoint.flatMap { URL(string: $0) })
             }
-            return ServeSession(request: request, inventory: inventory, environment: env, store: store, state: state, alerts: AlertStore(state),
+            return ServeSession(request: request, inventory: inventory, environment: env, store: store, replies: replies, state: state, alerts: AlertStore(state),
                                 fleet: SendingFleet(inventory: inventory, directory: request.inventoryDirectory), sandbox: sandbox,
                                 mailgun: mailgun)
         } catch {
@@ -86,7 +91,7 @@ public struct ServeSession: Sendable {
         let intake = WebhookIntake(keys: keys, store: store, fleet: fleet, settings: request.webhooks, counters: counters, log: log)
         var inboundSettings = request.webhooks
         inboundSettings.maxBodyBytes = request.inboundMaxBytes
-        let inbound = InboundIntake(keys: keys.only(WebhookKeys.routedDomains(of: inventory)), store: store, settings: inboundSettings, counters: counters, log: log)
+        let inbound = InboundIntake(keys: keys.only(WebhookKeys.routedDomains(of: inventory)), store: replies, settings: inboundSettings, counters: counters, log: log)
         // `/`, `/metrics`, `/healthz`: loopback only, or behind `monitoring.status_auth`.
         let access = try StatusAccess.resolve(listenHost: request.listen.host, auth: inventory.monitoring.statusAuth, environment: environment)
         let snapshots = FleetSnapshotSource(fleet: fleet, sending: store, alerts: alerts)
@@ -160,7 +165,7 @@ public struct ServeSession: Sendable {
         do {
             let accounts = try ReplyAccounts.make(inventory: inventory, directory: request.inventoryDirectory, environment: environment)
             guard !accounts.isEmpty else { return nil }
-            return ReplyService(poller: ReplyPoller(client: IMAPClient(), store: store), accounts: accounts,
+            return ReplyService(poller: ReplyPoller(client: IMAPClient(), store: replies), accounts: accounts,
                                 interval: Double(inventory.monitoring.replyPollInterval.seconds), log: log)
         } catch {
             log("serve: \(error); replies are not read")

@@ -32,8 +32,11 @@ public enum StateValue: Sendable, Hashable {
         case .int64(let i): self = kind == .real ? .double(Double(i)) : .int(i)
         case .double(let d):
             if kind == .integer, let i = Int64(exactly: d) { self = .int(i) } else { self = .double(d) }
-        case .string(let s): self = .text(s)
-        case .blob(let b): self = .blob(b)
+        // PostgreSQL's BYTEA and TEXT take only their own kind: text in a
+        // BLOB column is its UTF-8 bytes, UTF-8 bytes in a TEXT column text.
+        case .string(let s): self = kind == .blob ? .blob(Data(s.utf8)) : .text(s)
+        case .blob(let b):
+            if kind == .text, let s = String(data: b, encoding: .utf8) { self = .text(s) } else { self = .blob(b) }
         }
     }
 

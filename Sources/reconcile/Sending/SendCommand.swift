@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Monitor
 import Sender
+import Store
 
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
