@@ -52,6 +52,8 @@ import TestSupport
         #expect(enq.status == 0, "\(enq.stderr)")
         let sup = try await run(["suppress", "person39@example.net", "--reason", "asked by phone", "--state", state], cwd: dir)
         #expect(sup.status == 0, "\(sup.stderr)")
+        let enable = try await run(["enable-mailbox", "alice@acme-mail.com", "--reason", "checked by hand", "--state", state], cwd: dir)
+        #expect(enable.status == 0, "\(enable.stderr)")
 
         let serve = try ServeProcess(["--sandbox", "--send", "--listen", "127.0.0.1:0"], cwd: dir,
                                      environment: ProcessInfo.processInfo.environment.filter { $0.key != "RECONCILE_STATE" })
@@ -100,7 +102,8 @@ import TestSupport
         let empty = before.filter { $0.value == 0 }.map(\.key).sorted()
         for table in ["reconcile_observation", "reconcile_ownership", "reconcile_run", "reconcile_journal", "sending_campaign",
                       "sending_enrollment", "sending_message", "sending_reservation", "sending_suppression", "sending_event",
-                      "sending_domain_hold", "watch_dns_verdict", "alert_condition"] {
+                      "sending_domain_hold", "sending_feedback", "sending_webhook_token", "sending_mailbox_health", "watch_dns_verdict",
+                      "alert_condition", "alert_queue"] {
             #expect((before[table] ?? 0) > 0, "\(table) is empty (empty: \(empty))")
         }
 
@@ -123,6 +126,15 @@ import TestSupport
             #expect(try Self.counts(pgShown.stdout).filter { $0.key != "reconcile_lock" } == before.filter { $0.key != "reconcile_lock" })
         }
 
+        // A second copy onto a state with rows is refused, naming it, unless --force.
+        let again = try await Self.run(["state", "migrate", "--from", source, "--to", url], cwd: dir)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("the target state \(url) is not empty") && again.stderr.contains("--force"), "\(again.stderr)")
+        let forced = try await Self.run(["state", "migrate", "--from", back, "--to", url, "--force"], cwd: dir)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(Self.digests(forced.stdout) == d1, "\(forced.stdout)")
+        #expect(forced.stdout.contains("replacing "))
+
         // What the operator sees is the same from the original and the round-tripped copy.
         let status1 = try await Self.run(["status", "--inventory", "inventory", "--state", source], cwd: dir)
         let status2 = try await Self.run(["status", "--inventory", "inventory", "--state", back], cwd: dir)
@@ -138,14 +150,6 @@ import TestSupport
             if refresh == "full" { #expect(plan1.stdout.contains("_dmarc"), "\(plan1.stdout)") }
         }
 
-        // A second copy onto a state with rows is refused, naming it, unless --force.
-        let again = try await Self.run(["state", "migrate", "--from", source, "--to", url], cwd: dir)
-        #expect(again.status == 1)
-        #expect(again.stderr.contains("the target state \(url) is not empty") && again.stderr.contains("--force"), "\(again.stderr)")
-        let forced = try await Self.run(["state", "migrate", "--from", back, "--to", url, "--force"], cwd: dir)
-        #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(Self.digests(forced.stdout) == d1)
-        #expect(forced.stdout.contains("replacing "))
     }
 
     /// The plan and status read from PostgreSQL equal those read from the
