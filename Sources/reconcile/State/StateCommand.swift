@@ -5,6 +5,6 @@ struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
         abstract: "The state (a SQLite file or a PostgreSQL database): summarise it, copy it between backends.",
-        discussion: "Examples:\n  reconcile state show\n  reconcile state migrate --from .reconcile/state.sqlite --to postgres://reconcile@db.internal:5432/reconcile",
+        discussion: "Examples:\n  reconcile state show\n  reconcile state migrate --from state.sqlite --to postgres://ci@db/reconcile",
         subcommands: [StateShowCommand.self, StateMigrateCommand.self])
 }

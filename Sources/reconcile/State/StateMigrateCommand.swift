@@ -16,7 +16,7 @@ struct StateMigrateCommand: AsyncParsableCommand {
             does not match the source.
 
             Example:
-              reconcile state migrate --from .reconcile/state.sqlite --to postgres://reconcile@db.internal:5432/reconcile
+              reconcile state migrate --from state.sqlite --to postgres://ci@db/reconcile
             """)
 
     @Option(help: ArgumentHelp("The state to copy: a SQLite file or postgres://USER@HOST:PORT/DB.", valueName: "file-or-url"))
