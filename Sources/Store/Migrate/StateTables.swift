@@ -102,8 +102,12 @@ struct StateTables {
             try pg.transaction { conn in
                 for c in contents.reversed() { try conn.query("DELETE FROM \(Self.quoted(c.table.name))") }
                 for c in contents {
-                    let sql = Self.insert(c.table, placeholder: { "$\($0 + 1)" })
-                    for row in c.rows { try conn.query(sql, row.map(\.postgres)) }
+                    // Many rows a statement (a round trip each), within the 65 535 parameters of one.
+                    let size = max(1, min(500, 60_000 / c.table.columns.count))
+                    for start in stride(from: 0, to: c.rows.count, by: size) {
+                        let chunk = c.rows[start..<min(c.rows.count, start + size)]
+                        try conn.query(Self.insert(c.table, rows: chunk.count), chunk.flatMap { $0.map(\.postgres) })
+                    }
                     if let id = c.table.identity {
                         // The next generated value continues after the copied ones.
                         try conn.query("SELECT setval(pg_get_serial_sequence($1, $2), (SELECT COALESCE(MAX(\(Self.quoted(id))), 0) + 1 FROM \(Self.quoted(c.table.name))), false)",
@@ -118,6 +122,14 @@ struct StateTables {
 
     static func select(_ t: StateSchema.Table) -> String {
         "SELECT \(t.columns.map { quoted($0.name) }.joined(separator: ", ")) FROM \(quoted(t.name))"
+    }
+
+    /// `INSERT … VALUES ($1, $2), ($3, $4)…` for `rows` rows.
+    static func insert(_ t: StateSchema.Table, rows: Int) -> String {
+        let width = t.columns.count
+        let tuples = (0..<rows).map { r in "(" + (0..<width).map { "$\(r * width + $0 + 1)" }.joined(separator: ", ") + ")" }
+        return "INSERT INTO \(quoted(t.name)) (\(t.columns.map { quoted($0.name) }.joined(separator: ", "))) VALUES "
+            + tuples.joined(separator: ", ")
     }
 
     static func insert(_ t: StateSchema.Table, placeholder: (Int) -> String) -> String {
