@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Store
+@testable import Store
 import TestSupport
 import Testing
 
@@ -62,6 +62,25 @@ import Testing
         }
         let forced = try StateMigration(from: .file(source), to: .postgres(url), force: true).run()
         #expect(forced.tables == there.tables && forced.replacedRows == 2 * Self.doubles.count + 1)
+    }
+
+    @Test func aCopyThatDiffersIsNamedByTable() throws {
+        let table = try #require(try StateSchema.current().tables.first { $0.name == "sending_suppression" })
+        let row: [StateValue] = table.columns.map { $0.kind == .real ? .double(0.1) : .text("x") }
+        var changed = row
+        changed[0] = .text("y")
+        let source = [TableContents(table: table, unordered: [row])]
+        #expect(try StateMigration.verify(source, against: source).map(\.rows) == [1])
+        #expect(throws: StateMigration.Failure.mismatch(table: "sending_suppression", detail: "the rows' digests differ")) {
+            try StateMigration.verify(source, against: [TableContents(table: table, unordered: [changed])])
+        }
+        #expect(throws: StateMigration.Failure.mismatch(table: "sending_suppression", detail: "1 rows in the source, 0 in the target")) {
+            try StateMigration.verify(source, against: [TableContents(table: table, unordered: [])])
+        }
+        // Row order does not matter (primary-key order), a double's last bit does.
+        let two = [row, changed]
+        #expect(TableContents(table: table, unordered: two).digest == TableContents(table: table, unordered: two.reversed()).digest)
+        #expect(StateValue.double(0.1 + 0.2).canonical != StateValue.double(0.3).canonical)
     }
 
     @Test func aMissingSourceOrTheSameStateIsRefused() throws {

@@ -58,17 +58,20 @@ public struct StateMigration: Sendable {
         let copied = try source.contents(schema.copied)
         try target.replace(with: copied)
 
-        let written = try target.contents(schema.copied)
-        var reports: [TableReport] = []
-        for (s, t) in zip(copied, written) {
+        let reports = try Self.verify(copied, against: try target.contents(schema.copied))
+        return Report(from: from, to: to, tables: reports,
+                      replacedRows: schema.copied.reduce(0) { $0 + (before[$1.name] ?? 0) })
+    }
+
+    /// Each table's count and digest, read back from the target, against the source's.
+    static func verify(_ source: [TableContents], against target: [TableContents]) throws -> [TableReport] {
+        try zip(source, target).map { s, t in
             if s.rows.count != t.rows.count {
                 throw Failure.mismatch(table: s.table.name, detail: "\(s.rows.count) rows in the source, \(t.rows.count) in the target")
             }
             let digest = s.digest
             if digest != t.digest { throw Failure.mismatch(table: s.table.name, detail: "the rows' digests differ") }
-            reports.append(TableReport(table: s.table.name, rows: s.rows.count, digest: digest))
+            return TableReport(table: s.table.name, rows: s.rows.count, digest: digest)
         }
-        return Report(from: from, to: to, tables: reports,
-                      replacedRows: schema.copied.reduce(0) { $0 + (before[$1.name] ?? 0) })
     }
 }
