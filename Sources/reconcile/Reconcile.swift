@@ -43,7 +43,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                       SandboxCommand.self, SandboxBenchCommand.self, CostCommand.self,
                       EnqueueCommand.self, SendCommand.self, CapacityCommand.self, StatusCommand.self, EnableMailboxCommand.self,
                       ForgetCommand.self, ExportCommand.self, AlertCommand.self, ExplainCommand.self,
-                      ServeCommand.self, SuppressCommand.self, UnsuppressCommand.self]
+                      ServeCommand.self, SuppressCommand.self, UnsuppressCommand.self, StateCommand.self]
     )
 
     // Never parsed here (`Entry` routes both to `PlanApplyCommand`): declared

@@ -120,7 +120,7 @@ import Inventory
             "fleet.yaml:14:22: monitoring.probe_alert_after: 0 is out of range: must be between 1 and 100",
             "fleet.yaml:15:27: monitoring.probe_logins_per_round: expected an integer, found 'few'"]),
         Case(fixture: "root-not-a-mapping", errors: [
-            "list.yaml:1:1: file: expected a mapping of sections (accounts, defaults, warmup, limits, alerts, monitoring, safety, costs, groups) or a group file (group, pool, domains), found a sequence"]),
+            "list.yaml:1:1: file: expected a mapping of sections (accounts, defaults, warmup, limits, alerts, monitoring, safety, costs, groups, state) or a group file (group, pool, domains), found a sequence"]),
         Case(fixture: "mx-without-priority", errors: [
             "groups/g1.yaml:8:9: domains[0].extra_records[0].priority: missing required key 'priority' (MX records need a preference)",
             "groups/g1.yaml:9:57: domains[0].extra_records[1].priority: priority applies to MX records only"]),

@@ -29,11 +29,11 @@ public struct FleetAlerting: Sendable {
     }
 
     /// Without a session (`reconcile alert test`): the inventory's Telegram
-    /// and the state file, no provider account needed.
-    public static func open(inventoryDirectory: String, statePath: String,
+    /// and the state, no provider account needed.
+    public static func open(inventoryDirectory: String, state: StateLocation,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FleetAlerting {
         let inventory = try InventoryLoader().loadAndCompile(directory: inventoryDirectory).inventory
-        return FleetAlerting(store: AlertStore(try StateStore(path: statePath)),
+        return FleetAlerting(store: AlertStore(try StateStore(location: state)),
                              sink: try TelegramAlertSink.make(alerts: inventory.alerts, environment: environment))
     }
 

@@ -12,7 +12,8 @@ public struct FleetSession: Sendable {
     /// What a run asks for (the CLI's options, as plain values).
     public struct Request: Sendable {
         public var inventoryDirectory: String
-        public var statePath: String?
+        /// `--state` as given (a file or a PostgreSQL URL); see `stateLocation`.
+        public var state: String?
         public var scope: ScopeRequest
         /// Every provider emulated in-process (`--sandbox`).
         public var sandbox: Bool
@@ -23,12 +24,12 @@ public struct FleetSession: Sendable {
         /// With `sandbox`: serve the world's zones over DNS (Knot) for `check`.
         public var publishDNS: Bool
 
-        public init(inventoryDirectory: String = "inventory", statePath: String? = nil, scope: ScopeRequest = ScopeRequest(),
+        public init(inventoryDirectory: String = "inventory", state: String? = nil, scope: ScopeRequest = ScopeRequest(),
                     sandbox: Bool = false, rateLimits: Bool = true, concurrency: Int = 16,
                     progress: (@Sendable (ObserveProgress) -> Void)? = nil, publishDNS: Bool = false) {
             self.publishDNS = publishDNS
             self.inventoryDirectory = inventoryDirectory
-            self.statePath = statePath
+            self.state = state
             self.scope = scope
             self.sandbox = sandbox
             self.rateLimits = rateLimits
@@ -36,17 +37,12 @@ public struct FleetSession: Sendable {
             self.progress = progress
         }
 
-        /// `--state`, else the sandbox's own state file or `.reconcile/state.sqlite`.
-        public var resolvedStatePath: String {
-            statePath ?? (sandbox ? SandboxSession.home + "/state.sqlite" : ".reconcile/state.sqlite")
-        }
-
-        /// Beside the state: every process using this state shares each
-        /// account's request budget through it (issue #13 §3). Not with
-        /// `--sandbox`, whose emulators live and count in this process only.
-        public var rateDirectory: String {
-            let dir = (resolvedStatePath as NSString).deletingLastPathComponent
-            return (dir.isEmpty ? "." : dir) + "/rate"
+        /// `--state`, `RECONCILE_STATE`, the inventory's `state:`, else the
+        /// sandbox's own state file or `.reconcile/state.sqlite`.
+        public func stateLocation(inventory: Inventory,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StateLocation {
+            try StateChoice.resolve(option: state, inventory: inventory,
+                                    defaultPath: sandbox ? StateChoice.sandboxPath : StateChoice.defaultPath, environment: environment)
         }
     }
 
@@ -57,6 +53,8 @@ public struct FleetSession: Sendable {
     public let redactor: Redactor
     /// What a `--changed-since` scope read and left out, for stderr.
     public let scopeNote: String?
+    /// The state this run opened (for messages: its `description` is redacted).
+    public let stateLocation: StateLocation
 
     public var inventory: Inventory { compiled.inventory }
     public var desired: DesiredState { compiled.desired }
@@ -66,6 +64,7 @@ public struct FleetSession: Sendable {
     public static func open(_ request: Request, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
         -> FleetSession {
         let compiled = try InventoryLoader().loadAndCompile(directory: request.inventoryDirectory)
+        let location = try request.stateLocation(inventory: compiled.inventory, environment: environment)
         let resolved = try await request.scope.resolve(desired: compiled.desired, inventoryDirectory: request.inventoryDirectory)
         var sandbox: SandboxSession? = nil
         do {
@@ -78,19 +77,21 @@ public struct FleetSession: Sendable {
                 let bound = s.bind(compiled.inventory)
                 providers = try FleetProviders.build(for: bound.inventory, environment: bound.environment, endpoints: bound.endpoints,
                                                      limits: request.rateLimits)
-                store = try StateStore(path: request.resolvedStatePath)
+                store = try StateStore(location: location)
             } else {
                 if !request.rateLimits { try RateLimitGuard.check(compiled.inventory) }
-                store = try StateStore(path: request.resolvedStatePath)
+                store = try StateStore(location: location)
                 // A PostgreSQL state shares the budgets with every host; a file state, beside itself on this one.
                 providers = try FleetProviders.build(for: compiled.inventory, environment: environment, limits: request.rateLimits,
-                                                     rateDirectory: request.rateDirectory, sharedRates: SharedRateLedgerStore(store))
+                                                     rateDirectory: StateChoice.rateDirectory(for: location),
+                                                     sharedRates: SharedRateLedgerStore(store))
             }
             var planner = FleetPlanner(desired: compiled.desired, inventoryHash: compiled.contentHash, providers: providers,
                                        store: store, concurrency: request.concurrency, progress: request.progress)
             planner.expiryWarning = Double(compiled.inventory.monitoring.expiryWarning.seconds)
             return FleetSession(compiled: compiled, planner: planner, scope: resolved.scope, sandbox: sandbox,
-                                redactor: Redactor(secrets: providers.secretValues), scopeNote: resolved.note)
+                                redactor: Redactor(secrets: providers.secretValues), scopeNote: resolved.note,
+                                stateLocation: location)
         } catch {
             await sandbox?.stop()
             if let e = error as? FleetSetupError { throw AppError("cannot use the inventory's accounts:\n" + e.description) }

@@ -29,9 +29,10 @@ public struct ImportRequest: Sendable {
     /// False lifts the clients' rate budgets; refused unless every API is on loopback.
     public var rateLimits: Bool
     public var concurrency: Int
-    /// Where the shared rate ledger lives: beside this state file (the one
-    /// `--plan` uses), so import books against the same per-account budgets.
-    public var statePath: String?
+    /// `--state` as given: the shared rate ledger lives beside that state
+    /// file (the one `--plan` uses), so import books against the same
+    /// per-account budgets. The observations themselves go to a scratch file.
+    public var state: String?
     /// Progress and the estimate, one line at a time (the CLI writes them to stderr).
     public var progress: (@Sendable (String) -> Void)?
     /// Zone reads as they finish (the CLI prints `ObserveProgress.line`).
@@ -39,7 +40,7 @@ public struct ImportRequest: Sendable {
 
     public init(inventoryDirectory: String = "inventory", outDirectory: String, sources: Set<Source> = [.all],
                 unmanaged: UnmanagedRecords = .extra, sandbox: Bool = false, rateLimits: Bool = true, concurrency: Int = 16,
-                statePath: String? = nil, progress: (@Sendable (String) -> Void)? = nil,
+                state: String? = nil, progress: (@Sendable (String) -> Void)? = nil,
                 zoneProgress: (@Sendable (ObserveProgress) -> Void)? = nil) {
         self.inventoryDirectory = inventoryDirectory
         self.outDirectory = outDirectory
@@ -48,7 +49,7 @@ public struct ImportRequest: Sendable {
         self.sandbox = sandbox
         self.rateLimits = rateLimits
         self.concurrency = concurrency
-        self.statePath = statePath
+        self.state = state
         self.progress = progress
         self.zoneProgress = zoneProgress
     }

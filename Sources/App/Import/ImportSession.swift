@@ -53,9 +53,12 @@ public enum ImportSession {
                                                      limits: request.rateLimits)
             } else {
                 if !request.rateLimits { try RateLimitGuard.check(input.inventory) }
-                let shared = FleetSession.Request(statePath: request.statePath).rateDirectory
+                let state = try StateLocation.resolve(option: request.state, environment: environment, inventory: input.inventory.state,
+                                                      defaultPath: StateChoice.defaultPath)
+                // The budgets the state shares: a PostgreSQL state's with every host, a file's on this one.
+                let sharedRates = state.isPostgres ? SharedRateLedgerStore(try StateStore(location: state)) : nil
                 providers = try FleetProviders.build(for: input.inventory, environment: environment, limits: request.rateLimits,
-                                                     rateDirectory: shared)
+                                                     rateDirectory: StateChoice.rateDirectory(for: state), sharedRates: sharedRates)
             }
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             let store = try StateStore(path: scratch + "/state.sqlite")

@@ -1,12 +1,15 @@
+import Foundation
+import Inventory
 import Monitor
 import Resolver
 import Sender
+import Store
 
 /// What `reconcile serve` is asked to run (the CLI's options, as plain values).
 public struct ServeRequest: Sendable {
     public var inventoryDirectory: String
-    /// Nil: the sandbox's own state file with `sandbox`, else `.reconcile/state.sqlite`.
-    public var statePath: String?
+    /// `--state` as given; see `stateLocation`.
+    public var state: String?
     public var listen: ListenAddress
     /// Also run the sender (`send`'s daemon) in the same process.
     public var send: Bool
@@ -30,18 +33,22 @@ public struct ServeRequest: Sendable {
     /// Seconds between reads of Mailgun's domain list (its own verdict on each domain).
     public var mailgunStateInterval: Double = 900
 
-    public init(inventoryDirectory: String = "inventory", statePath: String? = nil,
+    public init(inventoryDirectory: String = "inventory", state: String? = nil,
                 listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080), send: Bool = false, sandbox: Bool = false,
                 transport: TransportKind = .smtp, webhooks: WebhookIntake.Settings = .init(),
                 inboundMaxBytes: Int = InboundIntake.defaultMaxBodyBytes, conditions: ConditionWatch.Settings = .init(),
                 suppressionSyncInterval: Double = 3600) {
-        self.inventoryDirectory = inventoryDirectory; self.statePath = statePath; self.listen = listen; self.send = send
+        self.inventoryDirectory = inventoryDirectory; self.state = state; self.listen = listen; self.send = send
         self.sandbox = sandbox; self.transport = transport; self.webhooks = webhooks; self.inboundMaxBytes = inboundMaxBytes
         self.conditions = conditions
         self.suppressionSyncInterval = suppressionSyncInterval
     }
 
-    public var resolvedStatePath: String {
-        statePath ?? (sandbox ? SandboxSession.home + "/state.sqlite" : ".reconcile/state.sqlite")
+    /// `--state`, `RECONCILE_STATE`, the inventory's `state:`, else the
+    /// sandbox's own state file with `sandbox`, else `.reconcile/state.sqlite`.
+    public func stateLocation(inventory: Inventory,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StateLocation {
+        try StateChoice.resolve(option: state, inventory: inventory,
+                                defaultPath: sandbox ? StateChoice.sandboxPath : StateChoice.defaultPath, environment: environment)
     }
 }

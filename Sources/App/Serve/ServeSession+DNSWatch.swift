@@ -30,7 +30,6 @@ extension ServeSession {
             let compiled = try InventoryLoader().loadAndCompile(directory: request.inventoryDirectory)
             // `inventory` carries the sandbox's endpoints when there is one.
             let providers = try FleetProviders.build(for: inventory, environment: environment)
-            let state = try StateStore(path: request.resolvedStatePath)
             let planner = FleetPlanner(desired: compiled.desired, inventoryHash: compiled.contentHash, providers: providers, store: state)
             let monitoring = inventory.monitoring
             let round = DNSWatchRound(check: FleetCheck(nameserver: server, web: WebProbe(via: via)), verdicts: DNSVerdictStore(state), sending: store,

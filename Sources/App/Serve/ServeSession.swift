@@ -15,7 +15,11 @@ public struct ServeSession: Sendable {
     public let request: ServeRequest
     public let inventory: Inventory
     public let environment: [String: String]
-    public let store: SQLiteSendingStore
+    public let store: any SendingStore
+    /// Reply cursors and routed replies: the sending store's own tables.
+    public let replies: any ReplyStore
+    /// The state `store` and the other concerns' stores live in.
+    public let state: StateStore
     /// The alert queue in the same state file.
     public let alerts: AlertStore
     public let fleet: SendingFleet
@@ -29,6 +33,7 @@ public struct ServeSession: Sendable {
     /// Fails before anything listens when a secret `serve` needs is missing.
     public static func open(_ request: ServeRequest, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> ServeSession {
         var inventory = try InventoryLoader().load(directory: request.inventoryDirectory).inventory
+        let location = try request.stateLocation(inventory: inventory, environment: environment)
         var env = environment
         var endpoints: [String: URL] = [:]
         var sandbox: SandboxSession?
@@ -41,15 +46,16 @@ public struct ServeSession: Sendable {
             for (name, url) in endpoints { inventory.accounts[name]?.endpoint = url.absoluteString }
         }
         do {
-            let state = try StateStore(path: request.resolvedStatePath)
-            let store = SQLiteSendingStore(state)
+            let state = try StateStore(location: location)
+            let store = state.sendingStore()
+            let replies = state.replies
             var mailgun: [String: MailgunClient] = [:]
             for account in inventory.sortedAccounts {
                 guard case .mailgun(let m) = account.settings, let key = m.apiKey.resolve(in: env), !key.isEmpty else { continue }
                 mailgun[account.name] = MailgunClient(region: m.region, apiKey: key,
                                                       endpoint: endpoints[account.name] ?? account.endpoint.flatMap { URL(string: $0) })
             }
-            return ServeSession(request: request, inventory: inventory, environment: env, store: store, alerts: AlertStore(state),
+            return ServeSession(request: request, inventory: inventory, environment: env, store: store, replies: replies, state: state, alerts: AlertStore(state),
                                 fleet: SendingFleet(inventory: inventory, directory: request.inventoryDirectory), sandbox: sandbox,
                                 mailgun: mailgun)
         } catch {
@@ -83,7 +89,7 @@ public struct ServeSession: Sendable {
         let intake = WebhookIntake(keys: keys, store: store, fleet: fleet, settings: request.webhooks, counters: counters, log: log)
         var inboundSettings = request.webhooks
         inboundSettings.maxBodyBytes = request.inboundMaxBytes
-        let inbound = InboundIntake(keys: keys.only(WebhookKeys.routedDomains(of: inventory)), store: store, settings: inboundSettings, counters: counters, log: log)
+        let inbound = InboundIntake(keys: keys.only(WebhookKeys.routedDomains(of: inventory)), store: replies, settings: inboundSettings, counters: counters, log: log)
         // `/`, `/metrics`, `/healthz`: loopback only, or behind `monitoring.status_auth`.
         let access = try StatusAccess.resolve(listenHost: request.listen.host, auth: inventory.monitoring.statusAuth, environment: environment)
         let snapshots = FleetSnapshotSource(fleet: fleet, sending: store, alerts: alerts)
@@ -157,7 +163,7 @@ public struct ServeSession: Sendable {
         do {
             let accounts = try ReplyAccounts.make(inventory: inventory, directory: request.inventoryDirectory, environment: environment)
             guard !accounts.isEmpty else { return nil }
-            return ReplyService(poller: ReplyPoller(client: IMAPClient(), store: store), accounts: accounts,
+            return ReplyService(poller: ReplyPoller(client: IMAPClient(), store: replies), accounts: accounts,
                                 interval: Double(inventory.monitoring.replyPollInterval.seconds), log: log)
         } catch {
             log("serve: \(error); replies are not read")

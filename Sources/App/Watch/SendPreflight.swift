@@ -24,13 +24,13 @@ public struct SendPreflight: Service {
     /// Reads the inventory's monitoring settings and the state; checks the
     /// fleet once when a domain has no verdict. A check that cannot run (a
     /// provider secret missing) is logged: those domains stay held.
-    public static func prepare(fleet: SendingFleet, inventoryDirectory: String, statePath: String,
+    public static func prepare(fleet: SendingFleet, inventoryDirectory: String, state location: StateLocation,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
                                interval: Double = 60, log: @escaping @Sendable (String) -> Void) async throws -> SendPreflight {
         let compiled = try InventoryLoader().loadAndCompile(directory: inventoryDirectory)
-        let state = try StateStore(path: statePath)
+        let state = try StateStore(location: location)
         let gate = SendPreflight(domains: fleet.mailboxes.map { DomainHold.domain(of: $0.address) }, verdicts: DNSVerdictStore(state),
-                                 sending: SQLiteSendingStore(state), alerts: AlertStore(state),
+                                 sending: state.sendingStore(), alerts: AlertStore(state),
                                  maxAge: Double(compiled.inventory.monitoring.effectiveDNSVerdictMaxAge.seconds), interval: interval, log: log)
         let known = Set(try gate.verdicts.all().map(\.domain))
         let unchecked = Set(gate.domains).subtracting(known)

@@ -15,6 +15,8 @@ struct FileContribution {
     var monitoring: Located<Monitoring>?
     var safety: Located<Safety>?
     var costs: Located<Costs>?
+    /// `state:`: where the state lives (a file path or a PostgreSQL URL).
+    var state: Located<String>?
     var groups: [Group] = []
     var references: [Reference] = []
     /// Account names whose entry had errors (references to them are not reported again).

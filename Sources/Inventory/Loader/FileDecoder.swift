@@ -5,7 +5,7 @@ final class FileDecoder {
     let ctx: DecodeContext
     var out = FileContribution()
 
-    static let fleetKeys = ["accounts", "defaults", "warmup", "limits", "alerts", "monitoring", "safety", "costs", "groups"]
+    static let fleetKeys = ["accounts", "defaults", "warmup", "limits", "alerts", "monitoring", "safety", "costs", "groups", "state"]
     static let groupFileKeys = ["group", "pool", "limits", "domains"]
 
     init(ctx: DecodeContext) {
@@ -43,6 +43,9 @@ final class FileDecoder {
         }
         if let n = m.optional("costs") {
             out.costs = costs(n, path: "costs").map { Located(value: $0, location: ctx.location(m.keyNode("costs")!), path: "costs") }
+        }
+        if let n = m.optional("state"), let v = stateLocation(n, path: "state") {
+            out.state = Located(value: v, location: ctx.location(n), path: "state")
         }
         if let n = m.optional("groups"), let items = ctx.sequence(n, "groups", what: "a list of groups") {
             for (i, item) in items.enumerated() {

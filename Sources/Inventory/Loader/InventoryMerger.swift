@@ -21,6 +21,7 @@ struct InventoryMerger {
         var monitoring: Located<Monitoring>?
         var safety: Located<Safety>?
         var costs: Located<Costs>?
+        var state: Located<String>?
         var groups: [String: Group] = [:]
         var defaultsInboundExplicit = false
 
@@ -52,6 +53,7 @@ struct InventoryMerger {
             once(&monitoring, part.monitoring, &self)
             once(&safety, part.safety, &self)
             once(&costs, part.costs, &self)
+            once(&state, part.state, &self)
             for g in part.groups {
                 if let first = groups[g.name] {
                     error(g.location, "group", "group '\(g.name)' is defined twice (first at \(first.location))")
@@ -106,7 +108,7 @@ struct InventoryMerger {
         return Inventory(accounts: accounts, defaults: d, warmupSchedules: schedules.filter { !$0.value.stages.isEmpty },
                          limits: lim, alerts: alerts?.value ?? Alerts(), monitoring: monitoring?.value ?? Monitoring(location: home),
                          safety: safety?.value ?? Safety(location: home), groups: sortedGroups, files: files,
-                         costs: costs?.value ?? Costs(location: home))
+                         costs: costs?.value ?? Costs(location: home), state: state?.value)
     }
 
     private mutating func checkReferences(_ refs: [Reference], accounts: [String: Account], broken: Set<String>,

@@ -18,10 +18,14 @@ public struct Inventory: Sendable, Hashable, Codable {
     public var files: [String]
     /// The price table of `reconcile cost` (`costs:`).
     public var costs: Costs
+    /// `state:`: the state's file path or `postgres://USER@HOST:PORT/DB`,
+    /// used when neither `--state` nor `RECONCILE_STATE` is given.
+    public var state: String?
 
     public init(accounts: [String: Account], defaults: Defaults, warmupSchedules: [String: WarmupSchedule] = [:],
                 limits: Limits = Limits(), alerts: Alerts = Alerts(), monitoring: Monitoring = Monitoring(),
-                safety: Safety = Safety(), groups: [Group], files: [String] = [], costs: Costs = Costs()) {
+                safety: Safety = Safety(), groups: [Group], files: [String] = [], costs: Costs = Costs(),
+                state: String? = nil) {
         self.accounts = accounts
         self.defaults = defaults
         self.warmupSchedules = warmupSchedules
@@ -32,6 +36,7 @@ public struct Inventory: Sendable, Hashable, Codable {
         self.groups = groups
         self.files = files
         self.costs = costs
+        self.state = state
     }
 
     // MARK: - Lookups

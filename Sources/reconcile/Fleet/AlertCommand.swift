@@ -31,7 +31,8 @@ struct AlertTestCommand: AsyncParsableCommand {
             return
         }
         try await funnel {
-            try await FleetAlerting.open(inventoryDirectory: fleet.inventory, statePath: fleet.request.resolvedStatePath).test(text: text)
+            let state = try StateChoice.resolve(option: fleet.state, inventoryDirectory: fleet.inventory)
+            try await FleetAlerting.open(inventoryDirectory: fleet.inventory, state: state).test(text: text)
             print("alert test: delivered")
         }
     }

@@ -27,7 +27,7 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(help: "The inventory directory (every *.yaml under it is read).")
     var inventory = "inventory"
 
-    @Option(help: "The SQLite state file. Default .reconcile/state.sqlite, or .reconcile/sandbox/state.sqlite with --sandbox.")
+    @Option(help: StateOptionHelp.text(sandbox: true))
     var state: String?
 
     @Option(help: "Observation cache use: auto (re-read what is older than --max-age), full (read everything), none (read only what was never observed).")
@@ -47,7 +47,7 @@ struct ExplainCommand: AsyncParsableCommand {
     var noRateLimits = false
 
     func run() async throws {
-        let request = FleetSession.Request(inventoryDirectory: inventory, statePath: state, sandbox: sandbox, rateLimits: !noRateLimits)
+        let request = FleetSession.Request(inventoryDirectory: inventory, state: state, sandbox: sandbox, rateLimits: !noRateLimits)
         let policy: RefreshPolicy = switch refresh {
         case .auto: .auto(maxAge: maxAge.seconds)
         case .full: .full

@@ -33,8 +33,8 @@ struct ExportMailboxesCommand: AsyncParsableCommand {
     @Option(help: "The inventory directory.")
     var inventory: String = "inventory"
 
-    @Option(help: "The state file: mailboxes disabled there are marked (never created by this command).")
-    var state: String = ".reconcile/state.sqlite"
+    @Option(help: StateOptionHelp.text(": mailboxes disabled there are marked (a missing file is not created)"))
+    var state: String?
 
     @Option(help: "Only this group's mailboxes.")
     var group: String?
@@ -60,8 +60,9 @@ struct ExportMailboxesCommand: AsyncParsableCommand {
     func run() async throws {
         try await funnel {
             let loaded = try InventoryLoader().loadAndCompile(directory: inventory).inventory
-            let health = FileManager.default.fileExists(atPath: state)
-                ? try SQLiteSendingStore(try StateStore(path: state)).mailboxHealth() : [:]
+            let location = try StateChoice.resolve(option: state, inventory: loaded)
+            let exists = if case .file(let path) = location { FileManager.default.fileExists(atPath: path) } else { true }
+            let health = exists ? try StateStore(location: location).sendingStore().mailboxHealth() : [:]
             let today = CalendarDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
             let rows = try MailboxExport.rows(inventory: loaded, filter: .init(group: group, domain: domain, all: all), on: today,
                                               health: health, includeSecrets: includeSecrets,

@@ -10,7 +10,7 @@ struct FleetOptions: ParsableArguments {
     @Option(help: "The inventory directory (every *.yaml under it is read).")
     var inventory = "inventory"
 
-    @Option(help: "The SQLite state file (observation cache, apply journal, ownership, lock). Default .reconcile/state.sqlite, or .reconcile/sandbox/state.sqlite with --sandbox.")
+    @Option(help: StateOptionHelp.text(" (observation cache, apply journal, ownership, lock)", sandbox: true))
     var state: String?
 
     @Option(name: .customLong("domain"), help: "Only these domains (repeatable, or comma-separated).")
@@ -45,7 +45,7 @@ struct FleetOptions: ParsableArguments {
     var scope: ScopeRequest { ScopeRequest(domains: domains, groups: groups, changedSince: changedSince) }
 
     var request: FleetSession.Request {
-        FleetSession.Request(inventoryDirectory: inventory, statePath: state, scope: scope, sandbox: sandbox,
+        FleetSession.Request(inventoryDirectory: inventory, state: state, scope: scope, sandbox: sandbox,
                              rateLimits: !noRateLimits, concurrency: concurrency,
                              progress: progress.enabled(isTTY: isatty(2) != 0) ? observeProgress(tty: isatty(2) != 0) : nil)
     }

@@ -35,7 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("unmanaged-records"), help: "Records reconcile does not generate: extra (declare them as extra_records) or skip (leave them unmanaged, listed as comments).")
     var unmanagedRecords: ImportRequest.UnmanagedRecords = .extra
 
-    @Option(help: "The state file whose directory holds the shared rate ledger (default .reconcile/state.sqlite). Import writes no state.")
+    @Option(help: StateOptionHelp.text(" whose accounts' rate budgets import shares (with a file: the rate ledger beside it); import writes no state"))
     var state: String?
 
     @Option(help: "Progress of the zone reads on stderr: always (default: a long import should not look hung in a CI log), auto (only on a terminal), never.")
@@ -71,7 +71,7 @@ struct ImportCommand: AsyncParsableCommand {
         let tty = isatty(2) != 0
         let request = ImportRequest(
             inventoryDirectory: inventory, outDirectory: out, sources: Set(try sources), unmanaged: unmanagedRecords,
-            sandbox: sandbox, rateLimits: !noRateLimits, concurrency: concurrency, statePath: state,
+            sandbox: sandbox, rateLimits: !noRateLimits, concurrency: concurrency, state: state,
             progress: { stderr("import: " + $0 + "\n") },
             zoneProgress: progress.enabled(isTTY: tty) ? observeProgress(tty: tty) : nil)
         try await funnel {

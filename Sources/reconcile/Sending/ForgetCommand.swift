@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import Store
@@ -13,8 +14,8 @@ struct ForgetCommand: AsyncParsableCommand {
     @Argument(help: "The recipients' addresses.")
     var addresses: [String]
 
-    @Option(help: "The SQLite state file.")
-    var state: String = ".reconcile/state.sqlite"
+    @Option(help: StateOptionHelp.text())
+    var state: String?
 
     func validate() throws {
         guard !addresses.isEmpty else { throw ValidationError("give at least one ADDRESS") }
@@ -23,7 +24,7 @@ struct ForgetCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await funnel {
-            let store = SQLiteSendingStore(try StateStore(path: state))
+            let store = try StateStore(location: try StateChoice.resolve(option: state, inventoryDirectory: nil)).sendingStore()
             let now = Date().timeIntervalSince1970
             for a in addresses { print(try store.forget(email: a, at: now)) }
         }

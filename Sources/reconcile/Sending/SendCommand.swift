@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Monitor
 import Sender
+import Store
 
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +57,7 @@ struct SendCommand: AsyncParsableCommand {
         // The DNS preflight (README "Sending preflight"); a `--fleet` JSON has no inventory to check.
         if options.fleet == nil {
             daemon.add(try await SendPreflight.prepare(fleet: try options.loadFleet(), inventoryDirectory: options.inventory,
-                                                       statePath: options.state) { stderr($0 + "\n") }, name: "dns-preflight")
+                                                       state: try options.stateLocation()) { stderr($0 + "\n") }, name: "dns-preflight")
         }
         if logFormat == .json {
             let log = SendLog.jsonLines(logRecipients: logRecipients)

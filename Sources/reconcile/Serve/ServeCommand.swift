@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Example:\n  reconcile serve --listen 127.0.0.1:8080 --send")
 
     @Option(help: "The inventory directory.") var inventory: String = "inventory"
-    @Option(help: "The SQLite state file (default .reconcile/state.sqlite; the sandbox's own with --sandbox).") var state: String?
+    @Option(help: StateOptionHelp.text(sandbox: true)) var state: String?
     @Option(help: "HOST:PORT to listen on (port 0: any free port). Only /webhooks/*, /inbound/* and /u/* are meant to be public.")
     var listen: String = "127.0.0.1:8080"
     @Flag(help: "Also run the sender in this process (as `reconcile send` does).") var send = false
@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await funnel {
-            var request = ServeRequest(inventoryDirectory: inventory, statePath: state, listen: ListenAddress(listen)!, send: send,
+            var request = ServeRequest(inventoryDirectory: inventory, state: state, listen: ListenAddress(listen)!, send: send,
                                        sandbox: sandbox, transport: transport,
                                        webhooks: .init(maxBodyBytes: webhookMaxBytes, freshness: webhookWindow.seconds),
                                        inboundMaxBytes: inboundMaxBytes,
