@@ -102,6 +102,29 @@ import Testing
         #expect(outputs.map(\.actionID) == ["create:a", "create:b"] && outputs.map(\.outputs) == [["id": "42"], ["id": "7"]])
     }
 
+    /// A plan fingerprint recurs when a change is reverted and made again:
+    /// only runs since the plan last converged, and since another plan ran,
+    /// are resumed — else the third apply of A→B→A→B would skip its actions.
+    @Test(arguments: StateBackend.allCases)
+    func onlyUnfinishedRunsOfThePlanAreResumed(_ backend: StateBackend) async throws {
+        let state = try backend.fresh(); defer { state.remove() }
+        let j = ApplyJournal(try state.open()), t0 = Self.t0
+        func run(_ id: String, _ digest: String, _ action: String, _ status: String?) async throws {
+            try await j.beginRun(id, planDigest: digest, holder: "h", now: t0)
+            try await j.finished(run: id, planDigest: digest, actionID: action, action: Data(), state: .succeeded, now: t0)
+            if let status { try await j.endRun(id, status: status, now: t0) }
+        }
+        try await run("r1", "P", "update:a", nil)             // killed mid-way
+        #expect(try await j.resumable(planDigest: "P").keys.sorted() == ["update:a"])
+        try await run("r2", "P", "update:b", "converged")     // the resumed run finishes it
+        #expect(try await j.resumable(planDigest: "P").isEmpty, "a converged plan is not resumed again")
+        try await run("r3", "Q", "update:a", "converged")     // reverted
+        try await run("r4", "P", "update:c", "failed")        // made again: a new apply of P, partly failed
+        #expect(try await j.resumable(planDigest: "P").keys.sorted() == ["update:c"])
+        try await run("r5", "Q", "update:x", nil)
+        #expect(try await j.resumable(planDigest: "P").isEmpty, "another plan ran since")
+    }
+
     @Test(arguments: StateBackend.allCases)
     func twoConcurrentAttemptsOneWinsAndTheLoserNamesTheHolder(_ backend: StateBackend) async throws {
         let state = try backend.fresh(); defer { state.remove() }

@@ -96,10 +96,11 @@ public struct ApplyExecutor: Sendable {
         return summary
     }
 
-    /// What an earlier run of this same plan already did.
+    /// What an earlier, unfinished run of this same plan already did.
     func replayEarlierRun(_ run: inout ApplyRunState) async throws {
+        let earlier = try await journal.resumable(planDigest: run.digest)
         for action in run.plan.actions {
-            guard let entry = try await journal.latest(planDigest: run.digest, actionID: action.id.rawValue) else { continue }
+            guard let entry = earlier[action.id.rawValue] else { continue }
             switch entry.state {
             case .succeeded, .recoveredApplied:
                 run.outcome[action.id] = .alreadyApplied
