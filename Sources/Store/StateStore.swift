@@ -25,7 +25,8 @@ public struct StateStore: Sendable {
         }
     }
 
-    /// Transitional: the SQLite pool of code not yet backend-neutral.
+    /// The SQLite pool, for SQLite-only code (`SQLiteSendingStore`, tests
+    /// of the file); reaching it with a PostgreSQL state is a programming error.
     public var pool: DatabasePool {
         guard case .sqlite(let pool) = backend else {
             preconditionFailure("a SQLite-only code path was reached with the PostgreSQL state \(path)")
