@@ -62,26 +62,11 @@ public struct PostgresReplyStore: ReplyStore {
             guard let sent, let email = sent.string("email") else { report.unrelated += 1; continue }
             let event = SendingEvent(at: answer.at, kind: answer.automatic ? .autoReply : .reply, email: email, mailbox: mailbox,
                                      messageID: sent.string("message_id"), detail: source)
-            try Self.record(c, event)
+            // The event and its effect, as every event of the outbox is recorded.
+            try PostgresSendingStore.record(c, event)
             if answer.automatic { report.autoReplies += 1 } else { report.replies += 1 }
         }
         return report
-    }
-
-    /// The event and, for a reply, its effect (`SQLiteSendingStore.record` for these two kinds).
-    static func record(_ c: PostgresConnection, _ e: SendingEvent) throws {
-        try c.query("INSERT INTO sending_event (at, kind, email, mailbox, message_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-                    [e.at, e.kind.rawValue, e.email, e.mailbox, e.messageID, e.detail])
-        guard e.kind == .reply, let email = e.email.map(EmailAddress.normalize) else { return }
-        try c.query("""
-            UPDATE sending_enrollment SET stopped_reason = 'replied'
-            WHERE email = $1 AND stopped_reason IS NULL AND campaign_id IN (SELECT id FROM sending_campaign WHERE stop_on_reply = 1)
-            """, [email])
-        try c.query("""
-            UPDATE sending_message SET state = 'stopped', reply_text = 'replied'
-            WHERE email = $1 AND state IN ('planned', 'deferred')
-              AND campaign_id IN (SELECT id FROM sending_campaign WHERE stop_on_reply = 1)
-            """, [email])
     }
 }
 
