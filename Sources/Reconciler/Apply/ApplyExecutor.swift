@@ -43,31 +43,44 @@ public struct ApplyExecutor: Sendable {
 
     var journal: ApplyJournal { ApplyJournal(store) }
 
-    /// Settles every unknown outcome left by earlier runs. Returns the
-    /// actions that were found in effect and those that were not.
+    /// What settling earlier runs' unknown outcomes found.
+    public struct Recovery: Sendable, Equatable {
+        public var applied: [ActionID] = []
+        public var absent: [ActionID] = []
+        /// Entries whose re-read failed, with the (redacted) reason: still
+        /// unknown, never repeated, retried by the next run.
+        public var unsettled: [ActionID: String] = [:]
+
+        public var isEmpty: Bool { applied.isEmpty && absent.isEmpty && unsettled.isEmpty }
+    }
+
+    /// Settles every unknown outcome left by earlier runs by re-reading it.
     @discardableResult
-    public func recoverUnknownOutcomes() async throws -> (applied: [ActionID], absent: [ActionID]) {
-        var applied: [ActionID] = [], absent: [ActionID] = []
+    public func recoverUnknownOutcomes() async throws -> Recovery {
+        var found = Recovery()
         for entry in try await journal.unknownOutcomes() {
             let action = try JSONDecoder().decode(PlanAction.self, from: entry.action)
             // A probe that fails (provider down, no driver for the kind in this
             // run) leaves the outcome unknown for a later run; it never blocks
             // the apply, and the action is still never repeated blindly.
             let probed: ProbeResult
-            do { probed = try await driver.probe(action) } catch { continue }
+            do { probed = try await driver.probe(action) } catch {
+                found.unsettled[action.id] = redact(String(describing: error))
+                continue
+            }
             switch probed {
             case .applied(let outputs):
                 try await journal.resolve(run: entry.runID, actionID: entry.actionID, as: .recoveredApplied,
                                           outputs: outputs, detail: "re-read after an interrupted run: in effect", now: now())
                 try await recordOwnership(of: [action])
-                applied.append(action.id)
+                found.applied.append(action.id)
             case .notApplied:
                 try await journal.resolve(run: entry.runID, actionID: entry.actionID, as: .recoveredAbsent,
                                           outputs: [:], detail: "re-read after an interrupted run: not in effect", now: now())
-                absent.append(action.id)
+                found.absent.append(action.id)
             }
         }
-        return (applied, absent)
+        return found
     }
 
     /// Applies `plan` (its safety and freshness are the caller's to check first):

@@ -80,6 +80,19 @@ public struct FleetApplier: Sendable {
         return summary
     }
 
+    /// Re-reads what an interrupted apply left unknown, before anything is
+    /// planned: a killed run's writes may all have landed, and a plan with
+    /// no changes would otherwise never settle them. The caller holds the lock.
+    func settleInterrupted() async throws {
+        let found = try await executor(nil).recoverUnknownOutcomes()
+        guard !found.isEmpty else { return }
+        log("an interrupted apply left \(found.applied.count + found.absent.count + found.unsettled.count) outcome(s) unknown: "
+            + "\(found.applied.count) in effect, \(found.absent.count) not in effect, \(found.unsettled.count) still unknown")
+        for (id, reason) in found.unsettled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            log("  \(id): still unknown, its re-read failed: \(reason)")
+        }
+    }
+
     /// Holds the apply lock around `body`.
     public func locked<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         let lock = ApplyLock(planner.store)
@@ -97,6 +110,7 @@ public struct FleetApplier: Sendable {
     /// Applies exactly `plan` (a plan file): refused when stale or unsafe.
     /// The caller holds the lock.
     public func applySaved(_ plan: Plan, scope: FleetPlanner.Scope) async throws -> ApplySummary {
+        try await settleInterrupted()
         let now = try await planner.plan(scope: scope, refresh: .full)
         try plan.checkFresh(against: now.fingerprint(for: plan))
         try plan.checkSafety(safety)
@@ -111,6 +125,7 @@ public struct FleetApplier: Sendable {
     /// verifications that waited on DNS). The caller holds the lock.
     public func converge(scope: FleetPlanner.Scope, refresh: RefreshPolicy,
                          approve: @Sendable (Plan) async throws -> Bool) async throws -> ConvergeOutcome {
+        try await settleInterrupted()
         let first = try await planner.plan(scope: scope, refresh: refresh).plan
         if !first.hasChanges { return .nothingToDo(first) }
         try first.checkSafety(safety)

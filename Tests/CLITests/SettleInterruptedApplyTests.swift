@@ -1,0 +1,46 @@
+import Foundation
+import Reconciler
+import Store
+import Testing
+
+/// A killed apply whose writes all landed leaves `started` entries while the
+/// next plan has no changes: the next `--apply` must still re-read and settle
+/// them (it once returned "no changes" first and left them unknown forever).
+@Suite(.serialized) struct SettleInterruptedApplyTests {
+    @Test func anApplyWithNothingToDoStillSettlesWhatAKilledRunLeftUnknown() async throws {
+        let f = try await EngineFixture.start()
+        do {
+            #expect(try await f.converge(), "the bootstrap did not converge")
+            // A DMARC flip, planned and saved, then applied: its record updates are now in effect.
+            try f.edit("fleet.yaml") { $0.replacingOccurrences(of: "policy: none ", with: "policy: quarantine ") }
+            let planPath = f.dir + "/flip.json"
+            #expect(try await f.reconcile(["--plan", "--out", planPath]).status == 0)
+            let flip = try Plan.load(from: planPath).actions.filter { $0.id.rawValue.contains("_dmarc") }
+            try #require(!flip.isEmpty, "the flip planned no DMARC update")
+            #expect(try await f.converge())
+
+            // The journal of a run killed mid-call: every flip action started, none finished.
+            let store = try StateStore(path: f.dir + "/.reconcile/state.sqlite")
+            let journal = ApplyJournal(store)
+            try await journal.beginRun("killed", planDigest: "killed-plan", holder: "reconcile apply", now: Date())
+            for a in flip {
+                try await journal.started(run: "killed", planDigest: "killed-plan", actionID: a.id.rawValue,
+                                          action: try JSONEncoder().encode(a), now: Date())
+            }
+            #expect(try await journal.unknownOutcomes().count == flip.count)
+
+            let next = try await f.reconcile(["--apply", "--auto-approve"])
+            #expect(next.status == 0, "\(next.stdout)\n\(next.stderr)")
+            #expect(next.stdout.contains("No changes"), "\(next.stdout)")
+            #expect(next.stderr.contains("an interrupted apply left \(flip.count) outcome(s) unknown: \(flip.count) in effect"), "\(next.stderr)")
+            #expect(try await journal.unknownOutcomes().isEmpty)
+            let settled = try await journal.entries(run: "killed")
+            #expect(settled.count == flip.count)
+            #expect(settled.allSatisfy { $0.state == .recoveredApplied }, "\(settled.map { "\($0.actionID) \($0.state)" })")
+
+            // Nothing was written to settle them: the next plan still has no changes.
+            #expect(try await f.reconcile(["--plan", "--detailed-exitcode"]).status == 0)
+        } catch { await f.stop(); throw error }
+        await f.stop()
+    }
+}
