@@ -57,6 +57,10 @@ import Testing
             #expect(drift.status == 2, "\(drift.stdout)\n\(drift.stderr)")
             #expect(drift.stdout.contains("acme-mail.com"))
             #expect(drift.stdout.contains("_dmarc"))
+            // The Markdown report (the nightly job's tracking issue) is headed as drift, not as a plan.
+            let md = try await f.reconcile(["drift", "--format", "markdown"])
+            #expect(md.status == 2)
+            #expect(md.stdout.hasPrefix("## reconcile drift\n\n**0 to create, 1 to update"), "\(md.stdout)")
 
             #expect(try await f.reconcile(["--apply", "--auto-approve"]).status == 0)
             #expect(try await f.converge())

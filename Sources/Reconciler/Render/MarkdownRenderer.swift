@@ -8,10 +8,13 @@ public struct MarkdownRenderer: Sendable {
     /// The inventory's `safety` thresholds: a plan that breaks them says at
     /// the top that applying it needs `--allow-destructive`. Nil: not judged.
     public var safety: SafetyPolicy?
+    /// The heading: `drift` reports the same plan as what drifted.
+    public var title: String
 
-    public init(limit: Int = 65_000, safety: SafetyPolicy? = nil) {
+    public init(limit: Int = 65_000, safety: SafetyPolicy? = nil, title: String = "reconcile plan") {
         self.limit = limit
         self.safety = safety
+        self.title = title
     }
 
     public func render(_ plan: Plan) -> String {
@@ -23,7 +26,7 @@ public struct MarkdownRenderer: Sendable {
         let shown = plan.domainNames.filter { d in
             !(byDomain[d] ?? []).isEmpty || (summaries[d]?.blocked != nil && !unread.contains(d))
         }
-        var head = "## reconcile plan\n\n"
+        var head = "## \(title)\n\n"
         if !plan.isComplete {
             head += "**\(UnreadText.headline(plan))**\n\n"
             for c in UnreadText.causes(plan) { head += "- \(escape(c.cause)): \(escape(c.domains))\n" }

@@ -53,7 +53,7 @@ struct DriftCommand: AsyncParsableCommand {
             let plan = try await session.planner.plan(scope: scope, refresh: .full).plan
             switch format {
             case .text: session.out(DriftReport().render(plan))
-            case .markdown, .json: session.out(try session.render(plan, format))
+            case .markdown, .json: session.out(try session.render(plan, format, title: "reconcile drift"))
             }
             // Unread domains: once per account and reason (the text report has them already).
             let unread = Set(plan.unread.flatMap(\.domains))

@@ -14,10 +14,10 @@ extension FleetSession {
         for u in plan.unread { err("not read (account \(u.account)): \(u.reason): \(u.domains.joined(separator: ", "))\n") }
     }
 
-    func render(_ plan: Plan, _ format: PlanFormat) throws -> String {
+    func render(_ plan: Plan, _ format: PlanFormat, title: String = "reconcile plan") throws -> String {
         switch format {
         case .text: TextRenderer(colour: isatty(1) != 0).render(plan)
-        case .markdown: MarkdownRenderer(safety: safetyPolicy(allowDestructive: false)).render(plan)
+        case .markdown: MarkdownRenderer(safety: safetyPolicy(allowDestructive: false), title: title).render(plan)
         case .json: try JSONRenderer().render(plan) + "\n"
         }
     }
