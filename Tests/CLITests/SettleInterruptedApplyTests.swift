@@ -43,4 +43,40 @@ import Testing
         } catch { await f.stop(); throw error }
         await f.stop()
     }
+
+    /// The killed run's plan read the zones before its writes landed; the next
+    /// plan must read them again rather than take that old reading from the
+    /// cache and write the same change a second time.
+    @Test func whatASettledActionTouchedIsReadAfreshNotTakenFromTheCache() async throws {
+        let f = try await EngineFixture.start()
+        do {
+            #expect(try await f.converge(), "the bootstrap did not converge")
+            try f.edit("fleet.yaml") { $0.replacingOccurrences(of: "policy: none ", with: "policy: quarantine ") }
+            let planPath = f.dir + "/flip.json"
+            // From the cache, as the killed run's plan was: the zones before the flip.
+            #expect(try await f.reconcile(["--plan", "--refresh", "none", "--out", planPath]).status == 0)
+            let flip = try Plan.load(from: planPath).actions.filter { $0.id.rawValue.contains("_dmarc") }
+            try #require(!flip.isEmpty, "the flip planned no DMARC update")
+            // The killed run's writes land; this state's cache still holds the zones before them.
+            let copy = try await CLIRunner.runAsync(CLIRunner.binary, ["state", "migrate", "--from", ".reconcile/state.sqlite", "--to", "copy.sqlite"],
+                                                    cwd: f.dir, environment: f.environment)
+            #expect(copy.status == 0, "\(copy.stderr)")
+            let landed = try await f.reconcile(["--apply", "--auto-approve", "--state", "copy.sqlite"])
+            #expect(landed.status == 0, "\(landed.stdout)\n\(landed.stderr)")
+            let journal = ApplyJournal(try StateStore(path: f.dir + "/.reconcile/state.sqlite"))
+            try await journal.beginRun("killed", planDigest: "killed-plan", holder: "reconcile apply", now: Date())
+            for a in flip {
+                try await journal.started(run: "killed", planDigest: "killed-plan", actionID: a.id.rawValue,
+                                          action: try JSONEncoder().encode(a), now: Date())
+            }
+
+            let before = CrashApplyTests().writes(f)
+            let next = try await f.reconcile(["--apply", "--auto-approve"])
+            #expect(next.status == 0, "\(next.stdout)\n\(next.stderr)")
+            #expect(next.stdout.contains("No changes"), "planned from the cache as it was before the kill:\n\(next.stdout)")
+            #expect(CrashApplyTests().writes(f) == before, "a write already in effect was made again")
+            #expect(try await journal.unknownOutcomes().isEmpty)
+        } catch { await f.stop(); throw error }
+        await f.stop()
+    }
 }

@@ -50,6 +50,8 @@ public struct ApplyExecutor: Sendable {
         /// Entries whose re-read failed, with the (redacted) reason: still
         /// unknown, never repeated, retried by the next run.
         public var unsettled: [ActionID: String] = [:]
+        /// Every action looked at: what they touched may be cached as it was before.
+        public var actions: [PlanAction] = []
 
         public var isEmpty: Bool { applied.isEmpty && absent.isEmpty && unsettled.isEmpty }
     }
@@ -60,6 +62,7 @@ public struct ApplyExecutor: Sendable {
         var found = Recovery()
         for entry in try await journal.unknownOutcomes() {
             let action = try JSONDecoder().decode(PlanAction.self, from: entry.action)
+            found.actions.append(action)
             // A probe that fails (provider down, no driver for the kind in this
             // run) leaves the outcome unknown for a later run; it never blocks
             // the apply, and the action is still never repeated blindly.

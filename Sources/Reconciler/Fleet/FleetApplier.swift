@@ -82,10 +82,13 @@ public struct FleetApplier: Sendable {
 
     /// Re-reads what an interrupted apply left unknown, before anything is
     /// planned: a killed run's writes may all have landed, and a plan with
-    /// no changes would otherwise never settle them. The caller holds the lock.
+    /// no changes would otherwise never settle them. What they touched is
+    /// read afresh by the plan, not taken from the cache as it was before
+    /// the kill. The caller holds the lock.
     func settleInterrupted() async throws {
         let found = try await executor(nil).recoverUnknownOutcomes()
         guard !found.isEmpty else { return }
+        try await ObservationCache(planner.store).forget(touching: found.actions)
         log("an interrupted apply left \(found.applied.count + found.absent.count + found.unsettled.count) outcome(s) unknown: "
             + "\(found.applied.count) in effect, \(found.absent.count) not in effect, \(found.unsettled.count) still unknown")
         for (id, reason) in found.unsettled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

@@ -38,8 +38,13 @@ extension ObservationCache {
     /// what they show (delegation, auto-renew).
     /// `keeping`: zones the apply stored as written (`AppliedZones.kept`).
     func forget(after plan: Plan, keeping: Set<String> = []) async throws {
-        let touched = plan.touchedResources
-        try await invalidate(touched.map(\.description).filter { !keeping.contains($0) })
+        try await forget(touching: plan.actions, keeping: keeping)
+    }
+
+    /// The same for any actions (those an interrupted run left unknown).
+    func forget(touching actions: [PlanAction], keeping: Set<String> = []) async throws {
+        let touched = Set(actions.map(\.observed))
+        try await invalidate(touched.map(\.description).filter { !keeping.contains($0) }.sorted())
         if touched.contains(where: { $0.kind == .registrarDomain || $0.kind == .nameservers }) {
             try await invalidate(kind: CachedListing.kind)
         }
