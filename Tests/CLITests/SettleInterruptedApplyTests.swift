@@ -63,11 +63,16 @@ import Testing
             #expect(copy.status == 0, "\(copy.stderr)")
             let landed = try await f.reconcile(["--apply", "--auto-approve", "--state", "copy.sqlite"])
             #expect(landed.status == 0, "\(landed.stdout)\n\(landed.stderr)")
+            // The dead run had journaled some of them as succeeded, the rest only as started.
             let journal = ApplyJournal(try StateStore(path: f.dir + "/.reconcile/state.sqlite"))
             try await journal.beginRun("killed", planDigest: "killed-plan", holder: "reconcile apply", now: Date())
-            for a in flip {
-                try await journal.started(run: "killed", planDigest: "killed-plan", actionID: a.id.rawValue,
-                                          action: try JSONEncoder().encode(a), now: Date())
+            for (n, a) in flip.enumerated() {
+                let data = try JSONEncoder().encode(a)
+                try await journal.started(run: "killed", planDigest: "killed-plan", actionID: a.id.rawValue, action: data, now: Date())
+                if n % 2 == 0 {
+                    try await journal.finished(run: "killed", planDigest: "killed-plan", actionID: a.id.rawValue, action: data,
+                                               state: .succeeded, now: Date())
+                }
             }
 
             let before = CrashApplyTests().writes(f)
@@ -76,6 +81,7 @@ import Testing
             #expect(next.stdout.contains("No changes"), "planned from the cache as it was before the kill:\n\(next.stdout)")
             #expect(CrashApplyTests().writes(f) == before, "a write already in effect was made again")
             #expect(try await journal.unknownOutcomes().isEmpty)
+            #expect(try await journal.unendedRuns().isEmpty, "the dead run is closed as abandoned")
         } catch { await f.stop(); throw error }
         await f.stop()
     }

@@ -90,6 +90,10 @@ import Testing
         try await j.resolve(run: "run-1", actionID: "create:b", as: .recoveredAbsent, detail: "late", now: t0)
         #expect(try await j.unknownOutcomes().isEmpty)
         #expect(try await j.entries(run: "run-1").map(\.state) == [.succeeded, .skipped, .recoveredApplied])
+        // The dead runner's run never ended; once abandoned it is handled once only.
+        #expect(try await j.unendedRuns() == ["run-1"])
+        try await j.abandon(run: "run-1", now: t0.addingTimeInterval(5))
+        #expect(try await j.unendedRuns().isEmpty)
         #expect(try await j.entries(run: "run-1")[1].detail == "dependency failed")
 
         // The next run of the same plan finds the latest entry of each action.

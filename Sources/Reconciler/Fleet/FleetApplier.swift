@@ -82,13 +82,21 @@ public struct FleetApplier: Sendable {
 
     /// Re-reads what an interrupted apply left unknown, before anything is
     /// planned: a killed run's writes may all have landed, and a plan with
-    /// no changes would otherwise never settle them. What they touched is
-    /// read afresh by the plan, not taken from the cache as it was before
-    /// the kill. The caller holds the lock.
+    /// no changes would otherwise never settle them. Everything a killed run
+    /// journaled is read afresh by the plan, not taken from the cache as it
+    /// was before the kill (its own `forget(after:)` never ran). The caller
+    /// holds the lock, so a run that never ended is dead.
     func settleInterrupted() async throws {
+        let journal = ApplyJournal(planner.store)
         let found = try await executor(nil).recoverUnknownOutcomes()
+        let abandoned = try await journal.unendedRuns()
+        var touched = found.actions
+        for run in abandoned {
+            touched += try await journal.entries(run: run).compactMap { try? JSONDecoder().decode(PlanAction.self, from: $0.action) }
+        }
+        if !touched.isEmpty { try await ObservationCache(planner.store).forget(touching: touched) }
+        for run in abandoned { try await journal.abandon(run: run, now: Date()) }
         guard !found.isEmpty else { return }
-        try await ObservationCache(planner.store).forget(touching: found.actions)
         log("an interrupted apply left \(found.applied.count + found.absent.count + found.unsettled.count) outcome(s) unknown: "
             + "\(found.applied.count) in effect, \(found.absent.count) not in effect, \(found.unsettled.count) still unknown")
         for (id, reason) in found.unsettled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
