@@ -175,6 +175,23 @@ import Testing
         for r in foreign { #expect(zone.contains(r)) }
     }
 
+    /// A whole-zone batch waiting on a value whose write timed out is never
+    /// written; every record in it is unknown until the next run — including
+    /// the ones that do not need the value (once reported as a "dependency
+    /// cycle between batches").
+    @Test func aZoneBatchWaitingOnAnUnknownOutcomeIsUnknownWhole() async throws {
+        let tmp = TempStore(); defer { tmp.remove() }
+        let world = TestWorld()
+        await world.set(unknownAfter: mgID(a))
+        let plan = try mailgunPlan([a], rules: .namecheap)
+        let records = plan.actions.filter { $0.address.kind == .dnsRecord }
+        #expect(records.count > 1 && Set(records.compactMap(\.batch)).count == 1)
+        let summary = try await ApplyExecutor(store: try tmp.open(), driver: TestWorldDriver(world: world)).apply(plan)
+        for r in records { #expect(summary.outcome(r.id) == .unknown, "\(r.id): \(summary.outcome(r.id).map(String.init(describing:)) ?? "none")") }
+        #expect(await world.count("zone:\(a)") == 0)
+        #expect(summary.exitCode == 1)
+    }
+
     @Test func concurrencyIsBounded() async throws {
         let domains = (1...8).map { "d\($0).example" }
         for limit in [1, 3] {

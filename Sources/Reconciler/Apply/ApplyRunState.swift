@@ -73,14 +73,18 @@ struct ApplyRunState {
     }
 
     /// Steps never reached (an interruption, or a cycle between batches).
-    /// Unknown outcomes propagate to every (transitive) dependent first.
+    /// Unknown outcomes propagate to every (transitive) dependent step first,
+    /// whole: a zone batch waiting on one unknown value is never written, so
+    /// its records that do not need that value are unknown too.
     mutating func settleUnreached() {
         var changed = true
         while changed {
             changed = false
-            for a in plan.actions where outcome[a.id] == nil && (stopped || a.dependsOn.contains { outcome[$0] == .unknown }) {
-                outcome[a.id] = .unknown
-                changed = true
+            for step in steps where stopped || step.dependsOn.contains(where: { outcome[$0] == .unknown }) {
+                for a in step.actions where outcome[a.id] == nil {
+                    outcome[a.id] = .unknown
+                    changed = true
+                }
             }
         }
         for a in plan.actions where outcome[a.id] == nil { outcome[a.id] = .failed("dependency cycle between batches") }
