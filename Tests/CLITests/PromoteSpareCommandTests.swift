@@ -38,6 +38,10 @@ import Testing
             #expect(headers == ["acme-outreach.net"], "\(plan.stdout)")
             #expect(plan.stdout.contains("  - mailgun domain\n      # retired domain\n"), "\(plan.stdout)")
             #expect(plan.stdout.contains("Plan: 0 to create, 0 to update, "), "\(plan.stdout)")
+            // The reviewed retirement applies as merged, without --allow-destructive (one teardown, under the limit of 3).
+            let applied = try await f.reconcile(["--apply", "--auto-approve"])
+            #expect(applied.status == 0, "\(applied.stdout)\n\(applied.stderr)")
+            #expect(try await f.converge())
         } catch { await f.stop(); throw error }
         await f.stop()
     }

@@ -60,6 +60,29 @@ import Testing
         #expect(q.safetyViolations(lenient).isEmpty)
     }
 
+    /// `role: retired` (promote-spare --replace) is a reviewed teardown: its
+    /// record deletes are not a rewrite of the domain, but count toward the
+    /// teardown limit — retiring one passes, retiring four at once does not.
+    @Test func retiringIsATeardownNotARewrite() throws {
+        let observed = Fixtures.mailRecords(zone)
+        let p = try plan(desired: [], observed: observed, role: .retired)
+        #expect(p.counts.delete == observed.count)
+        #expect(p.safetyViolations().isEmpty)
+        let active = try plan(desired: [], observed: observed)
+        #expect(active.safetyViolations().contains(.tooManyRewrites(domain: zone, changed: 6, managed: 6, threshold: 0.3)))
+
+        let zones = (1...4).map { "d\($0).com" }
+        var actions: [PlanAction] = [], summaries: [DomainSummary] = []
+        for z in zones {
+            let diff = RecordDiff.diff(zone: z, desired: [], observed: Fixtures.mailRecords(z),
+                                       owned: Set(Fixtures.mailRecords(z).map(\.key)))
+            actions += diff.actions + [PlanAction(.delete, ResourceAddress(domain: z, kind: .mailgunDomain))]
+            summaries.append(diff.summary(role: .retired))
+        }
+        let four = try Plan(actions: actions, domains: summaries, fingerprint: Fixtures.fingerprint())
+        #expect(four.safetyViolations() == [.tooManyTeardowns(domains: zones, limit: 3)])
+    }
+
     @Test func nameserverChangesAndManyTeardownsAreRefused() throws {
         let ns = PlanAction(.update, ResourceAddress(domain: zone, kind: .nameservers),
                             before: ResourceState(["nameservers": .string("a.ns")]),

@@ -82,7 +82,11 @@ extension Plan {
             }.count
             let managed = summary?.managedRecords ?? 0
             let threshold = policy.rewriteFractionByDomain[domain] ?? policy.maxRewriteFraction
-            if rewritten > 0, managed >= policy.minimumManagedRecords,
+            // `role: retired` declares the teardown: its deletes count toward the
+            // teardown limit below, not against the domain's rewrite fraction.
+            let retiring = summary?.role == .retired
+            if retiring, rewritten > 0 { teardowns.append(domain) }
+            if !retiring, rewritten > 0, managed >= policy.minimumManagedRecords,
                managed == 0 || Double(rewritten) / Double(managed) > threshold {
                 out.append(.tooManyRewrites(domain: domain, changed: rewritten, managed: managed, threshold: threshold))
             }
@@ -98,7 +102,7 @@ extension Plan {
             if acts.contains(where: { $0.address.kind == .nameservers && $0.operation.isChange }) {
                 out.append(.nameserverChange(domain: domain))
             }
-            if acts.contains(where: { $0.operation == .delete && Plan.teardownKinds.contains($0.address.kind) }) {
+            if teardowns.last != domain, acts.contains(where: { $0.operation == .delete && Plan.teardownKinds.contains($0.address.kind) }) {
                 teardowns.append(domain)
             }
         }
