@@ -35,4 +35,37 @@ import Testing
         #expect(recovered == 1)
         #expect(try local.messages(state: .unknown).map(\.row) == [m.row], "recovered as unknown, never planned again")
     }
+
+    /// A network blip ends the liveness session while the sender lives on:
+    /// its next maintenance pass (`announce` again) takes the lock on a new
+    /// connection, so other hosts go on leaving its attempts alone.
+    @Test func aDroppedLivenessConnectionIsTakenAgainByTheNextAnnounce() throws {
+        let url = try PostgresServer.freshDatabase()
+        let elsewhere = SenderIdentity(pid: 4343, host: "runner-c.example", token: "t2")
+        let remote = try #require(try StateStore(postgres: url).sendingStore() as? PostgresSendingStore)
+        try remote.announce(elsewhere)
+        let first = try #require(remote.livenessBackendPID)
+        try remote.announce(elsewhere)
+        #expect(remote.livenessBackendPID == first, "announcing again while connected keeps the session")
+
+        let admin = try PostgresConnection(url: url)
+        let held = { try admin.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") }
+        #expect(try held() == "1")
+        _ = try admin.query("SELECT pg_terminate_backend($1)", [Int(first)])
+        for _ in 0..<100 where try held() != "0" { usleep(20_000) }
+        #expect(try held() == "0", "the dropped session took its lock with it")
+
+        try remote.announce(elsewhere)
+        #expect(try held() == "1")
+        #expect(remote.livenessBackendPID != first)
+        let local = try StateStore(postgres: url).sendingStore()
+        _ = try local.enqueue(campaign: C.campaign(steps: 1), recipients: C.people("bo@example.org"), now: C.t0)
+        let m = try #require(try local.pendingMessages().first)
+        var r = ReservationLimitTests.reservation(m, mailbox: "alice@acme-mail.com", at: C.t0 + 1)
+        r.sender = elsewhere.text
+        guard case .reserved = try local.reserve(r) else { Issue.record("reserve"); return }
+        try local.markAttempting(row: m.row, at: C.t0 + 2)
+        let me = SenderIdentity.current()
+        #expect(try local.recoverInterrupted(at: C.t0 + 3) { me.hasAbandoned($0) } == 0, "alive again: its attempt is left alone")
+    }
 }

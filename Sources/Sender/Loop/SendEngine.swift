@@ -94,6 +94,8 @@ public final class SendEngine {
     /// Re-reads what other processes changed: new enqueues, suppressions, health.
     public func maintain() throws {
         let now = clock.now()
+        // A shared state's liveness lock, re-taken if its connection dropped.
+        try store.announce(sender)
         let fresh = try store.plannedMessages(afterRow: scheduler.maxRow)
         for id in Set(fresh.map(\.campaign)) where campaigns[id] == nil {
             if let r = try store.campaign(id: id) {

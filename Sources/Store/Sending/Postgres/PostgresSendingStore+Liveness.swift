@@ -11,10 +11,23 @@ final class SenderLiveness: @unchecked Sendable {
     private let lock = NSLock()
     private var connection: PostgresConnection?
 
+    /// Takes the lock, or checks that the session holding it is still there
+    /// and takes it again on a new one if not (a dropped connection lost it).
     func hold(_ sender: SenderIdentity, on db: PostgresDatabase) throws {
+        lock.lock(); defer { lock.unlock() }
+        if let held = connection {
+            if (try? held.scalar("SELECT 1")) == "1" { return }
+            connection = nil
+        }
         let c = try db.dedicatedConnection()
         try c.query("SELECT pg_advisory_lock($1::int, hashtext($2))", [Self.space, sender.text])
-        lock.lock(); connection = c; lock.unlock()
+        connection = c
+    }
+
+    /// The backend holding the lock (tests end it to simulate a dropped connection).
+    var backendPID: Int32? {
+        lock.lock(); defer { lock.unlock() }
+        return connection?.backendPID
     }
 
     /// Whether some session holds `sender`'s lock (tried and released at once if free).
@@ -26,9 +39,14 @@ final class SenderLiveness: @unchecked Sendable {
 }
 
 extension PostgresSendingStore {
+    /// Idempotent: called again (each maintenance pass), it re-takes a lock a
+    /// dropped connection lost, so other hosts go on seeing this sender alive.
     public func announce(_ sender: SenderIdentity) throws {
         try liveness.hold(sender, on: db)
     }
+
+    /// The server process of the liveness connection, if announced.
+    public var livenessBackendPID: Int32? { liveness.backendPID }
 
     /// `abandoned`, and for a sender of another host (which `abandoned`
     /// cannot judge) whether its liveness lock is gone.
