@@ -10,13 +10,8 @@ import Testing
     @Test func anApplyWithNothingToDoStillSettlesWhatAKilledRunLeftUnknown() async throws {
         let f = try await EngineFixture.start()
         do {
-            #expect(try await f.converge(), "the bootstrap did not converge")
             // A DMARC flip, planned and saved, then applied: its record updates are now in effect.
-            try f.edit("fleet.yaml") { $0.replacingOccurrences(of: "policy: none ", with: "policy: quarantine ") }
-            let planPath = f.dir + "/flip.json"
-            #expect(try await f.reconcile(["--plan", "--out", planPath]).status == 0)
-            let flip = try Plan.load(from: planPath).actions.filter { $0.id.rawValue.contains("_dmarc") }
-            try #require(!flip.isEmpty, "the flip planned no DMARC update")
+            let flip = try await Self.convergedThenFlipped(f)
             #expect(try await f.converge())
 
             // The journal of a run killed mid-call: every flip action started, none finished.
@@ -50,13 +45,8 @@ import Testing
     @Test func whatASettledActionTouchedIsReadAfreshNotTakenFromTheCache() async throws {
         let f = try await EngineFixture.start()
         do {
-            #expect(try await f.converge(), "the bootstrap did not converge")
-            try f.edit("fleet.yaml") { $0.replacingOccurrences(of: "policy: none ", with: "policy: quarantine ") }
-            let planPath = f.dir + "/flip.json"
-            // From the cache, as the killed run's plan was: the zones before the flip.
-            #expect(try await f.reconcile(["--plan", "--refresh", "none", "--out", planPath]).status == 0)
-            let flip = try Plan.load(from: planPath).actions.filter { $0.id.rawValue.contains("_dmarc") }
-            try #require(!flip.isEmpty, "the flip planned no DMARC update")
+            // Planned from the cache, as the killed run's plan was: the zones before the flip.
+            let flip = try await Self.convergedThenFlipped(f)
             // The killed run's writes land; this state's cache still holds the zones before them.
             let copy = try await CLIRunner.runAsync(CLIRunner.binary, ["state", "migrate", "--from", ".reconcile/state.sqlite", "--to", "copy.sqlite"],
                                                     cwd: f.dir, environment: f.environment)
@@ -84,5 +74,17 @@ import Testing
             #expect(try await journal.unendedRuns().isEmpty, "the dead run is closed as abandoned")
         } catch { await f.stop(); throw error }
         await f.stop()
+    }
+
+    /// Converges the fixture, flips every DMARC policy in the inventory and
+    /// returns the DMARC updates a plan from the (warm) cache makes of it.
+    static func convergedThenFlipped(_ f: EngineFixture) async throws -> [PlanAction] {
+        #expect(try await f.converge(), "the bootstrap did not converge")
+        try f.edit("fleet.yaml") { $0.replacingOccurrences(of: "policy: none ", with: "policy: quarantine ") }
+        let planPath = f.dir + "/flip.json"
+        #expect(try await f.reconcile(["--plan", "--refresh", "none", "--out", planPath]).status == 0)
+        let flip = try Plan.load(from: planPath).actions.filter { $0.id.rawValue.contains("_dmarc") }
+        try #require(!flip.isEmpty, "the flip planned no DMARC update")
+        return flip
     }
 }

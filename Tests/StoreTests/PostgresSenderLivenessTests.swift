@@ -16,12 +16,7 @@ import Testing
         var remote: (any SendingStore)? = try StateStore(postgres: url).sendingStore()
         try remote?.announce(elsewhere)
         let local = try StateStore(postgres: url).sendingStore()
-        _ = try local.enqueue(campaign: C.campaign(steps: 1), recipients: C.people("ann@example.org"), now: C.t0)
-        let m = try #require(try local.pendingMessages().first)
-        var r = ReservationLimitTests.reservation(m, mailbox: "alice@acme-mail.com", at: C.t0 + 1)
-        r.sender = elsewhere.text
-        guard case .reserved = try local.reserve(r) else { Issue.record("reserve"); return }
-        try local.markAttempting(row: m.row, at: C.t0 + 2)
+        let m = try Self.attempting(by: elsewhere, in: local, "ann@example.org")
 
         let me = SenderIdentity.current()
         #expect(try local.recoverInterrupted(at: C.t0 + 3) { me.hasAbandoned($0) } == 0, "a live sender elsewhere is left alone")
@@ -59,13 +54,21 @@ import Testing
         #expect(try held() == "1")
         #expect(remote.livenessBackendPID != first)
         let local = try StateStore(postgres: url).sendingStore()
-        _ = try local.enqueue(campaign: C.campaign(steps: 1), recipients: C.people("bo@example.org"), now: C.t0)
-        let m = try #require(try local.pendingMessages().first)
-        var r = ReservationLimitTests.reservation(m, mailbox: "alice@acme-mail.com", at: C.t0 + 1)
-        r.sender = elsewhere.text
-        guard case .reserved = try local.reserve(r) else { Issue.record("reserve"); return }
-        try local.markAttempting(row: m.row, at: C.t0 + 2)
+        _ = try Self.attempting(by: elsewhere, in: local, "bo@example.org")
         let me = SenderIdentity.current()
         #expect(try local.recoverInterrupted(at: C.t0 + 3) { me.hasAbandoned($0) } == 0, "alive again: its attempt is left alone")
     }
+
+    /// One message to `email`, reserved by `sender` and left `attempting` (its process then dies or lives on).
+    static func attempting(by sender: SenderIdentity, in store: any SendingStore, _ email: String) throws -> OutboxMessage {
+        _ = try store.enqueue(campaign: C.campaign(steps: 1), recipients: C.people(email), now: C.t0)
+        let m = try #require(try store.pendingMessages().first)
+        var r = ReservationLimitTests.reservation(m, mailbox: "alice@acme-mail.com", at: C.t0 + 1)
+        r.sender = sender.text
+        guard case .reserved = try store.reserve(r) else { throw PostgresSenderLivenessTests.Failure.notReserved }
+        try store.markAttempting(row: m.row, at: C.t0 + 2)
+        return m
+    }
+
+    enum Failure: Error { case notReserved }
 }
