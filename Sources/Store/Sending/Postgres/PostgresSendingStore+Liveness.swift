@@ -20,7 +20,10 @@ final class SenderLiveness: @unchecked Sendable {
             connection = nil
         }
         let c = try db.dedicatedConnection()
-        try c.query("SELECT pg_advisory_lock($1::int, hashtext($2))", [Self.space, sender.text])
+        // Never waits: the identity is unique (pid, host, random token), so a
+        // holder can only be this sender's own dropped session the server has
+        // not noticed yet. It still shows this sender alive; the next pass retries.
+        guard try c.scalar("SELECT pg_try_advisory_lock($1::int, hashtext($2))", [Self.space, sender.text]) == "t" else { return }
         connection = c
     }
 
