@@ -4,9 +4,23 @@ public enum DomainName {
     /// Lower-cased, trimmed, without a trailing dot. `@` and empty stay empty
     /// (callers resolve them against the zone with `absolute(_:zone:)`).
     public static func normalize(_ name: String) -> String {
+        // Most names arrive normalised already (the cache, the compiled
+        // inventory): keep them without lower-casing into a new string.
+        if isNormalized(name) { return name }
         var n = name.trimmingWhitespace().lowercased()
         while n.hasSuffix(".") { n.removeLast() }
         return n
+    }
+
+    /// Printable ASCII without upper case and not ending in a dot: what
+    /// `normalize` would return unchanged.
+    static func isNormalized(_ name: String) -> Bool {
+        var last: UInt8 = 0
+        for b in name.utf8 {
+            if b <= 0x20 || b >= 0x7F || (b >= 0x41 && b <= 0x5A) { return false }
+            last = b
+        }
+        return last != UInt8(ascii: ".")
     }
 
     /// The absolute name of `host` inside `zone`: `""`/`"@"` is the apex,

@@ -14,6 +14,21 @@ import Testing
         #expect(DomainName.normalize(input) == expected)
     }
 
+    /// Names already normalised are returned as they are; every answer is
+    /// the full normalisation's (trim, lower-case, drop trailing dots).
+    @Test func alreadyNormalisedNamesAreKeptAndEveryAnswerIsTheFullOnes() {
+        func full(_ s: String) -> String {
+            var n = s.trimmingWhitespace().lowercased()
+            while n.hasSuffix(".") { n.removeLast() }
+            return n
+        }
+        let inputs = ["acme.com", "_dmarc.acme.com", "xn--bcher-kva.de", "a", "", ".", "@", "acme.com.", "Acme.com",
+                      "acme.com ", "\tacme.com", "acmé.com", "ACME", "a\u{7F}b", "k\u{212A}.com", "İ.com", "a..b", "-.x"]
+        for name in inputs { #expect(DomainName.normalize(name) == full(name), "\(name.debugDescription)") }
+        #expect(DomainName.isNormalized("mx._domainkey.acme-mail.com"))
+        #expect(!DomainName.isNormalized("Acme.com") && !DomainName.isNormalized("acme.com.") && !DomainName.isNormalized(" acme.com"))
+    }
+
     @Test(arguments: [
         ("@", "acme.com", "acme.com"),
         ("", "acme.com", "acme.com"),

@@ -111,4 +111,21 @@ import Testing
         let diff = RecordDiff.diff(zone: zone, desired: [TargetRecord(r), TargetRecord(r)], observed: [], owned: [])
         #expect(diff.actions.count == 1)
     }
+
+    /// The one-of-a-kind slots: quotes and case ignored in the value, any
+    /// TXT under `_domainkey` is a DKIM key, nothing else is exclusive.
+    @Test func exclusiveSlotsAreRecognisedByNameAndValuePrefix() {
+        typealias Slot = RecordDiff.ExclusiveSlot
+        #expect(Slot("A.eu", .TXT, "\"V=SPF1 -all\"")?.kind == "SPF")
+        #expect(Slot("_dmarc.a.eu", .TXT, "v=\"DMARC1\"; p=none")?.kind == "DMARC")
+        #expect(Slot("mg._domainkey.a.eu", .TXT, nil)?.kind == "DKIM")
+        #expect(Slot("_domainkey.a.eu", .TXT, "o=~")?.kind == "DKIM")
+        #expect(Slot("www.a.eu", .CNAME, "a.eu")?.kind == "CNAME")
+        #expect(Slot("a.eu", .TXT, "v=spf") == nil)
+        #expect(Slot("a.eu", .TXT, "v=spf2.0/pra") == nil)
+        #expect(Slot("a.eu", .TXT, "google-site-verification=x") == nil)
+        #expect(Slot("my_domainkey.a.eu", .TXT, "x") == nil)
+        #expect(Slot("a.eu", .TXT, nil) == nil)
+        #expect(Slot("a.eu", .MX, "v=spf1") == nil)
+    }
 }

@@ -127,14 +127,38 @@ public enum RecordDiff {
             switch type {
             case .CNAME: kind = "CNAME"
             case .TXT:
-                if self.name.contains("._domainkey.") || self.name.hasPrefix("_domainkey.") { kind = "DKIM"; return }
+                if self.name.hasPrefix("_domainkey.") || Self.has(self.name.utf8, "._domainkey.".utf8) { kind = "DKIM"; return }
                 // A value known only after apply is a DKIM key (handled above) or nothing exclusive.
-                guard let v = value?.lowercased().replacingOccurrences(of: "\"", with: "") else { return nil }
-                if v.hasPrefix("v=spf1") { kind = "SPF" }
-                else if v.hasPrefix("v=dmarc1") { kind = "DMARC" }
+                guard let value else { return nil }
+                if Self.startsIgnoringQuotesAndCase(value, "v=spf1") { kind = "SPF" }
+                else if Self.startsIgnoringQuotesAndCase(value, "v=dmarc1") { kind = "DMARC" }
                 else { return nil }
             default: return nil
             }
+        }
+
+        // Byte-level checks: Foundation's `contains`/`replacingOccurrences`
+        // went through NSString for every TXT record of every plan.
+        static func has(_ haystack: String.UTF8View, _ needle: String.UTF8View) -> Bool {
+            let h = Array(haystack), n = Array(needle)
+            guard !n.isEmpty, h.count >= n.count else { return n.isEmpty }
+            for i in 0...(h.count - n.count) where h[i] == n[0] && h[i..<(i + n.count)].elementsEqual(n) { return true }
+            return false
+        }
+
+        /// `value.lowercased()` with its double quotes removed starts with
+        /// `prefix` (lower-case ASCII): compared byte by byte, since no
+        /// non-ASCII character lower-cases to one of the prefixes' letters.
+        static func startsIgnoringQuotesAndCase(_ value: String, _ prefix: StaticString) -> Bool {
+            var i = 0
+            let p = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            for b in value.utf8 where b != UInt8(ascii: "\"") {
+                if i == p.count { return true }
+                let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+                if lower != p[i] { return false }
+                i += 1
+            }
+            return i == p.count
         }
     }
 

@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 import Store
 
@@ -32,7 +33,7 @@ public struct CachedReader: Sendable {
     ) async throws -> Reading<Value> {
         let cached = try await cache.load(address.description)
         if let cached, !policy.needsRead(cached, now: now()),
-           let value = try? JSONDecoder().decode(Value.self, from: cached.state) {
+           let value = CachedJSON.decode(Value.self, from: cached.state) {
             return Reading(value: value, hash: cached.hash, observedAt: cached.observedAt, fromCache: true)
         }
         let value = try await fetch()

@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 import Store
 
@@ -21,7 +22,7 @@ struct PrefetchedReader: Sendable {
     func read<Value: Codable & Sendable>(_ address: ResourceAddress, hash: @Sendable (Value) throws -> String,
                                          fetch: @Sendable () async throws -> Value) async throws -> CachedReader.Reading<Value> {
         if let cached = prefetched[address.description], !reader.policy.needsRead(cached, now: reader.now()),
-           let value = try? JSONDecoder().decode(Value.self, from: cached.state) {
+           let value = CachedJSON.decode(Value.self, from: cached.state) {
             return CachedReader.Reading(value: value, hash: cached.hash, observedAt: cached.observedAt, fromCache: true)
         }
         return try await reader.read(address, hash: hash, fetch: fetch)

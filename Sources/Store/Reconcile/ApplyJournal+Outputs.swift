@@ -1,3 +1,4 @@
+import DNSRecords
 import Foundation
 import GRDB
 
@@ -20,7 +21,7 @@ extension ApplyJournal {
                     """, arguments: [fragment])
                 for row in rows {
                     let data: Data = row["outputs"]
-                    out.append((row["action_id"], try JSONDecoder().decode([String: String].self, from: data)))
+                    out.append((row["action_id"], try CachedJSON.stringMap(from: data)))
                 }
                 return out
             }
@@ -33,7 +34,7 @@ extension ApplyJournal {
                     """, [fragment])
             }
             return try rows.map { row in
-                (row.string("action_id") ?? "", try JSONDecoder().decode([String: String].self, from: row.data("outputs") ?? Data()))
+                (row.string("action_id") ?? "", try CachedJSON.stringMap(from: row.data("outputs") ?? Data()))
             }
         }
     }
