@@ -69,10 +69,11 @@ import Testing
             let euDomain = Self.create("acmehq.eu", .mailgunDomain)
             let route = Self.create("acmehq.eu", .mailgunRoute, "reconcile: lena@acmehq.eu")
             let zohoDomain = Self.create("getacme.io", .zohoDomain)
-            // Run 1, one step at a time in plan order: the EU domain is created but its
-            // answer is lost; the run is killed right after Zoho added getacme.io.
+            // Run 1, one step at a time (the longest chain first: Zoho's domain before
+            // the EU Mailgun domain): Zoho adds getacme.io but its answer is lost; the
+            // run is killed right after the EU domain is created.
             let first = try await world.apply(plan, driver: world.driver {
-                CrashAfterEffect(inner: $0, cancelAfter: [zohoDomain], unknownAfter: [euDomain])
+                CrashAfterEffect(inner: $0, cancelAfter: [euDomain], unknownAfter: [zohoDomain])
             }, concurrency: 1)
             #expect(first.outcome(euDomain) == .unknown)
             #expect(first.outcome(zohoDomain) == .unknown)

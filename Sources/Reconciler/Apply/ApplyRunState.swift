@@ -10,7 +10,8 @@ struct ApplyRunState {
     let steps: [Step]
     var outcome: [ActionID: ActionOutcome] = [:]
     var outputs: [ActionID: [String: String]] = [:]
-    /// Indices into `steps`, in plan order.
+    /// Indices into `steps`, longest chain of dependents first, then in
+    /// plan order (see `launchOrder`).
     var waiting: [Int]
     /// The resolved actions of each launched step.
     var launched: [Int: [PlanAction]] = [:]
@@ -35,8 +36,43 @@ struct ApplyRunState {
         self.runID = runID
         digest = plan.fingerprint.digest
         steps = Step.build(plan.actions)
-        waiting = Array(steps.indices)
+        waiting = Self.launchOrder(steps)
         lanes = steps.map { lane($0.actions[0]) }
+    }
+
+    /// Critical path first: among ready steps, the one with the longest
+    /// chain of steps waiting on it goes first, so a write that unlocks a
+    /// verification, then a second write (another lane, another budget) is
+    /// not queued behind leaves nothing waits on (a user, a DKIM verify)
+    /// while those lanes idle (issue #13 §4). Ties keep plan order.
+    static func launchOrder(_ steps: [Step]) -> [Int] {
+        var stepOf: [ActionID: Int] = [:]
+        for (i, s) in steps.enumerated() { for a in s.actions { stepOf[a.id] = i } }
+        var dependents = [[Int]](repeating: [], count: steps.count)
+        for (i, s) in steps.enumerated() {
+            for d in Set(s.dependsOn.compactMap { stepOf[$0] }) where d != i { dependents[d].append(i) }
+        }
+        // Height: 1 + the highest dependent; iterative, a cycle between
+        // batches (failed later as such) counts as a leaf where it closes.
+        var height = [Int](repeating: 0, count: steps.count)
+        var state = [UInt8](repeating: 0, count: steps.count)   // 0 new, 1 on the stack, 2 done
+        for root in steps.indices where state[root] == 0 {
+            var stack: [(node: Int, next: Int)] = [(root, 0)]
+            state[root] = 1
+            while let top = stack.last {
+                let deps = dependents[top.node]
+                if top.next < deps.count {
+                    stack[stack.count - 1].next += 1
+                    let d = deps[top.next]
+                    if state[d] == 0 { state[d] = 1; stack.append((d, 0)) }
+                    continue
+                }
+                height[top.node] = 1 + (deps.lazy.filter { state[$0] == 2 }.map { height[$0] }.max() ?? 0)
+                state[top.node] = 2
+                stack.removeLast()
+            }
+        }
+        return steps.indices.sorted { height[$0] != height[$1] ? height[$0] > height[$1] : $0 < $1 }
     }
 
     /// A dependency that ended other than done. An interrupted (unknown)
@@ -48,8 +84,9 @@ struct ApplyRunState {
         }
     }
 
-    /// The first step whose dependencies are all done and whose lane has
-    /// fewer than `bound` steps running, taken off the waiting list.
+    /// The first step (in launch order) whose dependencies are all done and
+    /// whose lane has fewer than `bound` steps running, taken off the
+    /// waiting list.
     mutating func nextReadyStep(bound: Int) -> Int? {
         guard !stopped, let n = waiting.firstIndex(where: { i in
             runningPerLane[lanes[i], default: 0] < bound && steps[i].dependsOn.allSatisfy { outcome[$0]?.isDone == true }

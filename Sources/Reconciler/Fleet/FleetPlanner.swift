@@ -99,15 +99,16 @@ public struct FleetPlanner: Sendable {
                              now: now(), warnWithin: expiryWarning)
             // Mailgun/Zoho domains first: their generated values (DKIM keys,
             // the Zoho verification code) are records of the zone.
-            let m = try b.addMail(d, observed: mail)
+            var m = try b.addMail(d, observed: mail)
             // Mail side unreadable: the domain is blocked, and its zone is left
             // alone (a record whose value the provider holds would look undesired).
             if m.blocked != nil { continue }
             let (targets, absent) = TargetRecord.from(d.records, resolve: m.resolve)
             let ours = Set(try (owned[d.name] ?? []).map(OwnershipKey.decode))
-            let zoneDiff = try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
+            var zoneDiff = try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
                                          owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [],
                                          observedHash: zone.hash)
+            b.deferZohoDKIMRecord(&zoneDiff, mail: &m)
             b.addWebForwards(zone.value, desired: d.web, dependsOn: ns.map { [$0.id] } ?? [])
             try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zoneDiff.actions.map(\.id))
         }

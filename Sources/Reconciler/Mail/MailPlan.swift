@@ -17,6 +17,12 @@ public struct MailPlan: Sendable {
     public var zohoCreate: ActionID?
     /// `create:<domain>/zohoDomain/dkim:<selector>`, when planned.
     public var zohoDKIMCreate: ActionID?
+    /// The DKIM key is planned behind this plan's own Zoho verification
+    /// (the domain is created or not verified yet): its record goes in a
+    /// second registrar write, `deferredRecords`, that the verification
+    /// must not wait for.
+    public var zohoDKIMAfterVerify = false
+    public var deferredRecords: Set<ActionID> = []
 
     public init(domain: String, blocked: String? = nil) {
         self.domain = domain
@@ -26,8 +32,8 @@ public struct MailPlan: Sendable {
     /// For `TargetRecord.from(records, resolve:)`: the observed value when the
     /// provider has it (so records diff against what the provider generated —
     /// no false drift), a `.knownAfterApply` reference to the action that
-    /// generates it, or nil (not planned yet: the Zoho DKIM key is added once
-    /// the domain is verified).
+    /// generates it, or nil (not planned: the Zoho DKIM key of a domain another
+    /// process verifies, or with no follow-ups).
     ///
     /// `AfterApply.zohoVerificationCode` resolves to the whole apex TXT value
     /// (`zoho-verification=<code>.zmverify.zoho.<dc>`), as the record needs it.

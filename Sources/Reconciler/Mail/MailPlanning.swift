@@ -28,7 +28,7 @@ extension PlanBuilder {
             addRouteActions(domain, name: name, reading: routes, dependsOn: [])
         }
         if let z = domain.zoho, let zr = observed.zoho[name] {
-            addZohoDomain(domain, z, name: name, reading: zr, plan: &plan)
+            addZohoDomain(domain, z, name: name, reading: zr, followUps: domain.mailgun.ensure == .present, plan: &plan)
         }
         return plan
     }
@@ -52,7 +52,8 @@ extension PlanBuilder {
         let account = MailState.mailgunAccount(mg)
 
         if mail.mailgunCreate != nil || have.map({ !$0.isActive }) == true {
-            add(PlanAction(.verify, mgAddress, after: ResourceState(account), dependsOn: recordActions + afterCreate,
+            add(PlanAction(.verify, mgAddress, after: ResourceState(account),
+                           dependsOn: recordActions.filter { !mail.deferredRecords.contains($0) } + afterCreate,
                            observed: mgAddress, note: "pending until Mailgun sees the SPF and DKIM records"))
         }
 

@@ -3,8 +3,10 @@ import Inventory
 
 /// The Zoho part of planning: domain, DKIM key, verifications and users.
 extension PlanBuilder {
+    /// `followUps`: `addZohoFollowUps` will run for this domain (it plans the
+    /// verification the DKIM key of an unverified domain waits for).
     mutating func addZohoDomain(_ domain: DesiredDomain, _ z: DesiredZohoDomain, name: String,
-                                reading: CachedReader.Reading<ZohoDomainReading>, plan: inout MailPlan) {
+                                reading: CachedReader.Reading<ZohoDomainReading>, followUps: Bool, plan: inout MailPlan) {
         let address = MailObservationAddress.zoho(name)
         let have = reading.value.domain
         let account = MailState.zohoAccount(z)
@@ -37,18 +39,40 @@ extension PlanBuilder {
         }
         if let action, action.operation == .create { plan.zohoCreate = action.id }
 
-        // The DKIM key is added once Zoho has verified the domain (§3.7: verify, then DKIM).
+        // The DKIM key is added once Zoho has verified the domain (§3.7: verify,
+        // then DKIM). An unverified domain's key is planned behind this plan's
+        // verification, so one apply carries the whole chain and the key's
+        // writes overlap other domains' (issue #13 §4) instead of waiting for
+        // the next round's plan.
         let key = have?.dkim(selector: z.dkimSelector)
+        let verifying = followUps && (action?.operation == .create || have?.verified == false)
         if let key, let pub = key.publicKey {
             plan.values[AfterApply.zohoDKIM] = .string(pub)
-        } else if have?.verified == true {
+        } else if have?.verified == true || verifying {
             var want = account
             want[MailState.selector] = .string(z.dkimSelector)
+            let after = have?.verified == true ? [] : [ActionID(.verify, address)]
             if let a = addMailResource(Self.zohoDKIMAddress(name, z), desired: ResourceState(want), observed: nil,
-                                       observedAt: address, observedHash: reading.hash) {
+                                       observedAt: address, observedHash: reading.hash, dependsOn: after) {
                 plan.zohoDKIMCreate = a.id
+                plan.zohoDKIMAfterVerify = !after.isEmpty
                 plan.values[AfterApply.zohoDKIM] = .knownAfterApply(OutputReference(action: a.id, output: MailOutput.dkimValue))
             }
+        }
+    }
+
+    /// The zone's records that carry the DKIM key planned behind the
+    /// verification go in their own batch (a second write of the zone, as
+    /// the next round's plan would have made it): in the first write they
+    /// would make the verification wait for itself.
+    mutating func deferZohoDKIMRecord(_ diff: inout ZoneDiff, mail: inout MailPlan) {
+        guard mail.zohoDKIMAfterVerify, let key = mail.zohoDKIMCreate, !diff.actions.isEmpty else { return }
+        let start = actions.count - diff.actions.count
+        for i in diff.actions.indices where diff.actions[i].after?.references.contains(where: { $0.action == key }) == true {
+            let batch = diff.actions[i].batch.map { $0 + ":after-zoho-verify" }
+            diff.actions[i].batch = batch
+            if actions[start + i].id == diff.actions[i].id { actions[start + i].batch = batch }
+            mail.deferredRecords.insert(diff.actions[i].id)
         }
     }
 
@@ -59,8 +83,10 @@ extension PlanBuilder {
         let have = reading.value.domain
         let account = MailState.zohoAccount(z)
         let afterCreate = mail.zohoCreate.map { [$0] } ?? []
-        if mail.zohoCreate != nil || have.map({ !$0.verified || !$0.hostingEnabled }) == true {
-            add(PlanAction(.verify, address, after: ResourceState(account), dependsOn: recordActions + afterCreate, observed: address,
+        let firstWrite = recordActions.filter { !mail.deferredRecords.contains($0) }
+        let verifying = mail.zohoCreate != nil || have.map({ !$0.verified || !$0.hostingEnabled }) == true
+        if verifying {
+            add(PlanAction(.verify, address, after: ResourceState(account), dependsOn: firstWrite + afterCreate, observed: address,
                            note: "ownership by the TXT record, then mail hosting; the DKIM key and users follow once verified"))
         }
         let key = have?.dkim(selector: z.dkimSelector)
@@ -71,9 +97,10 @@ extension PlanBuilder {
                            dependsOn: recordActions + (mail.zohoDKIMCreate.map { [$0] } ?? []), observed: address,
                            note: "pending until Zoho sees the DKIM record"))
         }
-        // Users only on a verified domain (Zoho refuses them before): until
-        // then they are not planned, and the verify above says so.
-        guard have?.verified == true else { return }
+        // Users only on a verified domain (Zoho refuses them before): behind
+        // the verification above when this plan makes it.
+        let afterVerify = have?.verified == true ? [] : [ActionID(.verify, address)]
+        guard have?.verified == true || verifying else { return }
         let secrets = Dictionary(domain.mailgun.smtpCredentials.map { ($0.login.lowercased(), $0.passwordSecret) },
                                  uniquingKeysWith: { a, _ in a })
         let existing = Dictionary((have?.users ?? []).map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
@@ -99,7 +126,7 @@ extension PlanBuilder {
                 extras[MailState.passwordSecret] = .string("env:\(secret.name)")
             }
             addMailResource(userAddress, desired: ResourceState(want), observed: current, observedAt: address,
-                            observedHash: reading.hash, createExtras: extras)
+                            observedHash: reading.hash, dependsOn: afterVerify, createExtras: extras)
         }
     }
 

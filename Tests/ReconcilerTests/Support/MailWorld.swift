@@ -92,12 +92,13 @@ final class MailWorld: Sendable {
         var b = PlanBuilder(inventoryHash: "mail-world")
         for d in domains {
             if let why = registrar.blocked[d.name] { b.block(d.name, reason: why, role: d.role); continue }
-            let m = try b.addMail(d, observed: mail)
+            var m = try b.addMail(d, observed: mail)
             if m.blocked != nil { continue }
             let (targets, absent) = TargetRecord.from(d.records, resolve: m.resolve)
-            let zone = try b.addZone(registrar.zones[d.name]!.value, role: d.role,
+            var zone = try b.addZone(registrar.zones[d.name]!.value, role: d.role,
                                      capabilities: registrars[d.registration.account]!.capabilities,
                                      desired: targets, owned: try await OwnershipKey.owned(store, domain: d.name).union(absent))
+            b.deferZohoDKIMRecord(&zone, mail: &m)
             try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zone.actions.map(\.id), passwordVersion: passwordVersion)
         }
         return try b.build()
