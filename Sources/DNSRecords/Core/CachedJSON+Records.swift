@@ -28,17 +28,13 @@ extension DNSRecord: CachedJSONDecodable {
 
 extension RecordType: CachedJSONDecodable {
     public init(cachedJSON r: inout CachedJSONReader) throws {
-        let raw = try r.string()
-        guard let t = RecordType(rawValue: raw) else { throw r.failure("unknown record type \"\(raw)\"") }
-        self = t
+        self = try r.rawValue(RecordType.self, "record type")
     }
 }
 
 extension MailgunRegion: CachedJSONDecodable {
     public init(cachedJSON r: inout CachedJSONReader) throws {
-        let raw = try r.string()
-        guard let region = MailgunRegion(rawValue: raw) else { throw r.failure("unknown Mailgun region \"\(raw)\"") }
-        self = region
+        self = try r.rawValue(MailgunRegion.self, "Mailgun region")
     }
 }
 
@@ -49,10 +45,7 @@ extension WebForward: CachedJSONDecodable {
             switch key {
             case "host": host = try r.string()
             case "location": location = try r.string()
-            case "code":
-                let raw = try r.int()
-                guard let c = Code(rawValue: raw) else { throw r.failure("unknown forward code \(raw)") }
-                code = c
+            case "code": code = try r.rawValue(Code.self, "forward code")
             case "keepPath": keepPath = try r.bool()
             default: try r.skipValue()
             }

@@ -121,6 +121,27 @@ public struct CachedJSONReader {
         }
     }
 
+    /// An array of `T`, each read by its own `init(cachedJSON:)`.
+    public mutating func list<T: CachedJSONDecodable>(_ type: T.Type) throws -> [T] {
+        var out: [T] = []
+        try array { r in out.append(try T(cachedJSON: &r)) }
+        return out
+    }
+
+    /// A `RawRepresentable` read from its raw string or integer; `what`
+    /// names it in the error for an unknown value.
+    public mutating func rawValue<T: RawRepresentable>(_ type: T.Type, _ what: String) throws -> T where T.RawValue == String {
+        let raw = try string()
+        guard let v = T(rawValue: raw) else { throw failure("unknown \(what) \"\(raw)\"") }
+        return v
+    }
+
+    public mutating func rawValue<T: RawRepresentable>(_ type: T.Type, _ what: String) throws -> T where T.RawValue == Int {
+        let raw = try int()
+        guard let v = T(rawValue: raw) else { throw failure("unknown \(what) \(raw)") }
+        return v
+    }
+
     public mutating func strings() throws -> [String] {
         var out: [String] = []
         try array { r in out.append(try r.string()) }

@@ -9,21 +9,12 @@ extension ObservedZone: CachedJSONDecodable {
         try r.object { r, key in
             switch key {
             case "domain": domain = try r.string()
-            case "records":
-                var list: [DNSRecord] = []
-                try r.array { r in list.append(try DNSRecord(cachedJSON: &r)) }
-                records = list
-            case "foreign":
-                var list: [ForeignRecord] = []
-                try r.array { r in list.append(try ForeignRecord(cachedJSON: &r)) }
-                foreign = list
-            case "registrarDefaults":
-                var list: [RecordRef] = []
-                try r.array { r in list.append(try RecordRef(cachedJSON: &r)) }
-                defaults = list
+            case "records": records = try r.list(DNSRecord.self)
+            case "foreign": foreign = try r.list(ForeignRecord.self)
+            case "registrarDefaults": defaults = try r.list(RecordRef.self)
             case "forwards":
                 // `decodeIfPresent`: absent or null is none.
-                if try !r.null() { try r.array { r in forwards.append(try WebForward(cachedJSON: &r)) } }
+                if try !r.null() { forwards = try r.list(WebForward.self) }
             default: try r.skipValue()
             }
         }

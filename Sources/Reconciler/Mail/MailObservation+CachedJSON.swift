@@ -50,10 +50,7 @@ extension MailgunRoutesReading: CachedJSONDecodable {
             switch key {
             case "account": account = try r.string()
             case "region": region = try MailgunRegion(cachedJSON: &r)
-            case "routes":
-                var list: [MailgunRoute] = []
-                try r.array { r in list.append(try MailgunRoute(cachedJSON: &r)) }
-                routes = list
+            case "routes": routes = try r.list(MailgunRoute.self)
             default: try r.skipValue()
             }
         }
@@ -85,14 +82,8 @@ extension ObservedZohoDomain: CachedJSONDecodable {
             case "verified": verified = try r.bool()
             case "hostingEnabled": hostingEnabled = try r.bool()
             case "verificationCode": verificationCode = try r.null() ? nil : r.string()
-            case "dkim":
-                var list: [ObservedZohoDKIM] = []
-                try r.array { r in list.append(try ObservedZohoDKIM(cachedJSON: &r)) }
-                dkim = list
-            case "users":
-                var list: [ObservedZohoUser] = []
-                try r.array { r in list.append(try ObservedZohoUser(cachedJSON: &r)) }
-                users = list
+            case "dkim": dkim = try r.list(ObservedZohoDKIM.self)
+            case "users": users = try r.list(ObservedZohoUser.self)
             default: try r.skipValue()
             }
         }
