@@ -3,11 +3,26 @@
 /// without the normalising initialisers.
 extension DNSRecord: CachedJSONDecodable {
     public init(cachedJSON r: inout CachedJSONReader) throws {
-        var name: String?, type: RecordType?, ttl: Int?, priority: Int?, value: String?
+        let f = try CachedRecordFields(cachedJSON: &r) { r in try RecordType(cachedJSON: &r) }
+        self.name = f.name
+        self.type = f.type
+        self.ttl = f.ttl
+        self.priority = f.priority
+        self.value = f.value
+    }
+}
+
+/// The fields every cached record shape has — `DNSRecord`, and the
+/// registrar's `ForeignRecord` whose type is any string — read in one place.
+public struct CachedRecordFields<TypeValue> {
+    public var name: String, type: TypeValue, ttl: Int, priority: Int?, value: String
+
+    public init(cachedJSON r: inout CachedJSONReader, type readType: (inout CachedJSONReader) throws -> TypeValue) throws {
+        var name: String?, type: TypeValue?, ttl: Int?, priority: Int?, value: String?
         try r.object { r, key in
             switch key {
             case "name": name = try r.string()
-            case "type": type = try RecordType(cachedJSON: &r)
+            case "type": type = try readType(&r)
             case "ttl": ttl = try r.int()
             case "priority": priority = try r.null() ? nil : r.int()
             case "value": value = try r.string()
@@ -18,11 +33,7 @@ extension DNSRecord: CachedJSONDecodable {
         guard let type else { throw r.missing("type") }
         guard let ttl else { throw r.missing("ttl") }
         guard let value else { throw r.missing("value") }
-        self.name = name
-        self.type = type
-        self.ttl = ttl
-        self.priority = priority
-        self.value = value
+        (self.name, self.type, self.ttl, self.priority, self.value) = (name, type, ttl, priority, value)
     }
 }
 

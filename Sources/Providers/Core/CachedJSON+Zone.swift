@@ -28,26 +28,12 @@ extension ObservedZone: CachedJSONDecodable {
 
 extension ForeignRecord: CachedJSONDecodable {
     public init(cachedJSON r: inout CachedJSONReader) throws {
-        var name: String?, type: String?, ttl: Int?, priority: Int?, value: String?
-        try r.object { r, key in
-            switch key {
-            case "name": name = try r.string()
-            case "type": type = try r.string()
-            case "ttl": ttl = try r.int()
-            case "priority": priority = try r.null() ? nil : r.int()
-            case "value": value = try r.string()
-            default: try r.skipValue()
-            }
-        }
-        guard let name else { throw r.missing("name") }
-        guard let type else { throw r.missing("type") }
-        guard let ttl else { throw r.missing("ttl") }
-        guard let value else { throw r.missing("value") }
-        self.name = name
-        self.type = type
-        self.ttl = ttl
-        self.priority = priority
-        self.value = value
+        let f = try CachedRecordFields(cachedJSON: &r) { r in try r.string() }
+        self.name = f.name
+        self.type = f.type
+        self.ttl = f.ttl
+        self.priority = f.priority
+        self.value = f.value
     }
 }
 
