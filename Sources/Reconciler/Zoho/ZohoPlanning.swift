@@ -67,11 +67,11 @@ extension PlanBuilder {
     /// would make the verification wait for itself.
     mutating func deferZohoDKIMRecord(_ diff: inout ZoneDiff, mail: inout MailPlan) {
         guard mail.zohoDKIMAfterVerify, let key = mail.zohoDKIMCreate, !diff.actions.isEmpty else { return }
-        let start = actions.count - diff.actions.count
         for i in diff.actions.indices where diff.actions[i].after?.references.contains(where: { $0.action == key }) == true {
             let batch = diff.actions[i].batch.map { $0 + ":after-zoho-verify" }
             diff.actions[i].batch = batch
-            if actions[start + i].id == diff.actions[i].id { actions[start + i].batch = batch }
+            // The zone's actions were just added: found from the end at once.
+            if let j = actions.lastIndex(where: { $0.id == diff.actions[i].id }) { actions[j].batch = batch }
             mail.deferredRecords.insert(diff.actions[i].id)
         }
     }
