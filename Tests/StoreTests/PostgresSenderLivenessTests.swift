@@ -44,7 +44,14 @@ import Testing
         #expect(remote.livenessBackendPID == first, "announcing again while connected keeps the session")
 
         let admin = try PostgresConnection(url: url)
-        let held = { try admin.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") }
+        // pg_locks is cluster-wide and other tests share the cluster: only this database's liveness locks
+        // (a two-key advisory lock shows its first key as classid).
+        let held = {
+            try admin.scalar("""
+                SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database() AND l.classid = 29292 AND l.objsubid = 2
+                """)
+        }
         #expect(try held() == "1")
         _ = try admin.query("SELECT pg_terminate_backend($1)", [Int(first)])
         for _ in 0..<100 where try held() != "0" { usleep(20_000) }
