@@ -21,15 +21,29 @@ public struct DesiredStateCompiler: Sendable {
     }
 
     public func compile(_ inventory: Inventory) throws(InventoryError) -> DesiredState {
-        var run = CompileRun(inventory: inventory, compiler: self)
-        var domains: [DesiredDomain] = []
-        var mailboxes: [DesiredMailbox] = []
-        for group in inventory.groups {
-            for (index, domain) in group.domains.enumerated() {
-                guard let compiled = run.domain(domain, index: index, group: group) else { continue }
+        // Each domain compiles on its own (the fleet-wide SPF and DMARC values
+        // are cached per run, so each part computes them once and reports
+        // their problems identically: the diagnostics are deduplicated below).
+        let work = inventory.groups.indices.flatMap { g in inventory.groups[g].domains.indices.map { (group: g, index: $0) } }
+        let parts = concurrentMap(work.contiguousParts(parallelParts)) { part in
+            var run = CompileRun(inventory: inventory, compiler: self)
+            var domains: [DesiredDomain] = []
+            var mailboxes: [DesiredMailbox] = []
+            for (g, index) in part {
+                let group = inventory.groups[g]
+                guard let compiled = run.domain(group.domains[index], index: index, group: group) else { continue }
                 domains.append(compiled.domain)
                 mailboxes += compiled.mailboxes
             }
+            return (domains: domains, mailboxes: mailboxes, diagnostics: run.diagnostics)
+        }
+        var run = CompileRun(inventory: inventory, compiler: self)
+        var domains: [DesiredDomain] = []
+        var mailboxes: [DesiredMailbox] = []
+        for part in parts {
+            domains += part.domains
+            mailboxes += part.mailboxes
+            run.diagnostics += part.diagnostics
         }
         run.warnUnauthorizedReportDestinations()
         let diagnostics = Array(Set(run.diagnostics)).sorted()

@@ -1,4 +1,5 @@
 import Crypto
+import DNSRecords
 import Foundation
 
 /// The loaded inventory and the warnings that do not stop it from being used.
@@ -57,10 +58,9 @@ public struct InventoryLoader: Sendable {
         let reader = YAMLReader(maxDepth: maxDepth, maxExpandedNodes: maxExpandedNodes)
         // Files are independent until the merge: decode them in parallel,
         // keep the results in file order so the outcome stays deterministic.
-        let slots = FileSlots(count: sources.count)
-        DispatchQueue.concurrentPerform(iterations: sources.count) { i in
+        let decoded = concurrentMap(Array(sources.indices)) { i -> (part: FileContribution?, diagnostics: [Diagnostic]) in
             let (file, bytes) = sources[i]
-            guard let bytes else { return }
+            guard let bytes else { return (nil, []) }
             let ctx = DecodeContext(file: file)
             var part: FileContribution?
             do throws(YAMLReader.Failure) {
@@ -74,14 +74,10 @@ public struct InventoryLoader: Sendable {
             } catch {
                 ctx.add(Diagnostic(at: SourceLocation(file: file, line: error.line, column: error.column), path: "file", error.message))
             }
-            slots.set(i, part, ctx.diagnostics)
+            return (part, ctx.diagnostics)
         }
-        var parts: [FileContribution] = []
-        for i in 0..<sources.count {
-            let (part, ds) = slots.get(i)
-            if let part { parts.append(part) }
-            diagnostics += ds
-        }
+        let parts = decoded.compactMap(\.part)
+        for d in decoded { diagnostics += d.diagnostics }
         var merger = InventoryMerger()
         let inventory = merger.merge(parts, files: sources.map(\.file))
         diagnostics += merger.diagnostics
@@ -99,30 +95,5 @@ public struct InventoryLoader: Sendable {
             hasher.update(data: (source.bytes ?? []) + [0])
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-/// Per-file results written by parallel decoders, one slot each.
-private final class FileSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [FileContribution?]
-    private var diagnostics: [[Diagnostic]]
-
-    init(count: Int) {
-        parts = Array(repeating: nil, count: count)
-        diagnostics = Array(repeating: [], count: count)
-    }
-
-    func set(_ i: Int, _ part: FileContribution?, _ ds: [Diagnostic]) {
-        lock.lock()
-        defer { lock.unlock() }
-        parts[i] = part
-        diagnostics[i] = ds
-    }
-
-    func get(_ i: Int) -> (FileContribution?, [Diagnostic]) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (parts[i], diagnostics[i])
     }
 }

@@ -75,46 +75,60 @@ public struct FleetPlanner: Sendable {
         let named = Set(desired.domains.map(\.name))
         b.unmanagedDomains = seen.unmanagedDomains.filter { !named.contains($0) }
         for d in desired.domains where !scope.contains(d.name) { b.notRead(d.name, role: d.role) }
-        for d in inScope {
-            if let why = seen.blocked[d.name] {
-                if let account = seen.unread[d.name] { b.unread(d.name, account: account, reason: why, role: d.role) }
-                else { b.block(d.name, reason: why, role: d.role) }
-                continue
-            }
-            guard let zone = seen.zones[d.name], let provider = providers.registrars[d.registration.account] else {
-                b.block(d.name, reason: "no observation of the zone", role: d.role)
-                continue
-            }
-            let refused = CapabilityAudit.problems(d.records, zone: d.name, provider: provider.name,
-                                                   capabilities: provider.capabilities)
-                + CapabilityAudit.problems(d.web, provider: provider.name, capabilities: provider.capabilities)
-            if !refused.isEmpty {
-                b.block(d.name, reason: "records the registrar cannot hold: " + refused.joined(separator: "; "), role: d.role)
-                continue
-            }
-            let reg = seen.registrations[d.name]
-            let current = reg?.usesRegistrarDNS.map { Delegation(nameservers: reg?.nameservers ?? [], usesRegistrarDNS: $0) }
-            let ns = try b.addDelegation(d.name, current: current, registrarNameservers: provider.registrarNameservers)
-            try b.addRenewal(d.name, desired: d.registration.autoRenew, observed: reg, canSet: provider.canSetAutoRenew,
-                             now: now(), warnWithin: expiryWarning)
-            // Mailgun/Zoho domains first: their generated values (DKIM keys,
-            // the Zoho verification code) are records of the zone.
-            var m = try b.addMail(d, observed: mail)
-            // Mail side unreadable: the domain is blocked, and its zone is left
-            // alone (a record whose value the provider holds would look undesired).
-            if m.blocked != nil { continue }
-            let (targets, absent) = TargetRecord.from(d.records, resolve: m.resolve)
-            let ours = Set(try (owned[d.name] ?? []).map(OwnershipKey.decode))
-            var zoneDiff = try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
-                                         owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [],
-                                         observedHash: zone.hash)
-            b.deferZohoDKIMRecord(&zoneDiff, mail: &m)
-            b.addWebForwards(zone.value, desired: d.web, dependsOn: ns.map { [$0.id] } ?? [])
-            try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zoneDiff.actions.map(\.id))
+        // Each domain's diffs depend only on that domain's observations, so
+        // contiguous runs of domains are planned on all cores and joined in
+        // order: the same plan as one loop (the builder is a value; nothing
+        // is shared between the parts).
+        let chunks = inScope.contiguousParts(parallelParts)
+        let parts = try await boundedMap(chunks, limit: chunks.count) { [self] chunk in
+            var part = PlanBuilder(inventoryHash: inventoryHash)
+            for d in chunk { try planDomain(d, seen: seen, mail: mail, owned: owned, into: &part) }
+            return part
         }
+        for part in parts { b.absorb(part) }
         let plan = try b.build()
         var hashes: [String: String] = [:]
         for (address, hash) in b.hashes { hashes[address.description] = hash }
         return Result(plan: plan, observedHashes: hashes, observed: FleetObservations(registrar: seen, mail: mail, owned: owned))
+    }
+
+    /// One domain's actions, summary and observed hashes, added to `b`.
+    private func planDomain(_ d: DesiredDomain, seen: RegistrarObserver.Result, mail: MailObservation,
+                            owned: [String: Set<String>], into b: inout PlanBuilder) throws {
+        if let why = seen.blocked[d.name] {
+            if let account = seen.unread[d.name] { b.unread(d.name, account: account, reason: why, role: d.role) }
+            else { b.block(d.name, reason: why, role: d.role) }
+            return
+        }
+        guard let zone = seen.zones[d.name], let provider = providers.registrars[d.registration.account] else {
+            b.block(d.name, reason: "no observation of the zone", role: d.role)
+            return
+        }
+        let refused = CapabilityAudit.problems(d.records, zone: d.name, provider: provider.name,
+                                               capabilities: provider.capabilities)
+            + CapabilityAudit.problems(d.web, provider: provider.name, capabilities: provider.capabilities)
+        if !refused.isEmpty {
+            b.block(d.name, reason: "records the registrar cannot hold: " + refused.joined(separator: "; "), role: d.role)
+            return
+        }
+        let reg = seen.registrations[d.name]
+        let current = reg?.usesRegistrarDNS.map { Delegation(nameservers: reg?.nameservers ?? [], usesRegistrarDNS: $0) }
+        let ns = try b.addDelegation(d.name, current: current, registrarNameservers: provider.registrarNameservers)
+        try b.addRenewal(d.name, desired: d.registration.autoRenew, observed: reg, canSet: provider.canSetAutoRenew,
+                         now: now(), warnWithin: expiryWarning)
+        // Mailgun/Zoho domains first: their generated values (DKIM keys,
+        // the Zoho verification code) are records of the zone.
+        var m = try b.addMail(d, observed: mail)
+        // Mail side unreadable: the domain is blocked, and its zone is left
+        // alone (a record whose value the provider holds would look undesired).
+        if m.blocked != nil { return }
+        let (targets, absent) = TargetRecord.from(d.records, resolve: m.resolve)
+        let ours = Set(try (owned[d.name] ?? []).map(OwnershipKey.decode))
+        var zoneDiff = try b.addZone(zone.value, role: d.role, capabilities: provider.capabilities, desired: targets,
+                                     owned: ours.union(absent), dependsOn: ns.map { [$0.id] } ?? [],
+                                     observedHash: zone.hash)
+        b.deferZohoDKIMRecord(&zoneDiff, mail: &m)
+        b.addWebForwards(zone.value, desired: d.web, dependsOn: ns.map { [$0.id] } ?? [])
+        try b.addMailFollowUps(d, observed: mail, mail: m, recordActions: zoneDiff.actions.map(\.id))
     }
 }

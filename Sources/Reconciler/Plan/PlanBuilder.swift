@@ -77,6 +77,18 @@ public struct PlanBuilder: Sendable {
         summaries[domain, default: DomainSummary(domain: domain, role: role)].notRead = true
     }
 
+    /// Takes in what another builder planned for other domains (a part of
+    /// the fleet planned on another core). Its actions go after this one's,
+    /// as if they had been added here.
+    public mutating func absorb(_ part: PlanBuilder) {
+        actions += part.actions
+        summaries.merge(part.summaries) { _, theirs in theirs }
+        hashes.merge(part.hashes) { _, theirs in theirs }
+        unreadDomains.merge(part.unreadDomains) { _, theirs in theirs }
+        unmanagedDomains += part.unmanagedDomains
+        warnings += part.warnings
+    }
+
     public func build() throws -> Plan {
         let touched = Set(actions.map(\.observed))
         var observed: [String: String] = [:]
