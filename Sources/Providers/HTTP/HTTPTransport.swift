@@ -48,21 +48,34 @@ public enum ConnectFault: String, Sendable, Equatable {
 /// A dedicated URLSession: more connections per host than the default six
 /// (swift-stack.md §3), no cookies (Porkbun sets `BUNSESSION2`, A1), no cache.
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
-    private let session: URLSession
+    private let maxConnectionsPerHost: Int
+    private let lock = NSLock()
+    private var made: URLSession?
 
     public init(maxConnectionsPerHost: Int = 16) {
-        let config = URLSessionConfiguration.ephemeral
-        config.httpMaximumConnectionsPerHost = maxConnectionsPerHost
-        config.httpShouldSetCookies = false
-        config.httpCookieAcceptPolicy = .never
-        config.urlCache = nil
-        config.requestCachePolicy = .reloadIgnoringLocalCacheData
-        config.timeoutIntervalForRequest = 60
-        config.timeoutIntervalForResource = 300
-        session = URLSession(configuration: config)
+        self.maxConnectionsPerHost = maxConnectionsPerHost
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    /// Made on the first request: a plan from the observation cache sends
+    /// none, and a session starts libcurl (and OpenSSL) and a thread.
+    private var session: URLSession {
+        lock.withLock {
+            if let made { return made }
+            let config = URLSessionConfiguration.ephemeral
+            config.httpMaximumConnectionsPerHost = maxConnectionsPerHost
+            config.httpShouldSetCookies = false
+            config.httpCookieAcceptPolicy = .never
+            config.urlCache = nil
+            config.requestCachePolicy = .reloadIgnoringLocalCacheData
+            config.timeoutIntervalForRequest = 60
+            config.timeoutIntervalForResource = 300
+            let session = URLSession(configuration: config)
+            made = session
+            return session
+        }
+    }
+
+    deinit { made?.finishTasksAndInvalidate() }
 
     public func send(_ request: ProviderRequest) async throws(TransportFailure) -> ProviderResponse {
         var r = URLRequest(url: request.url)

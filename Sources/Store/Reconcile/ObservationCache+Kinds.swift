@@ -11,8 +11,10 @@ extension ObservationCache {
         case .sqlite(let pool):
             return try await pool.read { db in
                 let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
-                return try Row.fetchAll(db, sql: "SELECT * FROM reconcile_observation WHERE kind IN (\(marks)) ORDER BY address",
-                                        arguments: StatementArguments(kinds)).map(Observation.init(row:))
+                // A cursor: each row is read in place, not copied first.
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(Observation.columns) FROM reconcile_observation WHERE kind IN (\(marks)) ORDER BY address",
+                                               arguments: StatementArguments(kinds))
+                return try Array(rows.map(Observation.init(row:)))
             }
         case .postgres(let db):
             return try await db.statement { c in

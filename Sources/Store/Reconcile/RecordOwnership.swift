@@ -60,9 +60,8 @@ public struct RecordOwnership: Sendable {
         case .sqlite(let pool):
             return try await pool.read { db in
                 var out: [String: Set<String>] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT domain, record FROM reconcile_ownership") {
-                    out[row["domain"], default: []].insert(row["record"])
-                }
+                let rows = try Row.fetchCursor(db, sql: "SELECT domain, record FROM reconcile_ownership")
+                while let row = try rows.next() { out[row[0] as String, default: []].insert(row[1]) }
                 return out
             }
         case .postgres(let db):
