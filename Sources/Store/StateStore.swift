@@ -62,6 +62,11 @@ public struct StateStore: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Readers mostly scan: a plan reads every cached observation once,
+            // and each reader connection kept up to 2 MB of pages it would not
+            // read again (3.5 MiB of a 600-domain warm plan's peak RSS). The
+            // file's pages stay in the OS page cache either way.
+            if db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -256") }
         }
         do {
             let migrator = StateStore.migrator
