@@ -63,16 +63,12 @@ public struct FleetPlanner: Sendable {
         let reader = CachedReader(cache: ObservationCache(store), policy: refresh, now: now)
         let observer = RegistrarObserver(accounts: providers.registrars, reader: reader, concurrency: concurrency,
                                          progress: progress)
-        let mailObserver = MailObserver(accounts: providers.mail, reader: reader, concurrency: concurrency,
-                                        journal: ApplyJournal(store))
-        // The mail side's cached observations and the owned record keys do not
-        // depend on the zones: read them (one after the other, so at most one
-        // more database connection) while the zones are read and decoded.
-        async let sideReads = (mailObserver.preload(), RecordOwnership(store).ownedByDomain())
         let seen = try await observer.observe(inScope.map { .init(domain: $0.name, account: $0.registration.account) })
-        let (preloaded, owned) = try await sideReads
         // The mail side only for domains the registrar side could read.
-        let mail = try await mailObserver.observe(inScope.filter { seen.zones[$0.name] != nil }, preloaded: preloaded)
+        let mail = try await MailObserver(accounts: providers.mail, reader: reader, concurrency: concurrency,
+                                          journal: ApplyJournal(store))
+            .observe(inScope.filter { seen.zones[$0.name] != nil })
+        let owned = try await RecordOwnership(store).ownedByDomain()
 
         var b = PlanBuilder(inventoryHash: inventoryHash)
         // Held but not named by the inventory; a scoped run's other inventory domains are not "unmanaged".

@@ -28,20 +28,14 @@ public struct MailObserver: Sendable {
     }
 
     public func observe(_ domains: [DesiredDomain]) async throws -> MailObservation {
-        try await observe(domains, preloaded: preload())
-    }
-
-    /// What every domain's observation starts from, read from the state in
-    /// two queries that need nothing from the registrar side (so a planner
-    /// can read them while the zones are read).
-    public struct Preloaded: Sendable {
-        var cached: PrefetchedReader
-        var passwordVersions: [String: Int] = [:]
-    }
-
-    public func preload() async throws -> Preloaded {
+        let listings = Listings()
+        let accounts = self.accounts
         // One query for every cached mail observation (three per domain).
-        var out = Preloaded(cached: try await PrefetchedReader.load([.mailgunDomain, .mailgunRoute, .zohoDomain], through: reader))
+        let prefetched = try await PrefetchedReader.load([.mailgunDomain, .mailgunRoute, .zohoDomain], through: reader)
+        let reads = try await boundedMap(domains, limit: concurrency) { d in
+            try await Self.read(d, accounts: accounts, reader: prefetched, listings: listings)
+        }
+        var out = MailObservation()
         if let journal {
             // One query: `create:<d>/mailgunCredential/<login>` / `update:…` → its address.
             for (id, outputs) in try await journal.appliedOutputs(actionIDsContaining: "/\(ResourceKind.mailgunCredential.rawValue)/") {
@@ -49,18 +43,6 @@ public struct MailObserver: Sendable {
                 out.passwordVersions[String(id[id.index(after: colon)...])] = v
             }
         }
-        return out
-    }
-
-    public func observe(_ domains: [DesiredDomain], preloaded: Preloaded) async throws -> MailObservation {
-        let listings = Listings()
-        let accounts = self.accounts
-        let prefetched = preloaded.cached
-        let reads = try await boundedMap(domains, limit: concurrency) { d in
-            try await Self.read(d, accounts: accounts, reader: prefetched, listings: listings)
-        }
-        var out = MailObservation()
-        out.passwordVersions = preloaded.passwordVersions
         for r in reads {
             if let why = r.blocked { out.blocked[r.domain] = why; out.unread[r.domain] = r.unreadAccount; continue }
             out.mailgun[r.domain] = r.mailgun
