@@ -10,10 +10,13 @@ import DNSRecords
 public struct DesiredStateCompiler: Sendable {
     public var spfCosts: SPFLookupCosts
     public var validator: RecordValidator
+    /// How many runs of domains are compiled side by side (the result is the same for any number).
+    public var parts: Int
 
-    public init(spfCosts: SPFLookupCosts = .known, validator: RecordValidator = RecordValidator()) {
+    public init(spfCosts: SPFLookupCosts = .known, validator: RecordValidator = RecordValidator(), parts: Int = parallelParts) {
         self.spfCosts = spfCosts
         self.validator = validator
+        self.parts = parts
     }
 
     public static func compile(_ inventory: Inventory) throws(InventoryError) -> DesiredState {
@@ -25,7 +28,7 @@ public struct DesiredStateCompiler: Sendable {
         // are cached per run, so each part computes them once and reports
         // their problems identically: the diagnostics are deduplicated below).
         let work = inventory.groups.indices.flatMap { g in inventory.groups[g].domains.indices.map { (group: g, index: $0) } }
-        let parts = concurrentMap(work.contiguousParts(parallelParts)) { part in
+        let results = concurrentMap(work.contiguousParts(parts)) { part in
             var run = CompileRun(inventory: inventory, compiler: self)
             var domains: [DesiredDomain] = []
             var mailboxes: [DesiredMailbox] = []
@@ -40,7 +43,7 @@ public struct DesiredStateCompiler: Sendable {
         var run = CompileRun(inventory: inventory, compiler: self)
         var domains: [DesiredDomain] = []
         var mailboxes: [DesiredMailbox] = []
-        for part in parts {
+        for part in results {
             domains += part.domains
             mailboxes += part.mailboxes
             run.diagnostics += part.diagnostics

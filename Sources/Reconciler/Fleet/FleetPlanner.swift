@@ -18,6 +18,8 @@ public struct FleetPlanner: Sendable {
     public var now: @Sendable () -> Date
     /// Seconds: a registration expiring this soon with auto-renew off is a warning (`monitoring.expiry_warning`).
     public var expiryWarning: Double = 30 * 86_400
+    /// How many runs of domains are planned side by side (the plan is the same for any number).
+    public var parts = parallelParts
 
     public init(desired: DesiredState, inventoryHash: String, providers: FleetProviders, store: StateStore,
                 concurrency: Int = 16, progress: (@Sendable (ObserveProgress) -> Void)? = nil,
@@ -79,13 +81,13 @@ public struct FleetPlanner: Sendable {
         // contiguous runs of domains are planned on all cores and joined in
         // order: the same plan as one loop (the builder is a value; nothing
         // is shared between the parts).
-        let chunks = inScope.contiguousParts(parallelParts)
-        let parts = try await boundedMap(chunks, limit: chunks.count) { [self] chunk in
+        let chunks = inScope.contiguousParts(parts)
+        let planned = try await boundedMap(chunks, limit: chunks.count) { [self] chunk in
             var part = PlanBuilder(inventoryHash: inventoryHash)
             for d in chunk { try planDomain(d, seen: seen, mail: mail, owned: owned, into: &part) }
             return part
         }
-        for part in parts { b.absorb(part) }
+        for part in planned { b.absorb(part) }
         let plan = try b.build()
         var hashes: [String: String] = [:]
         for (address, hash) in b.hashes { hashes[address.description] = hash }
