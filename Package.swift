@@ -35,7 +35,7 @@ let package = Package(
         ]),
         // Provider clients (Porkbun, Namecheap, Mailgun, Zoho, Telegram) on a shared HTTP layer.
         .target(name: "Providers", dependencies: [
-            "DNSRecords",
+            "CCurl", "DNSRecords",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -94,13 +94,15 @@ let package = Package(
         // Asks nameservers directly through c-ares: the fleet as the internet sees it.
         .target(name: "Resolver", dependencies: ["DNSRecords", "CAres"]),
         // libpq: the PostgreSQL state (issue #15). Blocking calls like GRDB's, behind the same synchronous seams.
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Loaded with dlopen on the first connection, not linked (its header comes from libpq-dev).
+        .target(name: "CLibPQ", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CAres", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
         // The fleet as the internet sees it: `check` (DNS against the declared zones, web forwards over HTTP), blocklists, Mailgun's verdict.
         .target(name: "Watch", dependencies: ["CCurl", "DNSRecords", "Inventory", "Reconciler", "Resolver", "Store", "Providers",
                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
-        // libcurl with typed, non-variadic wrappers (SMTP transport, IMAP, `check`'s HEAD requests).
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl with typed, non-variadic wrappers (provider APIs, SMTP transport, IMAP, `check`'s HEAD requests).
+        // Loaded with dlopen on the first use, not linked (its header comes from libcurl4-openssl-dev).
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .executableTarget(name: "reconcile", dependencies: [
             "App", "DNSRecords", "Inventory", "Monitor", "Providers", "Resolver", "Sandbox", "Store", "Reconciler", "Sender", "Watch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -76,11 +76,29 @@ struct EngineFixture {
 
     /// `reconcile ARGS --inventory inventory --progress never` in the fixture's
     /// directory; `--no-rate-limits` unless the emulators enforce the real ones.
-    func reconcile(_ args: [String]) async throws -> CLIRunner.Output {
+    func reconcile(_ args: [String], extraEnvironment: [String: String] = [:]) async throws -> CLIRunner.Output {
         let quiet = args.contains("--progress") ? [] : ["--progress", "never"]
         let budgets = limits ? [] : ["--no-rate-limits"]
         return try await CLIRunner.runAsync(CLIRunner.binary, args + ["--inventory", "inventory"] + budgets + quiet, cwd: dir,
-                          environment: environment)
+                          environment: environment.merging(extraEnvironment) { _, extra in extra })
+    }
+
+    /// The shared libraries the dynamic loader opened while `reconcile ARGS`
+    /// ran, from glibc's own trace (`LD_DEBUG=files`), dlopen'ed ones included.
+    func loadedLibraries(_ args: [String]) async throws -> (output: CLIRunner.Output, libraries: Set<String>) {
+        let trace = dir + "/ld-trace-\(UUID().uuidString)"
+        let output = try await reconcile(args, extraEnvironment: ["LD_DEBUG": "files", "LD_DEBUG_OUTPUT": trace])
+        var libraries = Set<String>()
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) where (dir + "/" + name).hasPrefix(trace) {
+            let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
+            // "     12345:	file=libcurl.so.4 [0];  dynamically loaded by …"
+            for line in text.split(separator: "\n") {
+                guard let r = line.range(of: "file="), let end = line[r.upperBound...].firstIndex(of: " ") else { continue }
+                libraries.insert(String(line[r.upperBound..<end]))
+            }
+            try FileManager.default.removeItem(atPath: dir + "/" + name)
+        }
+        return (output, libraries)
     }
 
     /// Applies until a plan shows no changes (at most `rounds` applies): on a

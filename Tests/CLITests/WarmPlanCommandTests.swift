@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// Issue #13 §1: a warm plan under `--refresh none` makes no network call —
-/// the account listings are cached like the zones — and a cached listing
-/// that lacks a wanted domain is read again rather than trusted.
+/// the account listings are cached like the zones — and loads no HTTP or
+/// PostgreSQL library; a cached listing that lacks a wanted domain is read
+/// again rather than trusted.
 @Suite(.serialized) struct WarmPlanCommandTests {
     @Test func aWarmPlanWithRefreshNoneCallsNoProvider() async throws {
         let f = try await EngineFixture.start()
@@ -14,6 +15,19 @@ import Testing
             #expect(warm.status == 0, "\(warm.stdout)\n\(warm.stderr)")
             #expect(warm.stdout.contains("No changes."))
             #expect(f.requests.isEmpty, "requests of a warm --refresh none plan: \(f.requests)")
+
+            // Nor does it load libcurl (OpenSSL, krb5… behind it) or libpq: they are
+            // dlopen'ed on first use. A plan that reads the providers does load libcurl.
+            let traced = try await f.loadedLibraries(["--plan", "--refresh", "none", "--detailed-exitcode"])
+            #expect(traced.output.status == 0 && traced.libraries.contains { $0.hasPrefix("libsqlite3") }, "\(traced.libraries)")
+            for unwanted in ["libcurl", "libpq", "libssl", "libcrypto", "libgnutls", "libxml2"] {
+                #expect(!traced.libraries.contains { $0.hasPrefix(unwanted) }, "\(unwanted) loaded by a warm plan: \(traced.libraries)")
+            }
+            let reading = try await f.loadedLibraries(["--plan", "--refresh", "full", "--detailed-exitcode"])
+            #expect(reading.output.status == 0, "\(reading.output.stderr)")
+            #expect(reading.libraries.contains { $0.hasPrefix("libcurl") } && !reading.libraries.contains { $0.hasPrefix("libpq") },
+                    "\(reading.libraries)")
+            f.resetCounters()
 
             // A wanted domain missing from the cached listing: that account is listed again, once.
             try f.edit("groups/us-outreach.yaml") {

@@ -77,7 +77,7 @@ import Testing
 
             // messages.mime takes multipart only, as documented (mail-platforms.md §1.1).
             let auth = "Basic " + Data("api:\(Self.apiKey)".utf8).base64EncodedString()
-            let form = try await URLSessionTransport().send(ProviderRequest(
+            let form = try await CurlHTTPTransport().send(ProviderRequest(
                 method: "POST", url: emu.url.appendingPathComponent("v3/acme-mail.example/messages.mime"),
                 headers: ["Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"],
                 body: Data("to=ann%40example.net&message=x".utf8), timeout: 10, idempotent: false))
@@ -104,13 +104,10 @@ import Testing
         }
     }
 
-    /// Classified by code, never by text. Measured on this Linux Foundation
-    /// (libcurl underneath): an unresolvable host is URLError -1003
-    /// (cannotFindHost); a self-signed certificate is URLError -1 (unknown,
-    /// Foundation has no mapping for curl 60), so the transport asks libcurl
-    /// (`TLSProbe`), which answers 60. Both are our configuration's fault and
-    /// the message stays planned (before, the certificate came out `unknown`:
-    /// "connection lost, the write may have been applied", never resent).
+    /// Classified by libcurl's code, never by text: an unresolvable host is
+    /// curl 6, a self-signed certificate curl 60. Both are our configuration's
+    /// fault and the message stays planned (not `unknown`: "connection lost,
+    /// the write may have been applied", never resent).
     @Test func anUnresolvableHostOrAnUntrustedCertificateIsAConfigurationFault() async throws {
         let retry = RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02, totalBudget: 5)
         func send(to base: String) async throws -> TransportResult {
@@ -119,13 +116,13 @@ import Testing
         }
         let unresolved = try await send(to: "https://\(unresolvableHost)")
         #expect(unresolved.state == .planned && unresolved.configFault == .group && unresolved.phase == .connect, "\(unresolved)")
-        #expect(unresolved.text.contains("the API host does not resolve (") && unresolved.text.contains("URLError -1003"), "\(unresolved)")
+        #expect(unresolved.text.contains("the API host does not resolve (") && unresolved.text.contains("curl 6: "), "\(unresolved)")
 
         let tls = try UntrustedTLSServer()
         defer { tls.stop() }
         let untrusted = try await send(to: tls.url)
         #expect(untrusted.state == .planned && untrusted.configFault == .group && untrusted.phase == .tls, "\(untrusted)")
-        #expect(untrusted.text.contains("the API's TLS certificate does not verify (") && untrusted.text.contains("libcurl 60; ") && untrusted.text.contains("URLError -1)"), "\(untrusted)")
+        #expect(untrusted.text.contains("the API's TLS certificate does not verify (") && untrusted.text.contains("curl 60: "), "\(untrusted)")
         #expect(!unresolved.text.contains(Self.apiKey) && !untrusted.text.contains(Self.apiKey))
     }
 

@@ -9,10 +9,7 @@ import Providers
 /// the command curl runs once logged in (SMTP: a command without recipients;
 /// IMAP: a custom request without a mailbox).
 public enum HandshakeProbe {
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)); () }()
-
     public static func run(_ target: ProbeTarget, _ login: ProbeLogin, timeout: Int) async -> ProbeOutcome {
-        _ = globalInit
         // curl_easy_perform blocks: off the cooperative pool.
         return await onOwnThread("handshake-probe") { blockingRun(target, login, timeout: timeout) }
     }
@@ -25,8 +22,8 @@ public enum HandshakeProbe {
     }
 
     private static func blockingRun(_ target: ProbeTarget, _ login: ProbeLogin, timeout: Int) -> ProbeOutcome {
-        guard let h = curl_easy_init() else { return ProbeOutcome(latency: 0, failure: .init(.down, "curl_easy_init failed")) }
-        defer { curl_easy_cleanup(h) }
+        guard let h = ccurl_easy_init() else { return ProbeOutcome(latency: 0, failure: .init(.down, String(cString: ccurl_init_error()))) }
+        defer { ccurl_easy_cleanup(h) }
         let dialogue = Dialogue()
         let box = Unmanaged.passRetained(dialogue)
         defer { box.release() }
@@ -67,7 +64,7 @@ public enum HandshakeProbe {
         })
         ccurl_setopt_pointer(h, CURLOPT_DEBUGDATA, box.toOpaque())
         let started = DispatchTime.now().uptimeNanoseconds
-        let rc = curl_easy_perform(h)
+        let rc = ccurl_easy_perform(h)
         let latency = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         if rc == CURLE_OK {
             guard dialogue.authSent else {
@@ -100,7 +97,7 @@ public enum HandshakeProbe {
         switch rc {
         case CURLE_USE_SSL_FAILED: return "the server offers no STARTTLS (\(code))"
         case CURLE_LOGIN_DENIED: return "login refused (\(code))"
-        default: return "\(code): \(String(cString: curl_easy_strerror(rc)))"
+        default: return "\(code): \(String(cString: ccurl_easy_strerror(rc)))"
         }
     }
 }

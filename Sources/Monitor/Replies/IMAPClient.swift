@@ -35,14 +35,11 @@ public final class IMAPClient: @unchecked Sendable {
     private var handles: [IMAPAccount: UnsafeMutableRawPointer] = [:]   // only touched on `queue`
     public let timeout: Int
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)); () }()
-
     public init(timeout: Int = 30) {
-        _ = Self.globalInit
         self.timeout = timeout
     }
 
-    deinit { for h in handles.values { curl_easy_cleanup(h) } }
+    deinit { for h in handles.values { ccurl_easy_cleanup(h) } }
 
     /// The INBOX's UIDVALIDITY: when it changes, every UID seen before is meaningless.
     public func uidValidity(_ account: IMAPAccount) async throws -> UInt32 {
@@ -72,7 +69,7 @@ public final class IMAPClient: @unchecked Sendable {
     public func close(_ account: IMAPAccount) async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             queue.async {
-                if let h = self.handles.removeValue(forKey: account) { curl_easy_cleanup(h) }
+                if let h = self.handles.removeValue(forKey: account) { ccurl_easy_cleanup(h) }
                 c.resume()
             }
         }
@@ -89,7 +86,7 @@ public final class IMAPClient: @unchecked Sendable {
     private func blockingPerform(_ account: IMAPAccount, path: String, request: String?) throws -> String {
         let h: UnsafeMutableRawPointer
         if let existing = handles[account] { h = existing } else {
-            guard let created = curl_easy_init() else { throw IMAPError(curlCode: 0, description: "curl_easy_init failed") }
+            guard let created = ccurl_easy_init() else { throw IMAPError(curlCode: 0, description: String(cString: ccurl_init_error())) }
             h = created
             handles[account] = h
         }
@@ -112,14 +109,14 @@ public final class IMAPClient: @unchecked Sendable {
             return size * nitems
         })
         ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, box.toOpaque())
-        let rc = curl_easy_perform(h)
+        let rc = ccurl_easy_perform(h)
         ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, nil)
         guard rc == CURLE_OK else {
-            curl_easy_cleanup(h)
+            ccurl_easy_cleanup(h)
             handles[account] = nil
             // The URL carries no credential; the text names the mailbox, never the password.
             throw IMAPError(curlCode: Int(rc.rawValue),
-                            description: "\(account.mailbox): IMAP \(String(cString: curl_easy_strerror(rc))) (curl \(rc.rawValue))")
+                            description: "\(account.mailbox): IMAP \(String(cString: ccurl_easy_strerror(rc))) (curl \(rc.rawValue))")
         }
         return String(decoding: sink.bytes, as: UTF8.self)
     }

@@ -15,7 +15,7 @@ public struct ProviderHTTPClient: Sendable {
     public let classifier: ResponseClassifier
     public let logger: Logger
 
-    public init(provider: String, transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget,
+    public init(provider: String, transport: any HTTPTransport = CurlHTTPTransport(), budget: RateBudget,
                 retry: RetryPolicy = RetryPolicy(), clock: any FleetClock = SystemClock(),
                 random: any RandomSource = SystemRandom(), redactor: Redactor,
                 classifier: ResponseClassifier = .generic, logger: Logger = Logger(label: "reconcile.http")) {
@@ -78,13 +78,10 @@ public struct ProviderHTTPClient: Sendable {
                     if !request.idempotent {
                         throw self.error(.outcomeUnknown, operation, domain, nil, "\(reason); the write may have been applied")
                     }
-                case .connectionLost(let d, let f):
+                case .connectionLost(let d):
                     reason = "connection lost (\(d))"
-                    fault = f
                     if !request.idempotent {
-                        var e = self.error(.outcomeUnknown, operation, domain, nil, "\(reason); the write may have been applied")
-                        e.connectFault = f
-                        throw e
+                        throw self.error(.outcomeUnknown, operation, domain, nil, "\(reason); the write may have been applied")
                     }
                 }
             }

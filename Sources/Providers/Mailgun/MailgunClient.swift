@@ -19,7 +19,7 @@ public struct MailgunClient: Sendable {
 
     /// `endpoint` overrides the regional base URL (proxy, Sandbox emulator).
     public init(region: MailgunRegion, apiKey: String, endpoint: URL? = nil,
-                transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget? = nil,
+                transport: any HTTPTransport = CurlHTTPTransport(), budget: RateBudget? = nil,
                 sendBudget: RateBudget? = nil, retry: RetryPolicy = RetryPolicy(), clock: any FleetClock = SystemClock(),
                 random: any RandomSource = SystemRandom(), timeout: Double = 30) {
         self.region = region

@@ -29,7 +29,7 @@ public struct NamecheapClient: Sendable {
 
     public init(baseURL: URL = NamecheapWire.productionURL, credentials: NamecheapCredentials,
                 budget: RateBudget = .namecheap(), retry: RetryPolicy = RetryPolicy(maxAttempts: 5, baseDelay: 1, maxDelay: 30, totalBudget: 180),
-                timeout: Double = 60, transport: any HTTPTransport = URLSessionTransport(),
+                timeout: Double = 60, transport: any HTTPTransport = CurlHTTPTransport(),
                 clock: any FleetClock = SystemClock(), random: any RandomSource = SystemRandom(),
                 logger: Logger = Logger(label: "reconcile.namecheap")) {
         self.baseURL = baseURL

@@ -39,7 +39,7 @@ public struct PorkbunClient: Sendable {
 
     public init(baseURL: URL = PorkbunWire.productionURL, credentials: PorkbunCredentials,
                 budget: RateBudget = .porkbun(), retry: RetryPolicy = RetryPolicy(maxAttempts: 5, baseDelay: 1.2, maxDelay: 10),
-                timeout: Double = 30, transport: any HTTPTransport = URLSessionTransport(),
+                timeout: Double = 30, transport: any HTTPTransport = CurlHTTPTransport(),
                 clock: any FleetClock = SystemClock(), random: any RandomSource = SystemRandom(),
                 logger: Logger = Logger(label: "reconcile.porkbun")) {
         self.baseURL = baseURL

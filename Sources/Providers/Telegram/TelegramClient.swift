@@ -9,7 +9,7 @@ public struct TelegramClient: Sendable {
     let http: ProviderHTTPClient
     let timeout: Double
 
-    public init(botToken: String, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
+    public init(botToken: String, endpoint: URL? = nil, transport: any HTTPTransport = CurlHTTPTransport(),
                 budget: RateBudget? = nil, retry: RetryPolicy = RetryPolicy(), clock: any FleetClock = SystemClock(),
                 random: any RandomSource = SystemRandom(), timeout: Double = 30) {
         self.timeout = timeout

@@ -16,7 +16,7 @@ public struct ZohoClient: Sendable {
     /// `mailEndpoint`/`accountsEndpoint` override the regional hosts (Sandbox, proxy).
     public init(region: ZohoRegion, orgID: String, clientID: String, clientSecret: String, refreshToken: String,
                 mailEndpoint: URL? = nil, accountsEndpoint: URL? = nil,
-                transport: any HTTPTransport = URLSessionTransport(), budget: RateBudget? = nil,
+                transport: any HTTPTransport = CurlHTTPTransport(), budget: RateBudget? = nil,
                 retry: RetryPolicy = RetryPolicy(), clock: any FleetClock = SystemClock(),
                 random: any RandomSource = SystemRandom(), timeout: Double = 30) {
         self.region = region

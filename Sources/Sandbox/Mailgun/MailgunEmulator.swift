@@ -1,9 +1,6 @@
 import Crypto
 import DNSRecords
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import Providers
 

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import NIOCore
 import Providers
@@ -51,12 +48,7 @@ extension MailgunWebhookDispatcher {
         for (k, v) in [("timestamp", s.timestamp), ("token", s.token), ("signature", s.signature)] + fields { form.add(k, v) }
         let (contentType, body) = form.encoded()
         guard let target = URL(string: target(url)) else { return nil }
-        var request = URLRequest(url: target)
-        request.httpMethod = "POST"
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        request.timeoutInterval = 10
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return (response as? HTTPURLResponse)?.statusCode
+        return await status(of: ProviderRequest(url: target, headers: ["Content-Type": contentType], body: body,
+                                                timeout: 10, idempotent: false))
     }
 }

@@ -1,8 +1,5 @@
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Providers
 
 /// Mailgun telling a domain's webhooks what became of a message: signed as
@@ -22,6 +19,7 @@ public final class MailgunWebhookDispatcher: Sendable {
     /// Set when the emulator stops: pending deliveries are abandoned, not retried into the void.
     let stopped = Locked(false)
     private let tally = Locked(Counts())
+    private let http = CurlHTTPTransport()
 
     public struct Counts: Sendable, Equatable {
         /// Events scheduled, POSTs made, events answered 200 (or 406), events abandoned.
@@ -62,13 +60,13 @@ public final class MailgunWebhookDispatcher: Sendable {
     func post(event: MailgunEvent, to url: String, now: Date) async -> Int? {
         let payload = MailgunWebhookPayload(signature: Self.sign(key: signingKey, now: now), eventData: event)
         guard let target = URL(string: target(url)), let body = try? JSONEncoder().encode(payload) else { return nil }
-        var request = URLRequest(url: target)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        request.timeoutInterval = 10
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return (response as? HTTPURLResponse)?.statusCode
+        return await status(of: ProviderRequest(url: target, headers: ["Content-Type": "application/json"], body: body,
+                                                timeout: 10, idempotent: false))
+    }
+
+    /// The status a POST was answered with; nil when there was no answer.
+    func status(of request: ProviderRequest) async -> Int? {
+        try? await http.send(request).status
     }
 
     public static func sign(key: String, now: Date) -> MailgunWebhookSignature {

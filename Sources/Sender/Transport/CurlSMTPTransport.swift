@@ -19,17 +19,14 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
     public let finalReplyTimeout: Int
     public let connectTimeout: Int
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) ; () }()
-
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, finalReplyTimeout: Int = 600, connectTimeout: Int = 15) {
-        _ = Self.globalInit
         self.environment = environment
         self.finalReplyTimeout = finalReplyTimeout
         self.connectTimeout = connectTimeout
     }
 
     deinit {
-        for h in handles.values { curl_easy_cleanup(h) }
+        for h in handles.values { ccurl_easy_cleanup(h) }
     }
 
     public func send(_ message: BuiltMessage, mailbox: SendingMailbox, group: SendingGroup) async -> TransportResult {
@@ -74,8 +71,8 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
         let key = "\(endpoint.url)|\(mailbox.smtpUsername ?? "")"
         let h: UnsafeMutableRawPointer
         if let existing = handles[key] { h = existing } else {
-            guard let created = curl_easy_init() else {
-                return TransportResult(state: .deferred, code: nil, text: "curl_easy_init failed", phase: .connect)
+            guard let created = ccurl_easy_init() else {
+                return TransportResult(state: .deferred, code: nil, text: String(cString: ccurl_init_error()), phase: .connect)
             }
             h = created
             handles[key] = h
@@ -84,8 +81,8 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
         let box = Unmanaged.passRetained(upload)
         defer { box.release() }
 
-        var rcpt: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "<\(message.recipient)>")
-        defer { curl_slist_free_all(rcpt); rcpt = nil }
+        var rcpt: UnsafeMutablePointer<curl_slist>? = ccurl_slist_append(nil, "<\(message.recipient)>")
+        defer { ccurl_slist_free_all(rcpt); rcpt = nil }
 
         ccurl_setopt_string(h, CURLOPT_URL, endpoint.url)
         ccurl_setopt_long(h, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
@@ -136,15 +133,15 @@ public final class CurlSMTPTransport: MailTransport, @unchecked Sendable {
         })
         ccurl_setopt_pointer(h, CURLOPT_DEBUGDATA, box.toOpaque())
 
-        let rc = curl_easy_perform(h)
+        let rc = ccurl_easy_perform(h)
         var code = 0
         ccurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
-        let curlText = String(cString: curl_easy_strerror(rc))
+        let curlText = String(cString: ccurl_easy_strerror(rc))
         // The slist and the upload die with this call: detach them from the reused handle.
         ccurl_setopt_slist(h, CURLOPT_MAIL_RCPT, nil)
         if rc != CURLE_OK {
             // After a failure the connection state is unclear; start the next message on a fresh connection.
-            curl_easy_cleanup(h)
+            ccurl_easy_cleanup(h)
             handles[key] = nil
         }
         return SMTPReplyClassifier.classify(curlCode: Int(rc.rawValue), curlText: "curl \(rc.rawValue): \(curlText)",

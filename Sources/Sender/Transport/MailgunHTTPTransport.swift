@@ -28,7 +28,7 @@ public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
 
     public init(baseURL: String? = nil, apiKey: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeout: Double = 120, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 1, maxDelay: 5, totalBudget: 30),
-                http: any HTTPTransport = URLSessionTransport()) {
+                http: any HTTPTransport = CurlHTTPTransport()) {
         self.baseURL = baseURL; self.apiKey = apiKey; self.environment = environment
         self.timeout = timeout; self.retry = retry; self.http = http
     }
@@ -45,9 +45,7 @@ public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
             let r = try await client.sendMIME(domain: mailbox.domain, to: [message.recipient], mime: Data(message.data))
             return TransportResult(state: .accepted, code: 200, text: "\(r.message) \(r.id)", phase: .http)
         } catch {
-            // Foundation named no cause (URLError -1): libcurl's code for the same connection says whether TLS is at fault.
-            let probed = error.httpStatus == nil && error.connectFault == .unclassified ? await TLSProbe.curlCode(url: base) : nil
-            return Self.classify(error, probedCurlCode: probed)
+            return Self.classify(error)
         }
     }
 
@@ -58,24 +56,7 @@ public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
         }
     }
 
-    /// The setup's fault behind a failed connection: from the URLError's
-    /// code, or for URLError -1 from libcurl's code for the same connection
-    /// (6 the host does not resolve; 60, 58, 77 the certificate or CA bundle).
-    static func setupFault(_ e: ProviderError, probedCurlCode: Int?) -> ConnectFault? {
-        guard e.httpStatus == nil else { return nil }
-        switch e.connectFault {
-        case .hostNotFound?, .certificateRejected?: return e.connectFault
-        case .unclassified?:
-            switch probedCurlCode {
-            case 6?: return .hostNotFound
-            case 60?, 58?, 77?: return .certificateRejected
-            default: return nil
-            }
-        case nil: return nil
-        }
-    }
-
-    static func classify(_ e: ProviderError, probedCurlCode: Int? = nil) -> TransportResult {
+    static func classify(_ e: ProviderError) -> TransportResult {
         let text = e.description
         // 401/403: the API key; 404: the endpoint or the domain. Ours to fix,
         // so the message stays planned and the group's sending pauses.
@@ -83,12 +64,11 @@ public final class MailgunHTTPTransport: MailTransport, @unchecked Sendable {
             return .configFault(.group, code: e.httpStatus, text: "configuration: Mailgun refused the request: \(text)", phase: .http)
         }
         // The host does not resolve or its certificate does not verify (from
-        // the URLError's code, not its text): a wrong endpoint or CA, ours to fix.
+        // libcurl's code, not its text): a wrong endpoint or CA, ours to fix.
         // Nothing was sent: the request never got past the connection.
-        if let fault = setupFault(e, probedCurlCode: probedCurlCode) {
+        if e.httpStatus == nil, let fault = e.connectFault {
             let why = fault == .hostNotFound ? "the API host does not resolve" : "the API's TLS certificate does not verify"
-            let curl = probedCurlCode.map { "libcurl \($0); " } ?? ""
-            return .configFault(.group, code: nil, text: "configuration: cannot reach Mailgun: \(why) (\(curl)\(text))",
+            return .configFault(.group, code: nil, text: "configuration: cannot reach Mailgun: \(why) (\(text))",
                                 phase: fault == .hostNotFound ? .connect : .tls)
         }
         switch e.kind {

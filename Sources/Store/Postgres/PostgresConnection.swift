@@ -12,26 +12,28 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Connects with a libpq connection URI. Never logs or echoes it.
     public init(url: PostgresURL) throws {
         server = url.redacted
-        guard let c = PQconnectdb(url.connectionString) else {
-            throw PostgresError(kind: .connection, message: "out of memory", server: server)
+        guard let c = cpq_connectdb(url.connectionString) else {
+            // libpq is loaded on the first connection; NULL is that failing, or no memory.
+            let why = cpq_load_error().map { String(cString: $0) } ?? "out of memory"
+            throw PostgresError(kind: .connection, message: why, server: server)
         }
         conn = c
-        if PQstatus(c) != CONNECTION_OK {
+        if cpq_status(c) != CONNECTION_OK {
             // deinit runs (every property is set) and finishes the connection.
-            let message = Self.trimmed(PQerrorMessage(c))
+            let message = Self.trimmed(cpq_errorMessage(c))
             throw PostgresError(kind: .connection, message: message, server: server)
         }
         // Notices ("relation already exists, skipping") would go to stderr.
-        PQsetNoticeProcessor(c, { _, _ in }, nil)
+        cpq_setNoticeProcessor(c, { _, _ in }, nil)
     }
 
-    deinit { PQfinish(conn) }
+    deinit { cpq_finish(conn) }
 
     /// Still usable (a broken connection is dropped, not returned to the pool).
-    public var isHealthy: Bool { PQstatus(conn) == CONNECTION_OK }
+    public var isHealthy: Bool { cpq_status(conn) == CONNECTION_OK }
 
     /// The server process serving this connection (what `pg_locks` shows).
-    public var backendPID: Int32 { PQbackendPID(conn) }
+    public var backendPID: Int32 { cpq_backendPID(conn) }
 
     /// Runs one statement with `$1…` parameters; returns its rows (none for
     /// commands) and the number of rows it changed.
@@ -42,14 +44,14 @@ public final class PostgresConnection: @unchecked Sendable {
         let lengths: [Int32] = values.map { Int32($0?.bytes.count ?? 0) }
         let formats: [Int32] = values.map { ($0?.binary ?? false) ? 1 : 0 }
         let result: OpaquePointer? = withPointers(buffers) { pointers in
-            PQexecParams(conn, sql, Int32(values.count), nil, pointers, lengths, formats, 0)
+            cpq_execParams(conn, sql, Int32(values.count), nil, pointers, lengths, formats, 0)
         }
         return try consume(result)
     }
 
     /// Several statements without parameters (schema migrations).
     public func execute(script sql: String) throws {
-        _ = try consume(PQexec(conn, sql))
+        _ = try consume(cpq_exec(conn, sql))
     }
 
     /// The rows of `sql` (shorthand for `query(...).rows`).
@@ -64,36 +66,36 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private func consume(_ result: OpaquePointer?) throws -> PostgresResult {
         guard let result else {
-            throw PostgresError(kind: .statement, message: Self.trimmed(PQerrorMessage(conn)), server: server)
+            throw PostgresError(kind: .statement, message: Self.trimmed(cpq_errorMessage(conn)), server: server)
         }
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
+        defer { cpq_clear(result) }
+        switch cpq_resultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return PostgresResult(rows: [], affected: Self.affected(result))
         case PGRES_TUPLES_OK:
-            let n = Int(PQntuples(result)), f = Int(PQnfields(result))
-            let columns = PostgresColumns((0..<f).map { String(cString: PQfname(result, Int32($0))) })
+            let n = Int(cpq_ntuples(result)), f = Int(cpq_nfields(result))
+            let columns = PostgresColumns((0..<f).map { String(cString: cpq_fname(result, Int32($0))) })
             var rows: [PostgresRow] = []
             rows.reserveCapacity(n)
             for r in 0..<n {
                 var values: [String?] = []
                 values.reserveCapacity(f)
                 for c in 0..<f {
-                    if PQgetisnull(result, Int32(r), Int32(c)) == 1 { values.append(nil); continue }
-                    values.append(String(cString: PQgetvalue(result, Int32(r), Int32(c))))
+                    if cpq_getisnull(result, Int32(r), Int32(c)) == 1 { values.append(nil); continue }
+                    values.append(String(cString: cpq_getvalue(result, Int32(r), Int32(c))))
                 }
                 rows.append(PostgresRow(columns: columns, values: values))
             }
             return PostgresResult(rows: rows, affected: Self.affected(result) ?? n)
         default:
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = Self.trimmed(PQresultErrorMessage(result))
+            let state = cpq_resultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = Self.trimmed(cpq_resultErrorMessage(result))
             throw PostgresError(kind: .statement, sqlState: state, message: message, server: server)
         }
     }
 
     private static func affected(_ result: OpaquePointer) -> Int? {
-        guard let p = PQcmdTuples(result) else { return nil }
+        guard let p = cpq_cmdTuples(result) else { return nil }
         return Int(String(cString: p))
     }
 

@@ -43,11 +43,8 @@ public struct WebProbe: Sendable {
         self.concurrency = max(1, concurrency)
     }
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)); () }()
-
     /// Every host's answer, in order.
     public func head(_ hosts: [String]) async -> [WebAnswer] {
-        _ = Self.globalInit
         var answers = [WebAnswer](repeating: .unknown("not asked"), count: hosts.count)
         await withTaskGroup(of: (Int, WebAnswer).self) { group in
             var next = 0
@@ -79,10 +76,10 @@ public struct WebProbe: Sendable {
     private final class Headers { var location: String? }
 
     private func blockingHead(_ host: String) -> WebAnswer {
-        guard let h = curl_easy_init() else { return .unknown("curl_easy_init failed") }
-        defer { curl_easy_cleanup(h) }
+        guard let h = ccurl_easy_init() else { return .unknown(String(cString: ccurl_init_error())) }
+        defer { ccurl_easy_cleanup(h) }
         var connectTo: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(connectTo) }
+        defer { ccurl_slist_free_all(connectTo) }
         let headers = Headers()
         let box = Unmanaged.passRetained(headers)
         defer { box.release() }
@@ -93,7 +90,7 @@ public struct WebProbe: Sendable {
         ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         if let via {
             // Any host, any port → the one server; no proxy in between.
-            connectTo = curl_slist_append(nil, "::\(via.server.description)")
+            connectTo = ccurl_slist_append(nil, "::\(via.server.description)")
             ccurl_setopt_slist(h, CURLOPT_CONNECT_TO, connectTo)
             ccurl_setopt_string(h, CURLOPT_PROXY, "")
         }
@@ -108,9 +105,9 @@ public struct WebProbe: Sendable {
             return n
         })
         ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, box.toOpaque())
-        let rc = curl_easy_perform(h)
+        let rc = ccurl_easy_perform(h)
         guard rc == CURLE_OK else {
-            return .unknown("\(String(cString: curl_easy_strerror(rc))) (curl \(rc.rawValue))")
+            return .unknown("\(String(cString: ccurl_easy_strerror(rc))) (curl \(rc.rawValue))")
         }
         var status = 0
         ccurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)

@@ -68,8 +68,7 @@ extension SendingStore {
 /// refuses to encode the query and getaddrinfo fails at once, sending no
 /// packet (checked with strace: no connect to port 53, ~0.2 s). A plain
 /// `relay.invalid` would ask the configured nameserver and wait on a
-/// machine whose nameserver is unreachable. libcurl reports it as code 6,
-/// Foundation's URLSession as URLError.cannotFindHost.
+/// machine whose nameserver is unreachable. libcurl reports it as code 6.
 let unresolvableHost = String(repeating: "a", count: 64) + ".invalid"
 
 /// Headers of a received message (unfolded), by lowercased name.
