@@ -91,10 +91,10 @@ struct EngineFixture {
         var libraries = Set<String>()
         for name in try FileManager.default.contentsOfDirectory(atPath: dir) where (dir + "/" + name).hasPrefix(trace) {
             let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
-            // "     12345:	file=libcurl.so.4 [0];  dynamically loaded by …"
+            // "     12345:	file=libcurl.so.4 [0];  dynamically loaded by …" (or the whole path)
             for line in text.split(separator: "\n") {
                 guard let r = line.range(of: "file="), let end = line[r.upperBound...].firstIndex(of: " ") else { continue }
-                libraries.insert(String(line[r.upperBound..<end]))
+                libraries.insert(String(line[r.upperBound..<end].split(separator: "/").last ?? ""))
             }
             try FileManager.default.removeItem(atPath: dir + "/" + name)
         }

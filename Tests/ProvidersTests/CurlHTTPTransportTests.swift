@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Testing
 @testable import Providers
@@ -54,18 +55,20 @@ import Testing
                 #expect(r.status == 200)
                 return r.text
             }
-            #expect(try await echo("GET", nil, ["X-Probe": "one"]) == "GET|-|-|reconcile|one|0")
-            #expect(try await echo("POST", Data("a=1".utf8), ["Content-Type": "application/json"], idempotent: false)
-                    == "POST|application/json|-|reconcile|-|3")
+            let get = try await echo("GET", nil, ["X-Probe": "one"])
+            #expect(get == "GET|-|-|reconcile|one|0")
+            let post = try await echo("POST", Data("a=1".utf8), ["Content-Type": "application/json"], idempotent: false)
+            #expect(post == "POST|application/json|-|reconcile|-|3")
             // An empty POST still is a POST, with no body.
-            #expect(try await echo("POST", nil).hasPrefix("POST|"))
-            #expect(try await echo("POST", nil).hasSuffix("|0"))
-            #expect(try await echo("PUT", Data("x".utf8), ["User-Agent": "mine"]) == "PUT|application/x-www-form-urlencoded|-|mine|-|1")
-            #expect(try await echo("DELETE", nil) == "DELETE|-|-|reconcile|-|0")
+            let empty = try await echo("POST", nil)
+            #expect(empty.hasPrefix("POST|") && empty.hasSuffix("|0"), "\(empty)")
+            let put = try await echo("PUT", Data("x".utf8), ["User-Agent": "mine"])
+            #expect(put == "PUT|application/x-www-form-urlencoded|-|mine|-|1")
+            let delete = try await echo("DELETE", nil)
+            #expect(delete == "DELETE|-|-|reconcile|-|0")
             // A large body goes at once: no `Expect: 100-continue` and its wait.
-            let large = Data(repeating: 0x61, count: 300_000)
-            #expect(try await echo("POST", large, ["Content-Type": "message/rfc822"], idempotent: false)
-                    == "POST|message/rfc822|-|reconcile|-|300000")
+            let large = try await echo("POST", Data(repeating: 0x61, count: 300_000), ["Content-Type": "message/rfc822"], idempotent: false)
+            #expect(large == "POST|message/rfc822|-|reconcile|-|300000")
         }
     }
 
