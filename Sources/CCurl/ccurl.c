@@ -10,6 +10,7 @@ static struct {
     CURLcode (*global_init)(long);
     CURL *(*easy_init)(void);
     void (*easy_cleanup)(CURL *);
+    void (*easy_reset)(CURL *);
     CURLcode (*easy_perform)(CURL *);
     const char *(*easy_strerror)(CURLcode);
     CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
@@ -45,6 +46,7 @@ static void load(void) {
     RESOLVE(global_init, "curl_global_init")
     RESOLVE(easy_init, "curl_easy_init")
     RESOLVE(easy_cleanup, "curl_easy_cleanup")
+    RESOLVE(easy_reset, "curl_easy_reset")
     RESOLVE(easy_perform, "curl_easy_perform")
     RESOLVE(easy_strerror, "curl_easy_strerror")
     RESOLVE(easy_setopt, "curl_easy_setopt")
@@ -74,6 +76,7 @@ const char *ccurl_init_error(void) { return loaded() ? "curl_easy_init failed" :
 CURL *ccurl_easy_init(void) { return loaded() ? api.easy_init() : NULL; }
 /* Handles exist only once libcurl is loaded, so these need not check. */
 void ccurl_easy_cleanup(CURL *h) { if (h) api.easy_cleanup(h); }
+void ccurl_easy_reset(CURL *h) { api.easy_reset(h); }
 CURLcode ccurl_easy_perform(CURL *h) { return api.easy_perform(h); }
 const char *ccurl_easy_strerror(CURLcode code) { return loaded() ? api.easy_strerror(code) : load_error; }
 struct curl_slist *ccurl_slist_append(struct curl_slist *list, const char *s) {
@@ -91,45 +94,44 @@ CURLcode ccurl_setopt_header_function(CURL *h, ccurl_io_callback cb) { return ap
 CURLcode ccurl_setopt_debug_function(CURL *h, ccurl_debug_callback cb) { return api.easy_setopt(h, CURLOPT_DEBUGFUNCTION, cb); }
 CURLcode ccurl_getinfo_long(CURL *h, CURLINFO i, long *out) { return api.easy_getinfo(h, i, out); }
 
-struct ccurl_pool {
+struct ccurl_caches {
     CURLSH *share;
     pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
 };
 
-static void pool_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *user) {
+static void caches_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *user) {
     (void)h; (void)access;
-    pthread_mutex_lock(&((ccurl_pool *)user)->locks[data]);
+    pthread_mutex_lock(&((ccurl_caches *)user)->locks[data]);
 }
 
-static void pool_unlock(CURL *h, curl_lock_data data, void *user) {
+static void caches_unlock(CURL *h, curl_lock_data data, void *user) {
     (void)h;
-    pthread_mutex_unlock(&((ccurl_pool *)user)->locks[data]);
+    pthread_mutex_unlock(&((ccurl_caches *)user)->locks[data]);
 }
 
-ccurl_pool *ccurl_pool_new(void) {
+ccurl_caches *ccurl_caches_new(void) {
     if (!loaded()) return NULL;
-    ccurl_pool *pool = calloc(1, sizeof *pool);
-    if (!pool) return NULL;
-    if (!(pool->share = api.share_init())) { free(pool); return NULL; }
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&pool->locks[i], NULL);
-    api.share_setopt(pool->share, CURLSHOPT_LOCKFUNC, pool_lock);
-    api.share_setopt(pool->share, CURLSHOPT_UNLOCKFUNC, pool_unlock);
-    api.share_setopt(pool->share, CURLSHOPT_USERDATA, pool);
-    api.share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    api.share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    api.share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    return pool;
+    ccurl_caches *caches = calloc(1, sizeof *caches);
+    if (!caches) return NULL;
+    if (!(caches->share = api.share_init())) { free(caches); return NULL; }
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&caches->locks[i], NULL);
+    api.share_setopt(caches->share, CURLSHOPT_LOCKFUNC, caches_lock);
+    api.share_setopt(caches->share, CURLSHOPT_UNLOCKFUNC, caches_unlock);
+    api.share_setopt(caches->share, CURLSHOPT_USERDATA, caches);
+    api.share_setopt(caches->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    api.share_setopt(caches->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    return caches;
 }
 
-/* Only when no handle uses the pool any more (libcurl refuses otherwise). */
-void ccurl_pool_free(ccurl_pool *pool) {
-    if (!pool) return;
-    api.share_cleanup(pool->share);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&pool->locks[i]);
-    free(pool);
+/* Only when no handle uses the caches any more (libcurl refuses otherwise). */
+void ccurl_caches_free(ccurl_caches *caches) {
+    if (!caches) return;
+    api.share_cleanup(caches->share);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&caches->locks[i]);
+    free(caches);
 }
 
-CURLcode ccurl_setopt_pool(CURL *h, ccurl_pool *pool) { return api.easy_setopt(h, CURLOPT_SHARE, pool ? pool->share : NULL); }
+CURLcode ccurl_setopt_caches(CURL *h, ccurl_caches *caches) { return api.easy_setopt(h, CURLOPT_SHARE, caches ? caches->share : NULL); }
 
 struct ccurl_abort { atomic_int raised; };
 

@@ -29,6 +29,12 @@ import Testing
             h[.retryAfter] = "7"
             return EmulatorGate.plain(429, "slow down", headers: h)
         }
+        // The caller's port: the same one means the same connection.
+        let port: @Sendable (Request, EmulatorContext) async throws -> Response = { _, ctx in
+            EmulatorGate.plain(200, "\(ctx.channel.remoteAddress?.port ?? -1)")
+        }
+        router.get("port", use: port)
+        router.post("port", use: port)
         router.get("hang") { _, _ -> Response in
             try? await Task.sleep(nanoseconds: 3_000_000_000)
             return EmulatorGate.plain(200, "late")
@@ -78,6 +84,27 @@ import Testing
             #expect(r.status == 429 && r.text == "slow down")
             #expect(r.headers["x-rep"] == "a, b" && r.header("Retry-After") == "7")
             #expect(r.headers["content-type"] == "text/plain; charset=utf-8")
+        }
+    }
+
+    /// Sequential reads go over one kept connection; a write that must happen
+    /// at most once always opens its own (libcurl would resend it on a kept
+    /// connection found dead before the answer).
+    @Test func readsReuseAConnectionAndWritesOpenTheirOwn() async throws {
+        try await Self.withServer { base in
+            let http = CurlHTTPTransport()
+            func port(_ method: String, idempotent: Bool) async throws -> String {
+                try await http.send(ProviderRequest(method: method, url: base.appendingPathComponent("port"), timeout: 10, idempotent: idempotent)).text
+            }
+            var reads: [String] = []
+            for _ in 0..<5 { reads.append(try await port("GET", idempotent: true)) }
+            #expect(Set(reads).count == 1, "\(reads)")
+            var writes: [String] = []
+            for _ in 0..<3 { writes.append(try await port("POST", idempotent: false)) }
+            #expect(Set(writes).count == 3 && !writes.contains(reads[0]), "\(writes) after \(reads)")
+            // An idempotent POST may reuse.
+            let again = [try await port("POST", idempotent: true), try await port("POST", idempotent: true)]
+            #expect(again[0] == again[1], "\(again)")
         }
     }
 

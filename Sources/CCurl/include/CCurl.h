@@ -17,6 +17,8 @@ const char *ccurl_init_error(void);
 
 CURL *ccurl_easy_init(void);
 void ccurl_easy_cleanup(CURL *h);
+/* Options back to their defaults; the handle keeps its live connections. */
+void ccurl_easy_reset(CURL *h);
 CURLcode ccurl_easy_perform(CURL *h);
 const char *ccurl_easy_strerror(CURLcode code);
 struct curl_slist *ccurl_slist_append(struct curl_slist *list, const char *s);
@@ -34,12 +36,13 @@ typedef int (*ccurl_debug_callback)(CURL *h, curl_infotype type, char *data, siz
 CURLcode ccurl_setopt_debug_function(CURL *h, ccurl_debug_callback cb);
 CURLcode ccurl_getinfo_long(CURL *h, CURLINFO i, long *out);
 
-/* A connection pool shared by easy handles on any thread (connections, DNS
- * cache, TLS sessions), with its own locks: what one URLSession was. */
-typedef struct ccurl_pool ccurl_pool;
-ccurl_pool *ccurl_pool_new(void);
-void ccurl_pool_free(ccurl_pool *pool);
-CURLcode ccurl_setopt_pool(CURL *h, ccurl_pool *pool);
+/* The DNS cache and TLS sessions shared by easy handles on any thread, with
+ * its own locks. Not connections: libcurl does not support sharing those
+ * between concurrent threads, so a kept connection stays with its handle. */
+typedef struct ccurl_caches ccurl_caches;
+ccurl_caches *ccurl_caches_new(void);
+void ccurl_caches_free(ccurl_caches *caches);
+CURLcode ccurl_setopt_caches(CURL *h, ccurl_caches *caches);
 
 /* A flag another thread raises to abort a transfer in flight (Swift task
  * cancellation): the transfer then ends with CURLE_ABORTED_BY_CALLBACK. */

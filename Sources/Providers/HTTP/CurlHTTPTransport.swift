@@ -3,49 +3,67 @@ import Foundation
 
 /// HTTP over libcurl, which is loaded on the first request (`CCurl`): a plan
 /// from the observation cache, `validate` and `status` never load it, nor
-/// OpenSSL and the rest it brings. One connection pool per transport (kept
-/// connections, DNS cache, TLS sessions) shared by requests on any thread; no
+/// OpenSSL and the rest it brings. Requests run on threads of their own; idle
+/// easy handles are kept for the next request, each with its live
+/// connections, and all share one DNS cache and TLS session cache. No
 /// cookies (Porkbun sets `BUNSESSION2`, A1), no cache, no redirects followed
 /// (an API that redirects is answered as it answered).
 public final class CurlHTTPTransport: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
-    private var made: OpaquePointer?   // ccurl_pool, under `lock`
+    private var caches: OpaquePointer?   // ccurl_caches, under `lock`
+    private var idle: [UnsafeMutableRawPointer] = []   // easy handles, under `lock`
+    /// Idle handles kept beyond this are closed.
+    private let keepIdle: Int
 
-    public init() {}
+    public init(keepIdle: Int = 16) { self.keepIdle = keepIdle }
 
-    deinit { ccurl_pool_free(made) }
-
-    /// Made on the first request, so that making a client loads nothing.
-    private var pool: OpaquePointer? {
-        lock.withLock {
-            if made == nil { made = ccurl_pool_new() }
-            return made
-        }
+    deinit {
+        for h in idle { ccurl_easy_cleanup(h) }
+        ccurl_caches_free(caches)
     }
 
     public func send(_ request: ProviderRequest) async throws(TransportFailure) -> ProviderResponse {
-        let abort = ccurl_abort_new()
-        defer { ccurl_abort_free(abort) }
-        let flag = AbortFlag(abort)
+        let abort = AbortFlag()
         // curl_easy_perform blocks: off the cooperative pool.
         let outcome = await withTaskCancellationHandler {
-            await onOwnThread("http") { self.perform(request, abort: flag) }
+            await onOwnThread("http") { self.perform(request, abort: abort) }
         } onCancel: {
-            flag.raise()
+            abort.raise()
         }
         return try outcome.get()
     }
 
+    /// An idle handle (its connections still open) or a new one; made here,
+    /// not in `init`, so that making a client loads nothing.
+    private func checkOut() -> (handle: UnsafeMutableRawPointer?, caches: OpaquePointer?) {
+        let (reused, made) = lock.withLock { () -> (UnsafeMutableRawPointer?, OpaquePointer?) in
+            if caches == nil { caches = ccurl_caches_new() }
+            return (idle.popLast(), caches)
+        }
+        return (reused ?? ccurl_easy_init(), made)
+    }
+
+    private func checkIn(_ h: UnsafeMutableRawPointer) {
+        ccurl_easy_reset(h)
+        let kept = lock.withLock { () -> Bool in
+            guard idle.count < keepIdle else { return false }
+            idle.append(h)
+            return true
+        }
+        if !kept { ccurl_easy_cleanup(h) }
+    }
+
     private func perform(_ request: ProviderRequest, abort: AbortFlag) -> Result<ProviderResponse, TransportFailure> {
-        guard let h = ccurl_easy_init() else { return .failure(.cannotConnect(String(cString: ccurl_init_error()))) }
-        defer { ccurl_easy_cleanup(h) }
+        let (handle, caches) = checkOut()
+        guard let h = handle else { return .failure(.cannotConnect(String(cString: ccurl_init_error()))) }
+        defer { checkIn(h) }
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { ccurl_slist_free_all(headerList) }
         let sink = ResponseSink()
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
 
-        ccurl_setopt_pool(h, pool)
+        ccurl_setopt_caches(h, caches)
         ccurl_setopt_string(h, CURLOPT_URL, request.url.absoluteString)
         ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
@@ -122,10 +140,11 @@ public final class CurlHTTPTransport: HTTPTransport, @unchecked Sendable {
     }
 }
 
-/// The abort flag, handed to the thread running the transfer.
-private struct AbortFlag: @unchecked Sendable {
-    let pointer: OpaquePointer?
-    init(_ pointer: OpaquePointer?) { self.pointer = pointer }
+/// The flag a cancellation raises and the transfer's progress callback reads
+/// (an atomic in C); freed when neither the handler nor the thread holds it.
+private final class AbortFlag: @unchecked Sendable {
+    let pointer = ccurl_abort_new()
+    deinit { ccurl_abort_free(pointer) }
     func raise() { if let pointer { ccurl_abort_raise(pointer) } }
 }
 
