@@ -95,14 +95,16 @@ let package = Package(
         .target(name: "Resolver", dependencies: ["DNSRecords", "CAres"]),
         // libpq: the PostgreSQL state (issue #15). Blocking calls like GRDB's, behind the same synchronous seams.
         // Loaded with dlopen on the first connection, not linked (its header comes from libpq-dev).
-        .target(name: "CLibPQ", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CLibPQ", dependencies: ["CLazyLibrary"]),
         .systemLibrary(name: "CAres", pkgConfig: "libcares", providers: [.apt(["libc-ares-dev"])]),
         // The fleet as the internet sees it: `check` (DNS against the declared zones, web forwards over HTTP), blocklists, Mailgun's verdict.
         .target(name: "Watch", dependencies: ["CCurl", "DNSRecords", "Inventory", "Reconciler", "Resolver", "Store", "Providers",
                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // libcurl with typed, non-variadic wrappers (provider APIs, SMTP transport, IMAP, `check`'s HEAD requests).
         // Loaded with dlopen on the first use, not linked (its header comes from libcurl4-openssl-dev).
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CCurl", dependencies: ["CLazyLibrary"]),
+        // dlopen and dlsym with errors worth printing, for CCurl and CLibPQ.
+        .target(name: "CLazyLibrary", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .executableTarget(name: "reconcile", dependencies: [
             "App", "DNSRecords", "Inventory", "Monitor", "Providers", "Resolver", "Sandbox", "Store", "Reconciler", "Sender", "Watch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -114,7 +116,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DNSRecords"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ProvidersTests", dependencies: [
-            "Providers", "Sandbox", "DNSRecords", "Inventory", "TestSupport",
+            "Providers", "Sandbox", "DNSRecords", "Inventory", "TestSupport", "CLazyLibrary",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "SandboxTests", dependencies: [

@@ -1,5 +1,5 @@
 #include "CCurl.h"
-#include <dlfcn.h>
+#include "CLazyLibrary.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,18 +31,10 @@ static void load(void) {
 #else
     const char *names[] = {"libcurl.so.4", "libcurl.so"};
 #endif
-    void *lib = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof *names && !lib; i++) lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char *why = dlerror();
-        snprintf(load_error, sizeof load_error, "libcurl could not be loaded (%s); install libcurl4", why ? why : names[0]);
-        return;
-    }
-#define RESOLVE(field, symbol)                                                                       \
-    if (!(*(void **)&api.field = dlsym(lib, symbol))) {                                              \
-        snprintf(load_error, sizeof load_error, "libcurl has no %s: it is too old", symbol);          \
-        return;                                                                                      \
-    }
+    void *lib = clazy_open(names, sizeof names / sizeof *names, "libcurl4", load_error, sizeof load_error);
+    if (!lib) return;
+#define RESOLVE(field, symbol) \
+    if (!(*(void **)&api.field = clazy_symbol(lib, symbol, names[0], load_error, sizeof load_error))) return;
     RESOLVE(global_init, "curl_global_init")
     RESOLVE(easy_init, "curl_easy_init")
     RESOLVE(easy_cleanup, "curl_easy_cleanup")

@@ -1,5 +1,5 @@
 #include "CLibPQ.h"
-#include <dlfcn.h>
+#include "CLazyLibrary.h"
 #include <pthread.h>
 #include <stdio.h>
 
@@ -45,18 +45,10 @@ static void load(void) {
 #else
     const char *names[] = {"libpq.so.5", "libpq.so"};
 #endif
-    void *lib = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof *names && !lib; i++) lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char *why = dlerror();
-        snprintf(load_error, sizeof load_error, "libpq could not be loaded (%s); install libpq5", why ? why : names[0]);
-        return;
-    }
-#define RESOLVE(ret, name, params, args)                                                   \
-    if (!(*(void **)&api.name = dlsym(lib, "PQ" #name))) {                                 \
-        snprintf(load_error, sizeof load_error, "libpq has no PQ%s: it is too old", #name); \
-        return;                                                                            \
-    }
+    void *lib = clazy_open(names, sizeof names / sizeof *names, "libpq5", load_error, sizeof load_error);
+    if (!lib) return;
+#define RESOLVE(ret, name, params, args) \
+    if (!(*(void **)&api.name = clazy_symbol(lib, "PQ" #name, names[0], load_error, sizeof load_error))) return;
 #define VOID_RESOLVE(name, params, args) RESOLVE(void, name, params, args)
     RESOLVE(PGconn *, connectdb, , )
     CPQ_FUNCTIONS(RESOLVE, VOID_RESOLVE)

@@ -1,0 +1,14 @@
+#ifndef CLAZYLIBRARY_H
+#define CLAZYLIBRARY_H
+#include <stddef.h>
+
+/* A shared library loaded on first use instead of linked (CCurl, CLibPQ):
+ * the first of `names` that dlopen accepts, NULL when none does, with
+ * `error` then saying why and which `package` to install. */
+void *clazy_open(const char *const *names, size_t count, const char *package, char *error, size_t size);
+
+/* The address of `symbol` in `lib`; NULL when `library` lacks it (too old),
+ * with `error` saying so. */
+void *clazy_symbol(void *lib, const char *symbol, const char *library, char *error, size_t size);
+
+#endif
