@@ -26,15 +26,10 @@ static int ready;
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 static void load(void) {
-#ifdef __APPLE__
-    const char *names[] = {"libcurl.4.dylib", "libcurl.dylib"};
-#else
-    const char *names[] = {"libcurl.so.4", "libcurl.so"};
-#endif
-    void *lib = clazy_open(names, sizeof names / sizeof *names, "libcurl4", load_error, sizeof load_error);
+    void *lib = clazy_open("curl", "4", "libcurl4", load_error, sizeof load_error);
     if (!lib) return;
 #define RESOLVE(field, symbol) \
-    if (!(*(void **)&api.field = clazy_symbol(lib, symbol, names[0], load_error, sizeof load_error))) return;
+    if (!(*(void **)&api.field = clazy_symbol(lib, symbol, "libcurl", load_error, sizeof load_error))) return;
     RESOLVE(global_init, "curl_global_init")
     RESOLVE(easy_init, "curl_easy_init")
     RESOLVE(easy_cleanup, "curl_easy_cleanup")

@@ -40,15 +40,10 @@ static int ready;
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 static void load(void) {
-#ifdef __APPLE__
-    const char *names[] = {"libpq.5.dylib", "libpq.dylib"};
-#else
-    const char *names[] = {"libpq.so.5", "libpq.so"};
-#endif
-    void *lib = clazy_open(names, sizeof names / sizeof *names, "libpq5", load_error, sizeof load_error);
+    void *lib = clazy_open("pq", "5", "libpq5", load_error, sizeof load_error);
     if (!lib) return;
 #define RESOLVE(ret, name, params, args) \
-    if (!(*(void **)&api.name = clazy_symbol(lib, "PQ" #name, names[0], load_error, sizeof load_error))) return;
+    if (!(*(void **)&api.name = clazy_symbol(lib, "PQ" #name, "libpq", load_error, sizeof load_error))) return;
 #define VOID_RESOLVE(name, params, args) RESOLVE(void, name, params, args)
     RESOLVE(PGconn *, connectdb, , )
     CPQ_FUNCTIONS(RESOLVE, VOID_RESOLVE)
