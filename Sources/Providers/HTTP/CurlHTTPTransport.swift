@@ -124,12 +124,8 @@ public final class CurlHTTPTransport: HTTPTransport, @unchecked Sendable {
     /// libcurl's fixed text for it, never the URL: it may carry credentials.
     static func failure(_ rc: CURLcode) -> TransportFailure {
         let what = "curl \(rc.rawValue): \(String(cString: ccurl_easy_strerror(rc)))"
+        if let fault = ConnectFault(curlCode: Int(rc.rawValue)) { return .cannotConnect(what, fault: fault) }
         switch rc {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return .cannotConnect(what, fault: .hostNotFound)
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
-             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
-            return .cannotConnect(what, fault: .certificateRejected)
         // Nothing left: no connection, no TLS session, or no usable URL.
         case CURLE_COULDNT_CONNECT, CURLE_SSL_CONNECT_ERROR, CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
             return .cannotConnect(what)

@@ -35,3 +35,18 @@ public enum ConnectFault: String, Sendable, Equatable {
     /// The server's TLS certificate does not verify.
     case certificateRejected
 }
+
+extension ConnectFault {
+    /// The setup fault a libcurl code names, for HTTP and SMTP alike; nil
+    /// when the code says nothing about the configuration.
+    /// 6 (5 for a proxy): the host does not resolve; 60, 83, 90, 91: the
+    /// server's certificate does not verify; 58, 77: our client certificate
+    /// or CA bundle is unusable.
+    public init?(curlCode: Int) {
+        switch curlCode {
+        case 5, 6: self = .hostNotFound
+        case 58, 60, 77, 83, 90, 91: self = .certificateRejected
+        default: return nil
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Providers
 import Store
 
 /// Turns what libcurl saw of an SMTP transaction into a definite or unknown
@@ -39,15 +40,15 @@ struct SMTPTranscript {
 }
 
 enum SMTPReplyClassifier {
-    /// libcurl codes that mean our setup is wrong, not the recipient:
-    /// 6 the relay host does not resolve; 60 the certificate does not verify;
-    /// 58/77 our client certificate or CA bundle is unusable.
-    static let configCurlCodes: [Int: String] = [6: "the relay host does not resolve", 60: "the relay's TLS certificate does not verify",
-                                                 58: "the TLS client certificate is unusable", 77: "the CA bundle is unusable"]
+    /// Words for the libcurl codes that mean our setup is wrong, not the
+    /// recipient (`ConnectFault(curlCode:)` decides which those are).
+    static let configCurlWords: [Int: String] = [58: "the TLS client certificate is unusable", 77: "the CA bundle is unusable"]
 
     static func classify(curlCode: Int, curlText: String, responseCode: Int, transcript t: SMTPTranscript) -> TransportResult {
-        if let why = configCurlCodes[curlCode] {
-            return .configFault(.group, code: nil, text: "configuration: \(why) (\(curlText))", phase: curlCode == 6 ? .connect : .tls)
+        if let fault = ConnectFault(curlCode: curlCode) {
+            let why = configCurlWords[curlCode]
+                ?? (fault == .hostNotFound ? "the relay host does not resolve" : "the relay's TLS certificate does not verify")
+            return .configFault(.group, code: nil, text: "configuration: \(why) (\(curlText))", phase: fault == .hostNotFound ? .connect : .tls)
         }
         if curlCode == 0 {
             let text = t.finalReply ?? t.line(for: responseCode) ?? "\(responseCode)"
